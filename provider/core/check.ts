@@ -1,0 +1,117 @@
+import { z } from "zod";
+import { FieldRules, fieldsWith } from "./rules";
+import { containsUnknown, isUnknown } from "./unknown";
+
+/** One bad input, as the engine shows it at preview. */
+export interface CheckFailure {
+    property: string;
+    reason: string;
+}
+
+export interface CheckOutcome {
+    inputs: Record<string, unknown>;
+    failures: CheckFailure[];
+}
+
+export interface InputSpec<Shape extends z.ZodRawShape> {
+    /** Every input field with its validation and default. */
+    schema: z.ZodObject<Shape>;
+    rules: FieldRules;
+    /** Unit of grow fields, for the shrink message: `GB`. */
+    unit: string;
+    /** Rules across fields; runs on the parsed values of the known fields only. */
+    crossChecks?: (inputs: Partial<z.infer<z.ZodObject<Shape>>>, unknown: ReadonlySet<string>) => CheckFailure[];
+}
+
+const reserved = new Set(["__provider"]);
+
+/**
+ * Validates the declared inputs field by field with zod, so an unknown field (preview) is skipped
+ * while every known one is still checked, and one failure per bad property comes back before any
+ * request is sent. Also refuses a shrink: a grow field below its previous declared value.
+ * Returns the inputs with defaults applied, so the diff never sees `undefined` against a default.
+ */
+export function checkInputs<Shape extends z.ZodRawShape>(
+    spec: InputSpec<Shape>,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+): CheckOutcome {
+    const shape = spec.schema.shape as unknown as Record<string, z.ZodType>;
+    const failures: CheckFailure[] = [];
+    const parsed: Record<string, unknown> = {};
+    const unknownFields = new Set<string>();
+
+    for (const key of Object.keys(news)) {
+        if (!reserved.has(key) && !(key in shape)) {
+            failures.push({ property: key, reason: `is not an input of this resource (expected one of: ${Object.keys(shape).join(", ")})` });
+        }
+    }
+    for (const [key, fieldSchema] of Object.entries(shape)) {
+        const value = news[key];
+        if (isUnknown(value)) {
+            unknownFields.add(key);
+            continue;
+        }
+        const unknownPaths = containsUnknown(value) ? collectUnknownPaths(value, [key]) : [];
+        if (unknownPaths.length > 0) unknownFields.add(key);
+        const result = fieldSchema.safeParse(unknownPaths.length ? stripUnknown(value) : value);
+        if (result.success) {
+            if (result.data !== undefined) parsed[key] = unknownPaths.length ? value : result.data;
+            continue;
+        }
+        for (const issue of result.error.issues) {
+            const path = [key, ...issue.path.map(String)];
+            if (unknownPaths.some((u) => isPrefix(u, path))) continue;
+            failures.push({ property: path.join("."), reason: issue.message });
+        }
+    }
+
+    if (failures.length === 0 && spec.crossChecks) {
+        failures.push(...spec.crossChecks(parsed as Partial<z.infer<z.ZodObject<Shape>>>, unknownFields));
+    }
+    failures.push(...shrinkFailures(spec.rules, spec.unit, olds, parsed));
+
+    if (failures.length > 0) return { inputs: news, failures };
+    for (const key of unknownFields) if (!(key in parsed)) parsed[key] = news[key];
+    for (const key of reserved) if (key in news) parsed[key] = news[key];
+    return { inputs: parsed, failures };
+}
+
+function shrinkFailures(rules: FieldRules, unit: string, olds: Record<string, unknown>, parsed: Record<string, unknown>): CheckFailure[] {
+    const failures: CheckFailure[] = [];
+    for (const field of fieldsWith(rules, "grow")) {
+        const prev = olds[field];
+        const next = parsed[field];
+        if (typeof prev === "number" && typeof next === "number" && next < prev) {
+            failures.push({
+                property: field,
+                reason:
+                    `cannot shrink from ${prev} ${unit} to ${next} ${unit}: volumes only grow. ` +
+                    `Keep ${field} at ${prev} or more; to start smaller, create a new volume and copy the data.`,
+            });
+        }
+    }
+    return failures;
+}
+
+function collectUnknownPaths(value: unknown, at: string[]): string[][] {
+    if (isUnknown(value)) return [at];
+    if (Array.isArray(value)) return value.flatMap((v, i) => collectUnknownPaths(v, [...at, String(i)]));
+    if (value && typeof value === "object") {
+        return Object.entries(value).flatMap(([k, v]) => collectUnknownPaths(v, [...at, k]));
+    }
+    return [];
+}
+
+function stripUnknown(value: unknown): unknown {
+    if (isUnknown(value)) return undefined;
+    if (Array.isArray(value)) return value.map(stripUnknown);
+    if (value && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripUnknown(v)]));
+    }
+    return value;
+}
+
+function isPrefix(prefix: string[], path: string[]): boolean {
+    return prefix.length <= path.length && prefix.every((p, i) => p === path[i]);
+}

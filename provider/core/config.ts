@@ -1,0 +1,42 @@
+import { CloudName, MissingCredentialError, registerSecret } from "./errors";
+
+/** What `configure` receives: the stack's config, namespaced keys (`fly:token`). */
+export interface StackConfig {
+    get(key: string): unknown;
+}
+
+let stackConfig: StackConfig | undefined;
+
+/**
+ * Saved by the provider's `configure`, which the host calls once per serialized provider before
+ * its first operation, and by the SDK's lookups, which run in the program. Credentials are read
+ * from it (or the environment) when an operation needs them: never at import time, never captured.
+ */
+export function setStackConfig(config: StackConfig | undefined): void {
+    stackConfig = config;
+}
+
+/** Where a setting comes from: a config key, then environment variables in order. */
+export interface SettingSource {
+    configKey: string;
+    envVars: readonly string[];
+}
+
+export function resolveSetting(source: SettingSource): string | undefined {
+    const fromConfig = stackConfig?.get(source.configKey);
+    if (typeof fromConfig === "string" && fromConfig !== "") return fromConfig;
+    if (typeof fromConfig === "number" || typeof fromConfig === "boolean") return String(fromConfig);
+    for (const name of source.envVars) {
+        const v = process.env[name];
+        if (v) return v;
+    }
+    return undefined;
+}
+
+/** The credential, or a MissingCredentialError naming the config key and the env vars. */
+export function requireCredential(cloud: CloudName, source: SettingSource): string {
+    const value = resolveSetting(source)?.trim();
+    if (!value) throw new MissingCredentialError(cloud, source.configKey, source.envVars);
+    registerSecret(value);
+    return value;
+}

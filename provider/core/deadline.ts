@@ -1,0 +1,58 @@
+import { DeadlineError } from "./errors";
+
+/** Injectable clock so tests of waiting and retrying take milliseconds. */
+export interface Clock {
+    now(): number;
+    sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+/**
+ * The moment an operation must be over by: everything it does (requests, retries, waits) ends by
+ * then. Built from the resource's `timeouts`, because Pulumi's `customTimeouts` never reach a
+ * dynamic provider.
+ */
+export class Deadline {
+    constructor(
+        readonly at: number,
+        /** What this deadline bounds, for messages: `create`, `update`, `delete`. */
+        readonly label: string,
+        /** Seconds the user gave, for messages. */
+        readonly seconds: number,
+        readonly clock: Clock = realClock,
+    ) {}
+
+    static in(seconds: number, label: string, clock: Clock = realClock): Deadline {
+        return new Deadline(clock.now() + seconds * 1000, label, seconds, clock);
+    }
+
+    remaining(): number {
+        return Math.max(0, this.at - this.clock.now());
+    }
+
+    expired(): boolean {
+        return this.remaining() <= 0;
+    }
+
+    /** Sleeps `ms`, or less when the deadline comes first; says whether time is left after it. */
+    async sleep(ms: number): Promise<boolean> {
+        await this.clock.sleep(Math.min(ms, this.remaining()));
+        return !this.expired();
+    }
+
+    /** A hint for messages: "raise timeouts.create (300 s)". */
+    hint(): string {
+        return ["create", "update", "delete"].includes(this.label)
+            ? `raise timeouts.${this.label} (now ${this.seconds} s)`
+            : `try again later (the ${this.label} limit is ${this.seconds} s)`;
+    }
+
+    /** Throws when the deadline has passed. */
+    check(what: string): void {
+        if (this.expired()) throw new DeadlineError(`${what}: gave up after ${this.seconds} s; ${this.hint()}`);
+    }
+}

@@ -1,0 +1,136 @@
+/**
+ * Errors for a person at a terminal. The dynamic-provider host prints `message` as it is, so every
+ * message says what failed, on which volume, what the cloud said and what to do, on one line, and
+ * holds no request body or header (AgentBay sends its key in the body). Messages pass `scrub` so a
+ * credential that reached an error from anywhere is still never shown.
+ */
+
+/** Names the cloud in messages: `fly`, `neevcloud`, `agentbay`, `vm0`. */
+export type CloudName = "fly" | "neevcloud" | "agentbay" | "vm0";
+
+/** Base class: every error this package raises on purpose. */
+export class VolumeError extends Error {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(scrub(message), options);
+        this.name = new.target.name;
+    }
+}
+
+/** What the cloud said about a failed request. */
+export interface ApiErrorDetails {
+    cloud: CloudName;
+    /** What we were doing: `create volume`, `extend volume`, … */
+    operation: string;
+    /** The volume (or app, project) the request was about, when known. */
+    target?: string;
+    /** HTTP status; absent when no response arrived. */
+    status?: number;
+    /** The cloud's error code (`failed_precondition`, `NOT_LOGIN`, …). */
+    code?: string;
+    /** The cloud's human message, already scrubbed. */
+    cloudMessage?: string;
+    /** The request id the cloud returned (`fly-request-id`, `RequestId`, …). */
+    requestId?: string;
+    /** What the user can do about it. */
+    remedy?: string;
+}
+
+/** A request the cloud answered with an error, or that got no answer. */
+export class ApiError extends VolumeError {
+    readonly details: ApiErrorDetails;
+    constructor(details: ApiErrorDetails, options?: { cause?: unknown }) {
+        super(formatApiError(details), options);
+        this.details = details;
+    }
+    get status(): number | undefined {
+        return this.details.status;
+    }
+    get code(): string | undefined {
+        return this.details.code;
+    }
+}
+
+/** `<cloud> <operation> <target>: <what> (<status> <code>, request <rid>). <remedy>` */
+function formatApiError(d: ApiErrorDetails): string {
+    const what = d.cloudMessage || (d.status ? `HTTP ${d.status}` : "no response");
+    const facts = [d.status ? String(d.status) : undefined, d.code].filter(Boolean).join(" ");
+    const meta = [facts || undefined, d.requestId ? `request ${d.requestId}` : undefined].filter(Boolean);
+    const head = `${d.cloud} ${d.operation}${d.target ? ` ${d.target}` : ""}: ${what}`;
+    return `${head}${meta.length ? ` (${meta.join(", ")})` : ""}${d.remedy ? `. ${d.remedy}` : ""}`;
+}
+
+/** A wait that ran out of time or reached a terminal state. */
+export class WaitError extends VolumeError {
+    /** The last state seen, if any. */
+    readonly lastState?: string;
+    constructor(message: string, lastState?: string) {
+        super(message);
+        this.lastState = lastState;
+    }
+}
+
+/** The operation's deadline (its `timeouts` entry) passed. */
+export class DeadlineError extends VolumeError {}
+
+/** No credential in stack config nor environment. */
+export class MissingCredentialError extends VolumeError {
+    constructor(cloud: CloudName, configKey: string, envVars: readonly string[]) {
+        const env = envVars.map((v) => `\`${v}\``).join(" or ");
+        super(
+            `${cloud}: no credential found. Set it with \`pulumi config set --secret ${configKey} <value>\` ` +
+                `or the environment variable ${env}.`,
+        );
+    }
+}
+
+/** Partial state for the engine: the cloud accepted the volume but it did not become ready. */
+export interface PartialStateError {
+    message: string;
+    id: string;
+    properties: Record<string, unknown>;
+    reasons: string[];
+}
+
+/**
+ * Rejects from create/update after the cloud accepted the change, so Pulumi keeps tracking the
+ * volume. The host does not re-add `__provider` on this path: the inputs are spread in, which
+ * carries it, or later read/delete could not load the provider.
+ */
+export function partialState(
+    error: unknown,
+    id: string,
+    inputs: Record<string, unknown>,
+    outputs: Record<string, unknown>,
+): PartialStateError {
+    const message = errorMessage(error);
+    return { message, id, properties: { ...inputs, ...outputs }, reasons: [message] };
+}
+
+export function errorMessage(error: unknown): string {
+    return scrub(error instanceof Error ? error.message : String(error));
+}
+
+const secrets = new Set<string>();
+
+/** Registers a credential so that `scrub` masks it wherever it appears. */
+export function registerSecret(value: string | undefined): void {
+    if (value && value.length >= 6) secrets.add(value);
+}
+
+/** Known token shapes, masked even when never registered (a token pasted into a name, say). */
+const tokenPatterns: RegExp[] = [
+    /\b(?:FlyV1|Bearer)\s+[A-Za-z0-9_\-.,+/=]{8,}/g,
+    /\bfm[12][ra]?_[A-Za-z0-9_\-+/=]{8,}/g,
+    /\bfo1_[A-Za-z0-9_\-]{8,}/g,
+    /\bvm0_live_[0-9a-fA-F]{8,}/g,
+    /\bakm-[A-Za-z0-9_\-]{8,}/g,
+    /\beyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}(?:\.[A-Za-z0-9_\-]*)?/g,
+];
+
+/** Masks every registered credential and every token-shaped string. */
+export function scrub(text: string): string {
+    let out = text;
+    for (const s of secrets) out = out.split(s).join("***");
+    for (const p of tokenPatterns) out = out.replace(p, (m) => (m.startsWith("FlyV1") || m.startsWith("Bearer") ? `${m.split(/\s/)[0]} ***` : "***"));
+    return out;
+}

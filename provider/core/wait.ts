@@ -1,0 +1,150 @@
+import type { Deadline } from "./deadline";
+import { Clock, realClock } from "./deadline";
+import { WaitError } from "./errors";
+
+/** One look at the thing being waited on. */
+export type WaitStep<T> =
+    | { status: "done"; value: T }
+    | { status: "pending"; state: string }
+    | { status: "failed"; state: string; reason: string };
+
+export interface WaitOptions {
+    deadline: Deadline;
+    /** Names the subject for messages: `fly volume vol_123`. */
+    subject: string;
+    /** What we wait for, for messages: `to be created`. */
+    goal: string;
+}
+
+export interface PollIntervals {
+    /** First interval, ms. */
+    minMs: number;
+    /** Interval cap, ms: intervals grow ×1.5 up to it. */
+    maxMs: number;
+}
+
+const defaultIntervals: PollIntervals = { minMs: 250, maxMs: 2_000 };
+
+function timeoutError(opts: WaitOptions, state: string | undefined): WaitError {
+    const seen = state ? `still '${state}'` : "not seen";
+    return new WaitError(
+        `${opts.subject} ${seen} after ${opts.deadline.seconds} s waiting ${opts.goal}; ${opts.deadline.hint()}`,
+        state,
+    );
+}
+
+function failedError(opts: WaitOptions, step: { state: string; reason: string }): WaitError {
+    return new WaitError(`${opts.subject} reached '${step.state}' waiting ${opts.goal}: ${step.reason}`, step.state);
+}
+
+/**
+ * Polls `probe` with growing intervals until it says done or failed, or the deadline passes.
+ * Waits are not retries: a terminal state ends the wait at once, naming it.
+ */
+export async function waitFor<T>(
+    probe: () => Promise<WaitStep<T>>,
+    opts: WaitOptions,
+    intervals: PollIntervals = defaultIntervals,
+): Promise<T> {
+    let interval = intervals.minMs;
+    for (;;) {
+        const step = await probe();
+        if (step.status === "done") return step.value;
+        if (step.status === "failed") throw failedError(opts, step);
+        if (!(await opts.deadline.sleep(interval))) throw timeoutError(opts, step.state);
+        interval = Math.min(intervals.maxMs, Math.ceil(interval * 1.5));
+    }
+}
+
+interface Waiter<T> {
+    id: string;
+    judge: (item: T | undefined) => WaitStep<unknown>;
+    opts: WaitOptions;
+    lastState?: string;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+}
+
+/**
+ * Waiters on the same scope (a Fly app, say) share one poll: each tick lists the scope once and
+ * hands every waiter its own item, instead of each waiter fetching its own volume. With 100
+ * volumes becoming ready in one app that is one request per tick instead of 100, which is what
+ * keeps a deployment inside a per-app rate limit.
+ */
+export class SharedPoller<T> {
+    private readonly groups = new Map<string, Set<Waiter<T>>>();
+
+    constructor(
+        /** Lists the scope: every item by id. Must finish by the deadline it is given. */
+        private readonly fetchAll: (scope: string, deadline: Deadline) => Promise<Map<string, T>>,
+        private readonly intervals: PollIntervals = defaultIntervals,
+        private readonly clock: Clock = realClock,
+    ) {}
+
+    waitFor<R>(scope: string, id: string, judge: (item: T | undefined) => WaitStep<R>, opts: WaitOptions): Promise<R> {
+        return new Promise<R>((resolve, reject) => {
+            const waiter: Waiter<T> = { id, judge, opts, resolve: resolve as (v: unknown) => void, reject };
+            let group = this.groups.get(scope);
+            if (!group) {
+                group = new Set();
+                this.groups.set(scope, group);
+                group.add(waiter);
+                void this.loop(scope, group);
+            } else {
+                group.add(waiter);
+            }
+        });
+    }
+
+    private async loop(scope: string, group: Set<Waiter<T>>): Promise<void> {
+        let interval = this.intervals.minMs;
+        let seen = group.size;
+        while (group.size > 0) {
+            const latest = [...group].reduce((a, b) => (a.opts.deadline.at >= b.opts.deadline.at ? a : b));
+            try {
+                const items = await this.fetchAll(scope, latest.opts.deadline);
+                for (const w of group) this.judge(group, w, items.get(w.id));
+            } catch (error) {
+                // The list itself failed after its own retries: every current waiter learns why.
+                for (const w of group) {
+                    group.delete(w);
+                    w.reject(error);
+                }
+            }
+            for (const w of group) {
+                if (w.opts.deadline.expired()) {
+                    group.delete(w);
+                    w.reject(timeoutError(w.opts, w.lastState));
+                }
+            }
+            if (group.size === 0) break;
+            // A newcomer should not inherit a long interval.
+            if (group.size > seen) interval = this.intervals.minMs;
+            seen = group.size;
+            const soonest = Math.min(...[...group].map((w) => w.opts.deadline.remaining()));
+            await this.clock.sleep(Math.min(interval, soonest));
+            interval = Math.min(this.intervals.maxMs, Math.ceil(interval * 1.5));
+        }
+        this.groups.delete(scope);
+    }
+
+    private judge(group: Set<Waiter<T>>, w: Waiter<T>, item: T | undefined): void {
+        let step: WaitStep<unknown>;
+        try {
+            step = w.judge(item);
+        } catch (error) {
+            group.delete(w);
+            w.reject(error);
+            return;
+        }
+        if (step.status === "done") {
+            group.delete(w);
+            w.resolve(step.value);
+        } else if (step.status === "failed") {
+            group.delete(w);
+            w.reject(failedError(w.opts, step));
+        } else {
+            w.lastState = step.state;
+        }
+    }
+}

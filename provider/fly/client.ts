@@ -1,0 +1,232 @@
+import { createOnce } from "../core/createOnce";
+import type { Deadline } from "../core/deadline";
+import { ApiError } from "../core/errors";
+import { CloudErrorInfo, HttpClient } from "../core/http";
+import type { RateLimit } from "../core/rateLimit";
+import { FlyVolume, toFlyVolume, wireError, wireExtendResponse, wireVolume } from "./wire";
+import { z } from "zod";
+
+/**
+ * Fly documents 1 request/s per action with a burst of 3, per app. We keep a burst of 2 so that
+ * one token of slack absorbs timing jitter between our clock and Fly's: at the documented burst a
+ * request that arrives a millisecond early is a 429.
+ */
+export const flyRateLimit: RateLimit = { perSecond: 1, burst: 2 };
+
+/** fly-go's rule: macaroons (`fm1r_`, `fm1a_`, `fm2_`) go as `FlyV1`, anything else as `Bearer`. */
+export function flyAuthorization(token: string): string {
+    const bare = token.trim().replace(/^(Bearer|FlyV1)\s+/i, "");
+    const macaroons = bare
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => /^(fm1r_|fm1a_|fm2_)/.test(p));
+    return macaroons.length > 0 ? `FlyV1 ${macaroons.join(",")}` : `Bearer ${bare}`;
+}
+
+export function parseFlyError(_status: number, body: unknown): CloudErrorInfo {
+    if (typeof body === "string") return { message: body.trim().slice(0, 300) };
+    const parsed = wireError.safeParse(body);
+    if (!parsed.success) return {};
+    const e = parsed.data;
+    return { message: e.message ?? e.error, code: e.status === undefined ? undefined : String(e.status) };
+}
+
+function flyRemedy(status: number | undefined): string | undefined {
+    if (status === 401 || status === 403) {
+        return "check the token in `fly:token` or FLY_API_TOKEN (e.g. from `fly tokens create deploy`)";
+    }
+    return undefined;
+}
+
+export interface CreateVolumeRequest {
+    name: string;
+    region: string;
+    sizeGb: number;
+    encrypted?: boolean;
+    fstype?: string;
+    requireUniqueZone?: boolean;
+    uniqueZoneAppWide?: boolean;
+    snapshotId?: string;
+    sourceVolumeId?: string;
+    snapshotRetention?: number;
+    autoBackupEnabled?: boolean;
+    compute?: Record<string, unknown>;
+    computeImage?: string;
+}
+
+/**
+ * The Fly Machines API, volumes only. Knows nothing of Pulumi: plain arguments in, `FlyVolume`
+ * records out. Reads are retried on transient failures; a create is sent once and reconciled.
+ */
+export class FlyClient {
+    private readonly http: HttpClient;
+
+    constructor(baseUrl: string, token: string) {
+        const authorization = flyAuthorization(token);
+        this.http = new HttpClient({
+            cloud: "fly",
+            baseUrl,
+            headers: () => ({ authorization }),
+            requestIdHeaders: ["fly-request-id", "x-request-id"],
+            parseError: parseFlyError,
+            remedy: flyRemedy,
+            rateLimit: flyRateLimit,
+        });
+    }
+
+    /** Every volume of the app, soft-deleted ones included (Fly lists them). */
+    async listVolumes(app: string, deadline: Deadline): Promise<FlyVolume[]> {
+        const res = await this.http.request({
+            method: "GET",
+            path: `/v1/apps/${enc(app)}/volumes`,
+            operation: "list volumes",
+            target: `in app ${app}`,
+            deadline,
+            rateKey: `${app}:list`,
+        });
+        return parse(z.array(wireVolume), res.body, "list volumes").map(toFlyVolume);
+    }
+
+    /** The volume, or undefined on 404. */
+    async getVolume(app: string, id: string, deadline: Deadline): Promise<FlyVolume | undefined> {
+        const res = await this.http.request({
+            method: "GET",
+            path: `/v1/apps/${enc(app)}/volumes/${enc(id)}`,
+            operation: "read volume",
+            target: `${app}/${id}`,
+            deadline,
+            rateKey: `${app}:get`,
+            allowStatuses: [404],
+        });
+        return res.status === 404 ? undefined : toFlyVolume(parse(wireVolume, res.body, "read volume"));
+    }
+
+    /**
+     * Creates once: after an ambiguous failure it looks for a same-named volume made since the
+     * request (same region and size) before sending again, so a lost response leaves no duplicate.
+     */
+    async createVolume(app: string, req: CreateVolumeRequest, deadline: Deadline): Promise<FlyVolume> {
+        return createOnce({
+            key: `fly|${app}|${req.name}`,
+            deadline,
+            send: async () => {
+                const res = await this.http.request({
+                    method: "POST",
+                    path: `/v1/apps/${enc(app)}/volumes`,
+                    json: toWireCreate(req),
+                    operation: "create volume",
+                    target: `${req.name} in app ${app}`,
+                    deadline,
+                    rateKey: `${app}:create`,
+                });
+                return toFlyVolume(parse(wireVolume, res.body, "create volume"));
+            },
+            find: async (since) =>
+                (await this.listVolumes(app, deadline))
+                    .filter(
+                        (v) =>
+                            v.name === req.name &&
+                            v.region === req.region &&
+                            v.sizeGb === req.sizeGb &&
+                            !!v.createdAt &&
+                            Date.parse(v.createdAt) >= since,
+                    )
+                    .sort((a, b) => Date.parse(b.createdAt ?? "") - Date.parse(a.createdAt ?? "")),
+            idOf: (v) => v.id,
+        });
+    }
+
+    /** PUT is a partial update: absent fields are left alone. */
+    async updateVolume(
+        app: string,
+        id: string,
+        fields: { snapshotRetention?: number; autoBackupEnabled?: boolean },
+        deadline: Deadline,
+    ): Promise<FlyVolume> {
+        const res = await this.http.request({
+            method: "PUT",
+            path: `/v1/apps/${enc(app)}/volumes/${enc(id)}`,
+            json: { snapshot_retention: fields.snapshotRetention, auto_backup_enabled: fields.autoBackupEnabled },
+            operation: "update volume",
+            target: `${app}/${id}`,
+            deadline,
+            rateKey: `${app}:update`,
+        });
+        return toFlyVolume(parse(wireVolume, res.body, "update volume"));
+    }
+
+    /** Extends to `sizeGb` (the new total). `needsRestart`: the Machine must restart to see it. */
+    async extendVolume(
+        app: string,
+        id: string,
+        sizeGb: number,
+        deadline: Deadline,
+    ): Promise<{ volume: FlyVolume; needsRestart: boolean }> {
+        const res = await this.http.request({
+            method: "PUT",
+            path: `/v1/apps/${enc(app)}/volumes/${enc(id)}/extend`,
+            json: { size_gb: sizeGb },
+            operation: "extend volume",
+            target: `${app}/${id}`,
+            deadline,
+            rateKey: `${app}:extend`,
+        });
+        const body = parse(wireExtendResponse, res.body, "extend volume");
+        return { volume: toFlyVolume(body.volume), needsRestart: body.needs_restart ?? false };
+    }
+
+    /** Destroys the volume; undefined when it was already gone (404). */
+    async deleteVolume(app: string, id: string, deadline: Deadline): Promise<FlyVolume | undefined> {
+        const res = await this.http.request({
+            method: "DELETE",
+            path: `/v1/apps/${enc(app)}/volumes/${enc(id)}`,
+            operation: "delete volume",
+            target: `${app}/${id}`,
+            deadline,
+            rateKey: `${app}:delete`,
+            allowStatuses: [404],
+        });
+        if (res.status === 404) return undefined;
+        const parsed = wireVolume.safeParse(res.body);
+        return parsed.success ? toFlyVolume(parsed.data) : undefined;
+    }
+}
+
+function toWireCreate(req: CreateVolumeRequest): Record<string, unknown> {
+    const compute = req.compute
+        ? Object.fromEntries(Object.entries(req.compute).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]))
+        : undefined;
+    return {
+        name: req.name,
+        region: req.region,
+        size_gb: req.sizeGb,
+        encrypted: req.encrypted,
+        fstype: req.fstype,
+        require_unique_zone: req.requireUniqueZone,
+        unique_zone_app_wide: req.uniqueZoneAppWide,
+        snapshot_id: req.snapshotId,
+        source_volume_id: req.sourceVolumeId,
+        snapshot_retention: req.snapshotRetention,
+        auto_backup_enabled: req.autoBackupEnabled,
+        compute,
+        compute_image: req.computeImage,
+    };
+}
+
+function enc(segment: string): string {
+    return encodeURIComponent(segment);
+}
+
+/** A 2xx body that is not what the docs say is the cloud's fault, said plainly. */
+function parse<T extends z.ZodType>(schema: T, body: unknown, operation: string): z.infer<T> {
+    const result = schema.safeParse(body);
+    if (!result.success) {
+        throw new ApiError({
+            cloud: "fly",
+            operation,
+            cloudMessage: `unexpected response shape (${result.error.issues[0]?.message ?? "invalid"})`,
+            remedy: "the Fly API may have changed; please report it",
+        });
+    }
+    return result.data;
+}

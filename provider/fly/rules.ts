@@ -1,0 +1,38 @@
+import type { FieldRules } from "../core/rules";
+
+/**
+ * Which Fly field changes how (fly.md, "Limits, mutability, names"): only `size_gb` (extend) and
+ * `snapshot_retention`/`auto_backup_enabled` (PUT) change in place; everything else replaces.
+ * The only place these decisions are made.
+ */
+export const flyVolumeRules = {
+    app: "replace",
+    name: "replace",
+    region: "replace",
+    encrypted: "replace",
+    fstype: "replace",
+    requireUniqueZone: "replace",
+    uniqueZoneAppWide: "replace",
+    snapshotId: "replace",
+    sourceVolumeId: "replace",
+    compute: "replace",
+    computeImage: "replace",
+    sizeGb: "grow",
+    snapshotRetention: "inPlace",
+    autoBackupEnabled: "inPlace",
+    timeouts: "ignore",
+    volumeId: "output",
+    state: "output",
+    zone: "output",
+    attachedMachineId: "output",
+    createdAt: "output",
+    hostStatus: "output",
+    volumeType: "output",
+    blockSize: "output",
+    blocks: "output",
+    blocksFree: "output",
+    blocksAvail: "output",
+    bytesTotal: "output",
+    bytesUsed: "output",
+    needsRestart: "output",
+} as const satisfies FieldRules;

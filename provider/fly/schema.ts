@@ -1,0 +1,80 @@
+import { z } from "zod";
+import type { CheckFailure, InputSpec } from "../core/check";
+import { timeoutsSchema } from "../core/timeouts";
+import { flyVolumeRules } from "./rules";
+
+/** Fly's volume name rule: lowercase letters, digits and `_`, at most 30 (fly.md, Names). */
+export const flyNamePattern = /^[a-z0-9_]{1,30}$/;
+
+const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
+
+export const flyVolumeInputs = z.object({
+    app: text("the Fly app name").regex(/^[a-z0-9][a-z0-9-]*$/, {
+        error: "must be a Fly app name: lowercase letters, digits and '-'",
+    }),
+    region: text("a Fly region code such as 'iad'").regex(/^[a-z]{3}$/, {
+        error: "must be a three-letter Fly region code such as 'iad' or 'ams' (meta-regions are refused by Fly)",
+    }),
+    sizeGb: z
+        .number({ error: "must be a whole number of GB from 1 to 500" })
+        .int({ error: "must be a whole number of GB from 1 to 500" })
+        .min(1, { error: "must be at least 1 GB" })
+        .max(500, { error: "must be at most 500 GB (Fly's largest volume)" }),
+    name: z.string({ error: "must be a string" }).regex(flyNamePattern, {
+        error: "must be 1 to 30 characters of lowercase letters, digits and '_' (Fly's rule)",
+    }),
+    encrypted: z.boolean({ error: "must be true or false" }).default(true),
+    fstype: z.enum(["ext4", "raw"], { error: "must be 'ext4' or 'raw'" }).default("ext4"),
+    requireUniqueZone: z.boolean({ error: "must be true or false" }).default(true),
+    uniqueZoneAppWide: z.boolean({ error: "must be true or false" }).default(false),
+    snapshotId: text("a snapshot id").optional(),
+    sourceVolumeId: text("a volume id").optional(),
+    snapshotRetention: z
+        .number({ error: "must be a whole number of days from 1 to 60" })
+        .int({ error: "must be a whole number of days from 1 to 60" })
+        .min(1, { error: "must be at least 1 day" })
+        .max(60, { error: "must be at most 60 days" })
+        .optional(),
+    autoBackupEnabled: z.boolean({ error: "must be true or false" }).optional(),
+    compute: z
+        .strictObject({
+            cpuKind: z.string().optional(),
+            cpus: z.number().int().positive().optional(),
+            memoryMb: z.number().int().positive().optional(),
+            gpuKind: z.string().optional(),
+            gpus: z.number().int().nonnegative().optional(),
+        })
+        .optional(),
+    computeImage: text("an image reference").optional(),
+    timeouts: timeoutsSchema,
+});
+
+export type FlyVolumeInputs = z.infer<typeof flyVolumeInputs>;
+
+function crossChecks(inputs: Partial<FlyVolumeInputs>): CheckFailure[] {
+    if (inputs.snapshotId && inputs.sourceVolumeId) {
+        return [
+            {
+                property: "sourceVolumeId",
+                reason: "only one of `snapshotId` (restore) or `sourceVolumeId` (fork) can be set",
+            },
+        ];
+    }
+    return [];
+}
+
+export const flyVolumeSpec: InputSpec<typeof flyVolumeInputs.shape> = {
+    schema: flyVolumeInputs,
+    rules: flyVolumeRules,
+    unit: "GB",
+    crossChecks,
+};
+
+/**
+ * The default volume name, from the Pulumi resource name: lowercased, every other character `_`,
+ * cut to 30. (Peers that used `-` produced names Fly refuses.)
+ */
+export function defaultFlyVolumeName(resourceName: string): string {
+    const name = resourceName.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 30);
+    return name || "volume";
+}

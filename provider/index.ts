@@ -1,0 +1,31 @@
+/**
+ * What the serialized provider reaches through `require("pulumi-volumes/provider")` inside the
+ * provider host. Each cloud loads on first use, so a Fly-only program never loads NeevCloud code.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { setStackConfig, StackConfig } from "./core/config";
+
+export type ResourceKind = "fly:Volume";
+
+const loaders: Record<ResourceKind, () => dynamic.ResourceProvider> = {
+    "fly:Volume": () => (require("./fly/provider") as typeof import("./fly/provider")).flyVolumeProvider,
+};
+
+const loaded = new Map<string, dynamic.ResourceProvider>();
+
+/** The provider for a resource kind, e.g. `fly:Volume`. */
+export function providerFor(kind: string): dynamic.ResourceProvider {
+    let provider = loaded.get(kind);
+    if (!provider) {
+        const load = loaders[kind as ResourceKind];
+        if (!load) throw new Error(`pulumi-volumes: unknown resource kind '${kind}'; is the installed package older than the program?`);
+        provider = load();
+        loaded.set(kind, provider);
+    }
+    return provider;
+}
+
+/** Saves the stack config; credentials are read from it when an operation needs them. */
+export async function configure(req: { config: StackConfig }): Promise<void> {
+    setStackConfig(req.config);
+}

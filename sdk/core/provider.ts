@@ -1,0 +1,22 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The provider object Pulumi serializes into every resource's state (`__provider`). Each method
+ * reaches the package through `require` at run time in the provider host, so the closure holds
+ * only the kind string: no client, no token, no module by value. Keep it that way: anything a
+ * method mentions from this file's scope is copied into the state of every volume.
+ *
+ * One object per kind, made once at module load: Pulumi caches serialization per object.
+ * @internal
+ */
+export function serializedProvider(kind: string): pulumi.dynamic.ResourceProvider {
+    return {
+        configure: (req) => require("pulumi-volumes/provider").configure(req),
+        check: (olds, news) => require("pulumi-volumes/provider").providerFor(kind).check(olds, news),
+        diff: (id, olds, news) => require("pulumi-volumes/provider").providerFor(kind).diff(id, olds, news),
+        create: (inputs) => require("pulumi-volumes/provider").providerFor(kind).create(inputs),
+        read: (id, props) => require("pulumi-volumes/provider").providerFor(kind).read(id, props),
+        update: (id, olds, news) => require("pulumi-volumes/provider").providerFor(kind).update(id, olds, news),
+        delete: (id, props) => require("pulumi-volumes/provider").providerFor(kind).delete(id, props),
+    };
+}

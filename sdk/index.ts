@@ -1,0 +1,9 @@
+/**
+ * pulumi-volumes: storage volumes on Fly.io, NeevCloud, Alibaba AgentBay and VM0 as Pulumi resources.
+ *
+ * ```ts
+ * import { fly } from "pulumi-volumes";
+ * const data = new fly.Volume("data", { app: "my-app", region: "iad", sizeGb: 10 });
+ * ```
+ */
+export * as fly from "./fly";

@@ -1,0 +1,164 @@
+import { strict as assert } from "node:assert";
+import { checkInputs } from "../../provider/core/check";
+import { diffByRules } from "../../provider/core/rules";
+import { unknownValue } from "../../provider/core/unknown";
+import { flyVolumeRules } from "../../provider/fly/rules";
+import { defaultFlyVolumeName, flyVolumeInputs, flyVolumeSpec } from "../../provider/fly/schema";
+import { flyAuthorization } from "../../provider/fly/client";
+
+const valid = { app: "my-app", region: "iad", sizeGb: 10, name: "data" };
+
+function check(news: Record<string, unknown>, olds: Record<string, unknown> = {}) {
+    return checkInputs(flyVolumeSpec, olds, news);
+}
+
+describe("fly.Volume rules", () => {
+    it("the rules table names every input field, and nothing the schema lacks but outputs", () => {
+        const inputs = Object.keys(flyVolumeInputs.shape).sort();
+        const ruled = Object.entries(flyVolumeRules).filter(([, r]) => r !== "output").map(([k]) => k).sort();
+        assert.deepEqual(ruled, inputs);
+    });
+
+    describe("check", () => {
+        it("accepts a valid volume and fills Fly's defaults so a later explicit default is no change", () => {
+            const { inputs, failures } = check({ ...valid, __provider: "code" });
+            assert.deepEqual(failures, []);
+            assert.deepEqual(inputs, {
+                ...valid,
+                encrypted: true,
+                fstype: "ext4",
+                requireUniqueZone: true,
+                uniqueZoneAppWide: false,
+                __provider: "code",
+            });
+        });
+
+        const bad: Array<[string, Record<string, unknown>, string]> = [
+            ["a missing app", { region: "iad", sizeGb: 1, name: "a" }, "app"],
+            ["an app with uppercase", { ...valid, app: "My-App" }, "app"],
+            ["a missing region", { app: "a", sizeGb: 1, name: "a" }, "region"],
+            ["a meta-region-like code", { ...valid, region: "us-east" }, "region"],
+            ["a size of 0", { ...valid, sizeGb: 0 }, "sizeGb"],
+            ["a size over 500", { ...valid, sizeGb: 501 }, "sizeGb"],
+            ["a fractional size", { ...valid, sizeGb: 1.5 }, "sizeGb"],
+            ["a size given as a string", { ...valid, sizeGb: "10" }, "sizeGb"],
+            ["a name with a dash", { ...valid, name: "my-data" }, "name"],
+            ["a name with uppercase", { ...valid, name: "Data" }, "name"],
+            ["a name over 30 characters", { ...valid, name: "a".repeat(31) }, "name"],
+            ["an empty name", { ...valid, name: "" }, "name"],
+            ["an unknown fstype", { ...valid, fstype: "xfs" }, "fstype"],
+            ["a snapshot retention of 0", { ...valid, snapshotRetention: 0 }, "snapshotRetention"],
+            ["a snapshot retention of 61", { ...valid, snapshotRetention: 61 }, "snapshotRetention"],
+            ["a non-boolean encrypted", { ...valid, encrypted: "yes" }, "encrypted"],
+            ["a negative create timeout", { ...valid, timeouts: { create: -1 } }, "timeouts.create"],
+            ["an unknown timeout key", { ...valid, timeouts: { read: 5 } }, "timeouts"],
+            ["a misspelt input", { ...valid, sizeGB: 10 }, "sizeGB"],
+            ["compute with a bad cpus", { ...valid, compute: { cpus: 0 } }, "compute.cpus"],
+            ["both snapshotId and sourceVolumeId", { ...valid, snapshotId: "vs_1", sourceVolumeId: "vol_1" }, "sourceVolumeId"],
+        ];
+        for (const [what, news, property] of bad) {
+            it(`refuses ${what}, naming ${property}`, () => {
+                const { failures } = check(news);
+                assert.ok(
+                    failures.some((f) => f.property === property),
+                    `expected a failure on ${property}, got ${JSON.stringify(failures)}`,
+                );
+            });
+        }
+
+        it("reports every bad property at once", () => {
+            const { failures } = check({ app: "a", region: "x", sizeGb: 0, name: "A-B" });
+            assert.deepEqual(failures.map((f) => f.property).sort(), ["name", "region", "sizeGb"]);
+        });
+
+        it("refuses a shrink at preview, naming both sizes and saying volumes only grow", () => {
+            const { failures } = check({ ...valid, sizeGb: 5 }, { ...valid, sizeGb: 10 });
+            assert.equal(failures.length, 1);
+            assert.equal(failures[0].property, "sizeGb");
+            assert.match(failures[0].reason, /10 GB/);
+            assert.match(failures[0].reason, /5 GB/);
+            assert.match(failures[0].reason, /only grow/);
+        });
+
+        it("does not treat unknown values as failures, and still checks the known ones", () => {
+            const unknownApp = check({ ...valid, app: unknownValue, sizeGb: unknownValue });
+            assert.deepEqual(unknownApp.failures, []);
+            assert.equal(unknownApp.inputs.app, unknownValue);
+            assert.equal(unknownApp.inputs.encrypted, true);
+            const stillBad = check({ ...valid, app: unknownValue, name: "Bad-Name" });
+            assert.deepEqual(stillBad.failures.map((f) => f.property), ["name"]);
+            const nested = check({ ...valid, timeouts: { create: unknownValue, delete: 5 } });
+            assert.deepEqual(nested.failures, []);
+        });
+
+        it("derives a valid default name from any resource name", () => {
+            assert.equal(defaultFlyVolumeName("My-Data.Vol"), "my_data_vol");
+            assert.equal(defaultFlyVolumeName("x".repeat(40)).length, 30);
+            for (const n of ["ÄÖ", "a b-c", "UPPER_case-99"]) {
+                assert.deepEqual(check({ ...valid, name: defaultFlyVolumeName(n) }).failures, []);
+            }
+        });
+    });
+
+    describe("diff", () => {
+        const olds = { ...check(valid).inputs, sizeGb: 10, volumeId: "vol_1", state: "created", snapshotRetention: 5 };
+        const diff = (news: Record<string, unknown>) => diffByRules(flyVolumeRules, olds, { ...check(valid).inputs, ...news });
+
+        it("nothing changed is no change", () => {
+            assert.deepEqual(diff({}), { changes: false, replaces: [] });
+        });
+        it("a larger size is an in-place change", () => {
+            assert.deepEqual(diff({ sizeGb: 20 }), { changes: true, replaces: [] });
+        });
+        it("a live size above the declared one (grown outside Pulumi) is no change", () => {
+            assert.deepEqual(diff({ sizeGb: 8 }), { changes: false, replaces: [] });
+        });
+        it("snapshot retention and auto backup change in place", () => {
+            assert.deepEqual(diff({ snapshotRetention: 7 }), { changes: true, replaces: [] });
+            assert.deepEqual(diff({ autoBackupEnabled: false }), { changes: true, replaces: [] });
+        });
+        it("an undeclared in-place field is not managed, whatever is live", () => {
+            assert.deepEqual(diff({ snapshotRetention: undefined }), { changes: false, replaces: [] });
+        });
+        for (const [field, value] of Object.entries({
+            app: "other",
+            name: "renamed",
+            region: "ams",
+            encrypted: false,
+            fstype: "raw",
+            requireUniqueZone: false,
+            uniqueZoneAppWide: true,
+            snapshotId: "vs_1",
+            sourceVolumeId: "vol_2",
+            compute: { cpus: 2 },
+            computeImage: "img",
+        })) {
+            it(`a change of ${field} replaces, naming it`, () => {
+                assert.deepEqual(diff({ [field]: value }), { changes: true, replaces: [field] });
+            });
+        }
+        it("a change of timeouts alone is no change", () => {
+            assert.deepEqual(diff({ timeouts: { create: 10 } }), { changes: false, replaces: [] });
+        });
+        it("an unknown replace field may replace; an unknown size is a change", () => {
+            assert.deepEqual(diff({ name: unknownValue }), { changes: true, replaces: ["name"] });
+            assert.deepEqual(diff({ sizeGb: unknownValue }), { changes: true, replaces: [] });
+        });
+        it("outputs never count as changes", () => {
+            assert.deepEqual(diffByRules(flyVolumeRules, { ...olds, state: "extending" }, { ...check(valid).inputs }), {
+                changes: false,
+                replaces: [],
+            });
+        });
+    });
+
+    describe("auth scheme", () => {
+        it("sends macaroon tokens as FlyV1 and anything else as Bearer, as fly-go does", () => {
+            assert.equal(flyAuthorization("fm2_abc"), "FlyV1 fm2_abc");
+            assert.equal(flyAuthorization("FlyV1 fm2_abc,fm2_def"), "FlyV1 fm2_abc,fm2_def");
+            assert.equal(flyAuthorization("fm1r_x, fm1a_y"), "FlyV1 fm1r_x,fm1a_y");
+            assert.equal(flyAuthorization("Bearer fo1_abc"), "Bearer fo1_abc");
+            assert.equal(flyAuthorization("plain-token"), "Bearer plain-token");
+        });
+    });
+});
