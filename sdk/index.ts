@@ -7,3 +7,4 @@
  * ```
  */
 export * as fly from "./fly";
+export * as neevcloud from "./neevcloud";

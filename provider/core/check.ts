@@ -19,6 +19,11 @@ export interface InputSpec<Shape extends z.ZodRawShape> {
     rules: FieldRules;
     /** Unit of grow fields, for the shrink message: `GB`. */
     unit: string;
+    /**
+     * Fills absent inputs whose default comes from the stack config or environment (resolved at
+     * check, so the diff compares concrete values and a missing setting fails before any request).
+     */
+    resolveDefaults?: (news: Record<string, unknown>) => Record<string, unknown>;
     /** Rules across fields; runs on the parsed values of the known fields only. */
     crossChecks?: (inputs: Partial<z.infer<z.ZodObject<Shape>>>, unknown: ReadonlySet<string>) => CheckFailure[];
 }
@@ -37,6 +42,7 @@ export function checkInputs<Shape extends z.ZodRawShape>(
     news: Record<string, unknown>,
 ): CheckOutcome {
     const shape = spec.schema.shape as unknown as Record<string, z.ZodType>;
+    news = spec.resolveDefaults ? spec.resolveDefaults(news) : news;
     const failures: CheckFailure[] = [];
     const parsed: Record<string, unknown> = {};
     const unknownFields = new Set<string>();

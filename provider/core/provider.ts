@@ -3,7 +3,7 @@ import { z } from "zod";
 import { checkInputs, InputSpec } from "./check";
 import type { Deadline } from "./deadline";
 import { errorMessage, partialState, VolumeError } from "./errors";
-import { diffByRules } from "./rules";
+import { DeleteBeforeReplace, diffByRules } from "./rules";
 import { deadlineFor } from "./timeouts";
 
 /** Lets an operation say "the cloud has accepted this", so a later failure keeps the volume in state. */
@@ -26,7 +26,7 @@ export interface VolumeOperations<I, O> {
 export interface VolumeProviderSpec<Shape extends z.ZodRawShape, O> {
     inputs: InputSpec<Shape>;
     /** Whether the old volume must go before its replacement exists (e.g. names unique). */
-    deleteBeforeReplace?: boolean;
+    deleteBeforeReplace?: DeleteBeforeReplace;
     operations: VolumeOperations<z.infer<z.ZodObject<Shape>>, O>;
 }
 

@@ -22,6 +22,9 @@ export interface DiffOutcome {
     deleteBeforeReplace?: boolean;
 }
 
+/** Whether a replacement must delete the old volume first: always, never, or decided per diff. */
+export type DeleteBeforeReplace = boolean | ((olds: Record<string, unknown>, news: Record<string, unknown>) => boolean);
+
 export function fieldsWith(rules: FieldRules, ...kinds: FieldRule[]): string[] {
     return Object.keys(rules).filter((k) => kinds.includes(rules[k]));
 }
@@ -38,7 +41,7 @@ export function diffByRules(
     rules: FieldRules,
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
-    options: { deleteBeforeReplace?: boolean } = {},
+    options: { deleteBeforeReplace?: DeleteBeforeReplace } = {},
 ): DiffOutcome {
     const replaces: string[] = [];
     let changes = false;
@@ -64,7 +67,8 @@ export function diffByRules(
         }
     }
     const outcome: DiffOutcome = { changes: changes || replaces.length > 0, replaces };
-    if (replaces.length > 0 && options.deleteBeforeReplace) outcome.deleteBeforeReplace = true;
+    const dbr = options.deleteBeforeReplace;
+    if (replaces.length > 0 && (typeof dbr === "function" ? dbr(olds, news) : dbr)) outcome.deleteBeforeReplace = true;
     return outcome;
 }
 

@@ -1,7 +1,7 @@
 import { createOnce } from "../core/createOnce";
 import type { Deadline } from "../core/deadline";
-import { ApiError } from "../core/errors";
 import { CloudErrorInfo, HttpClient } from "../core/http";
+import { parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
 import { FlyVolume, toFlyVolume, wireError, wireExtendResponse, wireVolume } from "./wire";
 import { z } from "zod";
@@ -217,16 +217,6 @@ function enc(segment: string): string {
     return encodeURIComponent(segment);
 }
 
-/** A 2xx body that is not what the docs say is the cloud's fault, said plainly. */
 function parse<T extends z.ZodType>(schema: T, body: unknown, operation: string): z.infer<T> {
-    const result = schema.safeParse(body);
-    if (!result.success) {
-        throw new ApiError({
-            cloud: "fly",
-            operation,
-            cloudMessage: `unexpected response shape (${result.error.issues[0]?.message ?? "invalid"})`,
-            remedy: "the Fly API may have changed; please report it",
-        });
-    }
-    return result.data;
+    return parseResponse("fly", schema, body, operation);
 }

@@ -1,6 +1,7 @@
 import { requireCredential, resolveSetting } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
+import { compact } from "../core/objects";
 import { volumeProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
 import { SharedPoller, WaitStep } from "../core/wait";
@@ -127,11 +128,6 @@ export function toFlyOutputs(
         needsRestart: needsRestart ?? declared.needsRestart,
     };
     return compact(outs);
-}
-
-/** Struct conversion rejects `undefined`; absent is absent. */
-function compact<T extends object>(o: T): T {
-    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 const inPlaceFields = fieldsWith(flyVolumeRules, "inPlace") as Array<"snapshotRetention" | "autoBackupEnabled">;

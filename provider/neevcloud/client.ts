@@ -1,0 +1,193 @@
+import { createOnce } from "../core/createOnce";
+import type { Deadline } from "../core/deadline";
+import { CloudErrorInfo, HttpClient } from "../core/http";
+import { compact } from "../core/objects";
+import { parseResponse } from "../core/parse";
+import {
+    NetworkVolume,
+    toNetworkVolume,
+    wireCreateRequest,
+    WireCreateRequest,
+    wireErrorResponse,
+    wireExtendRequest,
+    wireListResponse,
+    wireNetworkVolume,
+} from "./wire";
+
+export function parseNeevError(_status: number, body: unknown): CloudErrorInfo {
+    if (typeof body === "string") return { message: body.trim().slice(0, 300) };
+    const parsed = wireErrorResponse.safeParse(body);
+    if (parsed.success) return { code: parsed.data.code, message: parsed.data.message };
+    const loose = body as { message?: unknown; error?: unknown } | undefined;
+    const message = typeof loose?.message === "string" ? loose.message : typeof loose?.error === "string" ? loose.error : undefined;
+    return { message };
+}
+
+function neevRemedy(status: number | undefined): string | undefined {
+    if (status === 401 || status === 403) return "check the token in `neevcloud:token` or NEEVCLOUD_API_TOKEN";
+    if (status === 404) return "check orgId, projectId and the volume id";
+    return undefined;
+}
+
+/** Where a volume lives: every path is scoped by org and project. */
+export interface NeevScope {
+    orgId: string;
+    projectId: string;
+}
+
+export interface CreateNetworkVolumeRequest {
+    name: string;
+    sizeGb: number;
+    regionId: string;
+    volumeMode: "filesystem" | "block";
+    mountPath?: string;
+    attachedTo?: Array<{ instanceId: string; instanceName: string; instanceType: string }>;
+}
+
+const pageSize = 100;
+
+/**
+ * The NeevCloud Storage Service API, network volumes only. Knows nothing of Pulumi. Requests are
+ * validated against the spec's request schemas before they are sent, responses on arrival.
+ */
+export class NeevCloudClient {
+    private readonly http: HttpClient;
+
+    constructor(baseUrl: string, token: string) {
+        const authorization = `Bearer ${token.replace(/^Bearer\s+/i, "")}`;
+        this.http = new HttpClient({
+            cloud: "neevcloud",
+            baseUrl,
+            headers: () => ({ authorization }),
+            requestIdHeaders: ["x-request-id", "request-id", "x-correlation-id"],
+            parseError: parseNeevError,
+            remedy: neevRemedy,
+        });
+    }
+
+    private base(s: NeevScope): string {
+        return `/api/v1beta1/orgs/${enc(s.orgId)}/projects/${enc(s.projectId)}/volumes`;
+    }
+
+    /** One page (page numbers from 1, at most 100 a page). */
+    async listPage(
+        scope: NeevScope,
+        page: number,
+        deadline: Deadline,
+        opts: { available?: boolean; limit?: number } = {},
+    ): Promise<{ volumes: NetworkVolume[]; totalPages?: number }> {
+        const res = await this.http.request({
+            method: "GET",
+            path: this.base(scope),
+            query: { page, limit: opts.limit ?? pageSize, available: opts.available },
+            operation: "list network volumes",
+            target: `in ${scope.orgId}/${scope.projectId}`,
+            deadline,
+        });
+        const body = parseResponse("neevcloud", wireListResponse, res.body, "list network volumes");
+        return { volumes: (body.volumes ?? []).map(toNetworkVolume), totalPages: body.pagination?.total_pages };
+    }
+
+    /** Every volume of the project, walking the pages (stops on an empty page or the last one). */
+    async listVolumes(scope: NeevScope, deadline: Deadline, opts: { available?: boolean } = {}): Promise<NetworkVolume[]> {
+        const all = new Map<string, NetworkVolume>();
+        for (let page = 1; page <= 10_000; page++) {
+            const { volumes, totalPages } = await this.listPage(scope, page, deadline, opts);
+            for (const v of volumes) all.set(v.id, v);
+            if (volumes.length === 0 || totalPages === undefined || page >= totalPages) break;
+        }
+        return [...all.values()];
+    }
+
+    /** The volume, or undefined on 404. */
+    async getVolume(scope: NeevScope, id: string, deadline: Deadline): Promise<NetworkVolume | undefined> {
+        const res = await this.http.request({
+            method: "GET",
+            path: `${this.base(scope)}/${enc(id)}`,
+            operation: "read network volume",
+            target: id,
+            deadline,
+            allowStatuses: [404],
+        });
+        if (res.status === 404) return undefined;
+        return toNetworkVolume(parseResponse("neevcloud", wireNetworkVolume, res.body, "read network volume", id));
+    }
+
+    /**
+     * Creates once (201): after an ambiguous failure it looks for a same-named volume made since
+     * the request before sending again, so a lost response leaves no duplicate.
+     */
+    async createVolume(scope: NeevScope, req: CreateNetworkVolumeRequest, deadline: Deadline): Promise<NetworkVolume> {
+        const body: WireCreateRequest = wireCreateRequest.parse({
+            name: req.name,
+            sizeGB: req.sizeGb,
+            regionID: req.regionId,
+            volumeMode: req.volumeMode,
+            mountPath: req.mountPath,
+            attachedTo: req.attachedTo?.map((a) => ({
+                instance_id: a.instanceId,
+                instance_name: a.instanceName,
+                instance_type: a.instanceType,
+            })),
+        });
+        return createOnce({
+            key: `neevcloud|${scope.orgId}|${scope.projectId}|${req.name}`,
+            deadline,
+            send: async () => {
+                const res = await this.http.request({
+                    method: "POST",
+                    path: this.base(scope),
+                    json: compact(body),
+                    operation: "create network volume",
+                    target: `${req.name} in ${scope.orgId}/${scope.projectId}`,
+                    deadline,
+                });
+                return toNetworkVolume(parseResponse("neevcloud", wireNetworkVolume, res.body, "create network volume"));
+            },
+            find: async (since) =>
+                (await this.listVolumes(scope, deadline))
+                    .filter(
+                        (v) =>
+                            v.name === req.name &&
+                            v.regionId === req.regionId &&
+                            v.status !== "terminated" &&
+                            (!v.createdAt || Date.parse(v.createdAt) >= since),
+                    )
+                    .sort((a, b) => Date.parse(b.createdAt ?? "") - Date.parse(a.createdAt ?? "")),
+            idOf: (v) => v.id,
+        });
+    }
+
+    /**
+     * Queues an extend to `sizeGb` (the new total; 202). A POST, so it is not resent blindly:
+     * the caller reconciles an ambiguous failure by reading the volume.
+     */
+    async extendVolume(scope: NeevScope, id: string, sizeGb: number, deadline: Deadline): Promise<NetworkVolume> {
+        const res = await this.http.request({
+            method: "POST",
+            path: `${this.base(scope)}/${enc(id)}/extend`,
+            json: wireExtendRequest.parse({ sizeGB: sizeGb }),
+            operation: "extend network volume",
+            target: id,
+            deadline,
+        });
+        return toNetworkVolume(parseResponse("neevcloud", wireNetworkVolume, res.body, "extend network volume", id));
+    }
+
+    /** Deletes (204); false when it was already gone (404). */
+    async deleteVolume(scope: NeevScope, id: string, deadline: Deadline): Promise<boolean> {
+        const res = await this.http.request({
+            method: "DELETE",
+            path: `${this.base(scope)}/${enc(id)}`,
+            operation: "delete network volume",
+            target: id,
+            deadline,
+            allowStatuses: [404],
+        });
+        return res.status !== 404;
+    }
+}
+
+function enc(segment: string): string {
+    return encodeURIComponent(segment);
+}

@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import { resolveSetting } from "../../provider/core/config";
+import { VolumeError } from "../../provider/core/errors";
+import { neevClient, NetworkVolumeOutputs, toNeevOutputs } from "../../provider/neevcloud/provider";
+import { orgIdSetting, projectIdSetting } from "../../provider/neevcloud/schema";
+import { lookupDeadline } from "../core/lookup";
+
+/** Arguments of {@link getNetworkVolumes}. */
+export interface GetNetworkVolumesArgs {
+    /** Organization id. Default: `neevcloud:orgId`, then NEEVCLOUD_ORG_ID. */
+    orgId?: string;
+    /** Project id. Default: `neevcloud:projectId`, then NEEVCLOUD_PROJECT_ID. */
+    projectId?: string;
+    /** Only bound (ready) volumes. Default false. */
+    available?: boolean;
+}
+
+/** One volume as listed: the outputs a `NetworkVolume` would have, plus its Pulumi id. */
+export interface NetworkVolumeInfo extends Omit<NetworkVolumeOutputs, "timeouts" | "attachedTo" | "mountPath"> {
+    /** Pulumi id, `<orgId>/<projectId>/<volumeId>`: pass it to `NetworkVolume.get` to adopt the volume. */
+    id: string;
+}
+
+/** Result of {@link getNetworkVolumes}. */
+export interface GetNetworkVolumesResult {
+    /** The organization listed. */
+    orgId: string;
+    /** The project listed. */
+    projectId: string;
+    /** Its volumes, every page walked. */
+    volumes: NetworkVolumeInfo[];
+}
+
+/** Lists a project's network volumes, for adoption and inspection. Runs in the program, at preview too. */
+export async function getNetworkVolumes(args: GetNetworkVolumesArgs = {}): Promise<GetNetworkVolumesResult> {
+    const deadline = lookupDeadline();
+    const orgId = args.orgId ?? resolveSetting(orgIdSetting);
+    const projectId = args.projectId ?? resolveSetting(projectIdSetting);
+    if (!orgId || !projectId) {
+        throw new VolumeError("neevcloud getNetworkVolumes: set orgId and projectId, or neevcloud:orgId/neevcloud:projectId, or NEEVCLOUD_ORG_ID/NEEVCLOUD_PROJECT_ID");
+    }
+    const list = await neevClient().listVolumes({ orgId, projectId }, deadline, { available: args.available || undefined });
+    const volumes = list.map((v) => ({ id: `${orgId}/${projectId}/${v.id}`, ...toNeevOutputs({}, v) }));
+    return { orgId, projectId, volumes };
+}
+
+/** {@link getNetworkVolumes} taking and giving Outputs. */
+export function getNetworkVolumesOutput(args: pulumi.Input<GetNetworkVolumesArgs> = {}): pulumi.Output<GetNetworkVolumesResult> {
+    return pulumi.output(args).apply((a) => getNetworkVolumes(a as GetNetworkVolumesArgs));
+}

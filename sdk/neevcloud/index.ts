@@ -1,0 +1,9 @@
+export { NetworkVolume, NetworkVolumeArgs, AttachedTo, VolumeAttachment } from "./networkVolume";
+export {
+    getNetworkVolumes,
+    getNetworkVolumesOutput,
+    GetNetworkVolumesArgs,
+    GetNetworkVolumesResult,
+    NetworkVolumeInfo,
+} from "./getNetworkVolumes";
+export type { VolumeTimeouts } from "../core/types";
