@@ -1,0 +1,107 @@
+import { strict as assert } from "node:assert";
+import { checkInputs } from "../../provider/core/check";
+import { setStackConfig } from "../../provider/core/config";
+import { diffByRules } from "../../provider/core/rules";
+import { unknownValue } from "../../provider/core/unknown";
+import { networkVolumeProvider } from "../../provider/neevcloud/provider";
+import { networkVolumeRules } from "../../provider/neevcloud/rules";
+import { defaultNetworkVolumeName, networkVolumeInputs, networkVolumeSpec } from "../../provider/neevcloud/schema";
+
+const valid = { orgId: "org-1", projectId: "proj-1", regionId: "in-bom-1", sizeGb: 100, name: "data" };
+const check = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => checkInputs(networkVolumeSpec, olds, news);
+
+describe("neevcloud.NetworkVolume rules", () => {
+    afterEach(() => {
+        setStackConfig(undefined);
+        delete process.env.NEEVCLOUD_ORG_ID;
+        delete process.env.NEEVCLOUD_PROJECT_ID;
+    });
+
+    it("the rules table names every input field", () => {
+        const inputs = Object.keys(networkVolumeInputs.shape).sort();
+        const ruled = Object.entries(networkVolumeRules).filter(([, r]) => r !== "output").map(([k]) => k).sort();
+        assert.deepEqual(ruled, inputs);
+    });
+
+    it("accepts a valid volume and defaults volumeMode to filesystem", () => {
+        const { inputs, failures } = check(valid);
+        assert.deepEqual(failures, []);
+        assert.equal(inputs.volumeMode, "filesystem");
+    });
+
+    it("takes orgId/projectId from the stack config, then the environment", () => {
+        const { orgId: _o, projectId: _p, ...rest } = valid;
+        process.env.NEEVCLOUD_ORG_ID = "env-org";
+        process.env.NEEVCLOUD_PROJECT_ID = "env-proj";
+        assert.equal(check(rest).inputs.orgId, "env-org");
+        setStackConfig({ get: (k) => ({ "neevcloud:orgId": "cfg-org" })[k] });
+        const { inputs } = check(rest);
+        assert.equal(inputs.orgId, "cfg-org");
+        assert.equal(inputs.projectId, "env-proj");
+    });
+
+    it("refuses a missing orgId, naming the config key and env var", () => {
+        const { orgId: _o, ...rest } = valid;
+        const { failures } = check(rest);
+        assert.equal(failures[0]?.property, "orgId");
+        assert.match(failures[0].reason, /neevcloud:orgId/);
+        assert.match(failures[0].reason, /NEEVCLOUD_ORG_ID/);
+    });
+
+    const bad: Array<[string, Record<string, unknown>, string]> = [
+        ["a size of 0", { ...valid, sizeGb: 0 }, "sizeGb"],
+        ["a size over 1000", { ...valid, sizeGb: 1001 }, "sizeGb"],
+        ["a missing region", { ...valid, regionId: undefined }, "regionId"],
+        ["a block-ish mode typo", { ...valid, volumeMode: "Block" }, "volumeMode"],
+        ["an uppercase name", { ...valid, name: "Data" }, "name"],
+        ["a name ending in '-'", { ...valid, name: "data-" }, "name"],
+        ["a relative mount path", { ...valid, mountPath: "mnt/data" }, "mountPath"],
+        ["an attachment with a non-UUID id", { ...valid, attachedTo: [{ instanceId: "x", instanceName: "n", instanceType: "t" }] }, "attachedTo.0.instanceId"],
+        ["an orgId with a slash", { ...valid, orgId: "a/b" }, "orgId"],
+    ];
+    for (const [what, news, property] of bad) {
+        it(`refuses ${what}, naming ${property}`, () => {
+            const { failures } = check(news);
+            assert.ok(failures.some((f) => f.property === property), JSON.stringify(failures));
+        });
+    }
+
+    it("refuses a shrink from 250 to 100 at preview", () => {
+        const { failures } = check({ ...valid, sizeGb: 100 }, { ...valid, sizeGb: 250 });
+        assert.equal(failures[0]?.property, "sizeGb");
+        assert.match(failures[0].reason, /cannot shrink from 250 GB to 100 GB: volumes only grow/);
+    });
+
+    it("derives a DNS-label default name from any resource name", () => {
+        assert.equal(defaultNetworkVolumeName("My Data_Vol!"), "my-data-vol");
+        assert.equal(defaultNetworkVolumeName("-x-"), "x");
+        assert.ok(defaultNetworkVolumeName("a".repeat(80)).length <= 63);
+    });
+
+    describe("diff", () => {
+        const olds = { ...check(valid).inputs, volumeId: "v", status: "bound" };
+        const diff = (news: Record<string, unknown>) => networkVolumeProvider.diff("id", olds, { ...check(valid).inputs, ...news });
+
+        it("growing is an in-place change", async () => {
+            assert.deepEqual(await diff({ sizeGb: 250 }), { changes: true, replaces: [] });
+        });
+        it("a rename replaces, creating the new one first", async () => {
+            assert.deepEqual(await diff({ name: "data2" }), { changes: true, replaces: ["name"] });
+        });
+        it("a replacement that keeps the name deletes the old volume first", async () => {
+            assert.deepEqual(await diff({ regionId: "in-del-1" }), { changes: true, replaces: ["regionId"], deleteBeforeReplace: true });
+            assert.deepEqual(await diff({ mountPath: "/mnt/x" }), { changes: true, replaces: ["mountPath"], deleteBeforeReplace: true });
+        });
+        it("a replacement into another project need not delete first", async () => {
+            assert.deepEqual(await diff({ projectId: "proj-2" }), { changes: true, replaces: ["projectId"] });
+        });
+        it("an unknown name may replace", async () => {
+            const d = await diff({ name: unknownValue });
+            assert.deepEqual(d.replaces, ["name"]);
+        });
+        it("nothing changed is no change; timeouts alone is no change", async () => {
+            assert.deepEqual(await diff({}), { changes: false, replaces: [] });
+            assert.deepEqual(await diffByRules(networkVolumeRules, olds, { ...olds, timeouts: { update: 5 } }), { changes: false, replaces: [] });
+        });
+    });
+});
