@@ -138,7 +138,7 @@ export class HttpClient {
             } catch (error) {
                 if (!isConnectionError(error)) throw error;
                 const sent = !isNotSentError(error);
-                failure = this.connectionError(req, error, idempotent || !sent);
+                failure = this.connectionError(req, error, !idempotent && sent);
                 retryable = idempotent || !sent;
             }
             if (!retryable) throw failure;
@@ -202,17 +202,17 @@ export class HttpClient {
         return ambiguous ? new AmbiguousRequestError(details) : new ApiError(details);
     }
 
-    private connectionError(req: HttpRequest, error: unknown, mayHaveApplied: boolean): ApiError {
-        const code = (error as { code?: string }).code;
+    /** `ambiguous`: a non-idempotent request went out and may have been applied. */
+    private connectionError(req: HttpRequest, error: unknown, ambiguous: boolean): ApiError {
         const details = {
             cloud: this.options.cloud,
             operation: req.operation,
             target: req.target,
-            code,
-            cloudMessage: `no response from ${this.origin} (${code ?? "connection error"})`,
-            remedy: "check the network and the API URL; the request is retried until the deadline",
+            code: (error as { code?: string }).code ?? "connection error",
+            cloudMessage: `no response from ${this.origin}`,
+            remedy: "check the network and the API URL",
         };
-        return mayHaveApplied && req.method === "POST" ? new AmbiguousRequestError(details, { cause: error }) : new ApiError(details, { cause: error });
+        return ambiguous ? new AmbiguousRequestError(details, { cause: error }) : new ApiError(details, { cause: error });
     }
 }
 

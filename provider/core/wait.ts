@@ -1,6 +1,6 @@
 import type { Deadline } from "./deadline";
 import { Clock, realClock } from "./deadline";
-import { WaitError } from "./errors";
+import { DeadlineError, WaitError } from "./errors";
 
 /** One look at the thing being waited on. */
 export type WaitStep<T> =
@@ -47,8 +47,17 @@ export async function waitFor<T>(
     intervals: PollIntervals = defaultIntervals,
 ): Promise<T> {
     let interval = intervals.minMs;
+    let last: string | undefined;
     for (;;) {
-        const step = await probe();
+        let step: WaitStep<T>;
+        try {
+            step = await probe();
+        } catch (error) {
+            // Out of time inside the probe (a request that could not start): say what we waited on.
+            if (error instanceof DeadlineError) throw timeoutError(opts, last);
+            throw error;
+        }
+        if (step.status === "pending") last = step.state;
         if (step.status === "done") return step.value;
         if (step.status === "failed") throw failedError(opts, step);
         if (!(await opts.deadline.sleep(interval))) throw timeoutError(opts, step.state);
@@ -105,10 +114,11 @@ export class SharedPoller<T> {
                 const items = await this.fetchAll(scope, latest.opts.deadline);
                 for (const w of group) this.judge(group, w, items.get(w.id));
             } catch (error) {
-                // The list itself failed after its own retries: every current waiter learns why.
+                // The list itself failed after its own retries: every current waiter learns why;
+                // one that ran out of time hears it as its own timeout, with the last state seen.
                 for (const w of group) {
                     group.delete(w);
-                    w.reject(error);
+                    w.reject(error instanceof DeadlineError ? timeoutError(w.opts, w.lastState) : error);
                 }
             }
             for (const w of group) {

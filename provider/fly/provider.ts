@@ -201,10 +201,11 @@ export const flyVolumeProvider = volumeProvider<typeof flyVolumeSpec.schema.shap
                     latest = res.volume;
                     needsRestart = res.needsRestart;
                 } catch (error) {
-                    // A retried extend whose first try landed is refused as "not larger": check.
+                    // A retried extend whose first try landed is refused (already that size, or
+                    // still extending): read the volume before calling it a failure.
                     if (!(error instanceof ApiError) || (error.status ?? 500) >= 500) throw error;
                     const live = await client.getVolume(app, volumeId, ctx.deadline);
-                    if (!live || (live.sizeGb ?? 0) < target) throw error;
+                    if (!live || ((live.sizeGb ?? 0) < target && live.state !== "extending")) throw error;
                     latest = live;
                 }
                 ctx.accepted(id, toFlyOutputs(app, news, latest, needsRestart));
