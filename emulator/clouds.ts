@@ -1,0 +1,31 @@
+/**
+ * The cloud table: every cloud emulator, by name. Adding a cloud means writing
+ * `emulator/<cloud>/` (a {@link CloudDefinition}) and adding one line here;
+ * `startEmulator`, its types (`urls`, `inventory()`, knobs, test hooks), the
+ * env it prints and the CLI's `--<cloud>-port` flag all follow from this table.
+ */
+import type { CloudDefinition } from "./core/types";
+import { flyCloud } from "./fly";
+
+/** Every cloud emulator. Keys must equal each definition's `name`. */
+export const clouds = {
+  fly: flyCloud,
+} as const;
+
+/** The cloud table's type. */
+export type CloudTable = typeof clouds;
+
+/** Name of a cloud in the table (`"fly"`, …). */
+export type CloudName = keyof CloudTable;
+
+/** A cloud's knobs type. */
+export type KnobsOf<K extends CloudName> = ReturnType<CloudTable[K]["defaultKnobs"]>;
+
+/** A cloud's test-hook type. */
+export type ControlOf<K extends CloudName> = ReturnType<CloudTable[K]["create"]>["control"];
+
+/** A cloud's inventory record type. */
+export type RecordOf<K extends CloudName> = ReturnType<ReturnType<CloudTable[K]["create"]>["inventory"]>[number];
+
+/** Names of all clouds, in table order. */
+export const cloudNames = Object.keys(clouds) as CloudName[];

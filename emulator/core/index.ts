@@ -1,0 +1,10 @@
+/** The generic emulator machinery a cloud emulator builds on. */
+export * from "./types";
+export { describeAuthScheme, parseAuthorization, type ParsedAuthorization } from "./auth";
+export { FaultInjector, faultLabel, isRespondingFault, type FaultTarget } from "./faults";
+export { json, parseJsonObject, readBody, writeResponse, MAX_BODY_BYTES, type JsonObjectResult } from "./http";
+export { clone, mergeKnobs } from "./knobs";
+export { TokenBucketLimiter, type RateLimit } from "./rateLimiter";
+export { DEFAULT_REQUEST_LOG_LIMIT, RequestLog, redact } from "./requestLog";
+export { Router, type RouteMatch, type RouteParams } from "./router";
+export { LOOPBACK, startCloudServer, type CloudServerOptions, type RunningCloudServer } from "./server";

@@ -1,0 +1,33 @@
+/** The request log: what every emulator served, oldest first, without credentials. */
+import type { RecordedRequest } from "./types";
+
+/** Default number of entries kept; older ones are dropped first. */
+export const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
+
+/** A bounded, append-only log of {@link RecordedRequest}s. */
+export class RequestLog {
+  private entries: RecordedRequest[] = [];
+
+  constructor(private readonly limit = DEFAULT_REQUEST_LOG_LIMIT) {}
+
+  /** Append an entry (recorded before the response is written, so a client sees it once it has its answer). */
+  add(entry: RecordedRequest): void {
+    this.entries.push(Object.freeze({ ...entry, query: Object.freeze({ ...entry.query }) }));
+    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+  }
+
+  /** A copy of the log, oldest first. */
+  list(): RecordedRequest[] {
+    return [...this.entries];
+  }
+
+  /** Forget every entry. */
+  clear(): void {
+    this.entries = [];
+  }
+}
+
+/** Replace every occurrence of `secret` in `text` (no-op for an empty secret). */
+export function redact(text: string, secret: string): string {
+  return secret === "" ? text : text.split(secret).join("[redacted]");
+}
