@@ -1,0 +1,194 @@
+import { strict as assert } from "node:assert";
+import { flyVolumeProvider } from "../../provider/fly/provider";
+import { rejection, useEmulator } from "./support";
+
+const p = flyVolumeProvider;
+const base = { app: "web", region: "iad", sizeGb: 3, name: "data" };
+
+async function inputs(extra: Record<string, unknown> = {}) {
+    const { inputs, failures } = await p.check({}, { ...base, ...extra, __provider: "serialized-code" });
+    assert.deepEqual(failures, []);
+    return inputs;
+}
+
+describe("fly.Volume provider against the emulator", function () {
+    this.timeout(30_000);
+    const { emu } = useEmulator({ fly: { timeToReadyMs: 150, timeToExtendMs: 300, rateLimit: { perSecond: 1, burst: 3 } } });
+
+    it("create waits until the volume is created and returns <app>/<vol_id> with live outputs", async () => {
+        const { id, outs } = await p.create(await inputs());
+        assert.match(id, /^web\/vol_[a-z0-9]+$/);
+        assert.equal(outs.state, "created");
+        assert.equal(outs.volumeId, id.split("/")[1]);
+        assert.equal(outs.sizeGb, 3);
+        assert.ok(outs.zone);
+        assert.equal(outs.__provider, undefined, "the host adds __provider itself");
+        const vols = emu().inventory().fly;
+        assert.equal(vols.length, 1);
+        assert.equal(vols[0].state, "created");
+        const posts = emu().requests().filter((r) => r.method === "POST");
+        assert.equal(posts.length, 1);
+        assert.equal(posts[0].authScheme, "Bearer");
+    });
+
+    it("a fork is ready once it is hydrating", async () => {
+        emu().configure({ fly: { timeToHydrateMs: 60_000 } });
+        const src = await p.create(await inputs());
+        const fork = await p.create(await inputs({ name: "fork", sourceVolumeId: src.outs.volumeId }));
+        assert.equal(fork.outs.state, "hydrating");
+    });
+
+    it("a create whose wait runs out rejects with partial state that keeps __provider", async () => {
+        emu().configure({ fly: { timeToReadyMs: 60_000 } });
+        const err = await rejection(p.create(await inputs({ timeouts: { create: 2 } })));
+        assert.match(err.message, /still 'creating' after 2 s waiting to be created; raise timeouts.create/);
+        assert.match(String(err.id), /^web\/vol_/);
+        const props = err.properties as Record<string, unknown>;
+        assert.equal(props.__provider, "serialized-code");
+        assert.equal(props.state, "creating");
+        assert.equal(emu().inventory().fly.length, 1, "the volume is kept, not forgotten");
+    });
+
+    it("update extends first, then applies retention, in one update, and waits for the new size", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().clearRequests();
+        const news = await inputs({ sizeGb: 10, snapshotRetention: 14, autoBackupEnabled: false });
+        assert.deepEqual(await p.diff(id, outs, news), { changes: true, replaces: [] });
+        const res = await p.update(id, outs, news);
+        assert.equal(res.outs.sizeGb, 10);
+        assert.equal(res.outs.snapshotRetention, 14);
+        assert.equal(res.outs.autoBackupEnabled, false);
+        assert.equal(res.outs.state, "created");
+        const writes = emu().requests().filter((r) => r.method === "PUT").map((r) => r.path);
+        assert.deepEqual(writes, [`/v1/apps/web/volumes/${outs.volumeId}/extend`, `/v1/apps/web/volumes/${outs.volumeId}`]);
+        assert.equal(emu().inventory().fly[0].size_gb, 10);
+    });
+
+    it("an extend already applied (lost response, retried) is not an error", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().setFaults([{ cloud: "fly", method: "PUT", path: /\/extend$/, loseResponse: true }]);
+        const res = await p.update(id, outs, await inputs({ sizeGb: 6 }));
+        assert.equal(res.outs.sizeGb, 6);
+    });
+
+    it("read drops the volume on 404 and on a soft-deleted state, in either GET mode", async () => {
+        for (const mode of ["200", "404"] as const) {
+            emu().configure({ fly: { softDeletedGet: mode } });
+            const { id, outs } = await p.create(await inputs());
+            const fresh = await p.read!(id, outs);
+            assert.equal(fresh.id, id);
+            emu().fly.destroy("web", String(outs.volumeId));
+            assert.deepEqual(await p.read!(id, outs), { id: "", props: {} });
+        }
+        assert.deepEqual(await p.read!("web/vol_doesnotexist00", {}), { id: "", props: {} });
+    });
+
+    it("read keeps declared create-only fields and reports drift in live ones", async () => {
+        const { id, outs } = await p.create(await inputs({ snapshotRetention: 5 }));
+        emu().fly.resize("web", String(outs.volumeId), 8);
+        const fresh = await p.read!(id, outs);
+        assert.equal(fresh.props.sizeGb, 8);
+        assert.equal(fresh.props.name, "data");
+        // Grown outside Pulumi: the declared 3 GB is no change, never a shrink.
+        assert.deepEqual(await p.diff(id, fresh.props, await inputs({ snapshotRetention: 5 })), { changes: false, replaces: [] });
+    });
+
+    it("delete treats an already-gone volume as done", async () => {
+        const { id, outs } = await p.create(await inputs());
+        await p.delete(id, outs);
+        await p.delete(id, outs);
+        assert.ok(["scheduling_destroy", "pending_destroy"].includes(emu().inventory().fly[0].state));
+    });
+
+    it("delete retries a volume still bound to a machine until it is detached", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().fly.attach("web", String(outs.volumeId), "m_1234");
+        setTimeout(() => emu().fly.detach("web", String(outs.volumeId)), 1500);
+        await p.delete(id, outs);
+        assert.ok(emu().requests().some((r) => r.method === "DELETE" && r.status === 412));
+    });
+
+    it("delete of a volume bound past the delete timeout fails naming the machine", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().fly.attach("web", String(outs.volumeId), "m_5678");
+        const err = await rejection(p.delete(id, { ...outs, timeouts: { delete: 2 } }));
+        assert.match(err.message, /still attached to machine m_5678 after 2 s/);
+        assert.match(err.message, /412/);
+        assert.match(err.message, /raise timeouts.delete/);
+    });
+
+    it("a missing token names fly:token and FLY_API_TOKEN and sends nothing", async () => {
+        const saved = process.env.FLY_API_TOKEN;
+        delete process.env.FLY_API_TOKEN;
+        try {
+            const err = await rejection(p.create(await inputs()));
+            assert.match(err.message, /fly:token/);
+            assert.match(err.message, /FLY_API_TOKEN/);
+            assert.equal(emu().requests().length, 0);
+        } finally {
+            process.env.FLY_API_TOKEN = saved;
+        }
+    });
+
+    it("a rejected token gives status, request id and remedy, and never the token", async () => {
+        const saved = process.env.FLY_API_TOKEN;
+        process.env.FLY_API_TOKEN = "wrong-token-value-123";
+        try {
+            const err = await rejection(p.create(await inputs()));
+            assert.match(err.message, /^fly create volume data in app web: .*\(401.*request [^)]+\)\. check the token/);
+            assert.doesNotMatch(err.message, /wrong-token-value-123/);
+        } finally {
+            process.env.FLY_API_TOKEN = saved;
+        }
+    });
+
+    describe("faults end with the right volumes and no duplicate", () => {
+        it("a 429 storm on create", async () => {
+            emu().setFaults([{ cloud: "fly", method: "POST", status: 429, times: 4 }]);
+            await p.create(await inputs());
+            assert.equal(emu().inventory().fly.length, 1);
+            assert.equal(emu().requests().filter((r) => r.status === 429).length, 4);
+        });
+        it("a 503 on create", async () => {
+            emu().setFaults([{ cloud: "fly", method: "POST", status: 503 }]);
+            await p.create(await inputs());
+            assert.equal(emu().inventory().fly.length, 1);
+        });
+        it("a dropped connection on create", async () => {
+            emu().setFaults([{ cloud: "fly", method: "POST", drop: true }]);
+            await p.create(await inputs());
+            assert.equal(emu().inventory().fly.length, 1);
+        });
+        it("a create response lost after Fly committed it", async () => {
+            emu().setFaults([{ cloud: "fly", method: "POST", loseResponse: true }]);
+            const { id } = await p.create(await inputs());
+            const vols = emu().inventory().fly;
+            assert.equal(vols.length, 1, "no duplicate");
+            assert.equal(`web/${vols[0].id}`, id, "the lost volume is the one adopted");
+            assert.equal(emu().requests().filter((r) => r.method === "POST").length, 1);
+        });
+        it("a lost response beside a same-named volume created at the same moment takes only its own", async () => {
+            emu().setFaults([{ cloud: "fly", method: "POST", loseResponse: true }]);
+            const [a, b] = await Promise.all([p.create(await inputs()), p.create(await inputs())]);
+            assert.notEqual(a.id, b.id);
+            assert.equal(emu().inventory().fly.length, 2);
+        });
+        it("503s and dropped connections while waiting", async () => {
+            emu().setFaults([
+                { cloud: "fly", method: "GET", status: 503, times: 2, retryAfter: 1 },
+                { cloud: "fly", method: "GET", drop: true, skip: 3, times: 1 },
+            ]);
+            const { outs } = await p.create(await inputs());
+            assert.equal(outs.state, "created");
+        });
+    });
+});
+
+describe("fly.Volume provider with a macaroon token", function () {
+    this.timeout(10_000);
+    const { emu } = useEmulator({ fly: { timeToReadyMs: 10 } }, { token: "fm2_testmacaroon" });
+    it("authenticates with the FlyV1 scheme", async () => {
+        await p.create(await inputs());
+        assert.deepEqual([...new Set(emu().requests().map((r) => r.authScheme))], ["FlyV1"]);
+    });
+});

@@ -1,0 +1,69 @@
+import { startEmulator, type DeepPartial, type Emulator, type Knobs } from "../../emulator";
+import { Engine, installPackedPackage, runProgram, startHost, writeProgramFile, type Host, type Registration, type ScratchProject } from "../harness";
+
+/** The stack's config keys the example programs read (project `lifecycle`). */
+export type ProgramConfig = Record<string, string>;
+
+export interface Lifecycle {
+    emu: Emulator;
+    scratch: ScratchProject;
+    /** Runs the program under mocks with this config and returns its registrations. */
+    program(entry: string, config?: ProgramConfig): Promise<Registration[]>;
+    /** A fresh engine on fresh hosts (one host process per operation, as the CLI does). */
+    engine(opts?: { config?: Record<string, string>; env?: Record<string, string> }): Engine;
+    /** Every host process started, for log assertions. */
+    hosts: Host[];
+}
+
+/**
+ * For one suite: the package installed from `npm pack` into a scratch project, an emulator, and
+ * the programs written into the scratch project (so `require("pulumi-volumes")` resolves to the
+ * packed copy, as for a user).
+ */
+export function useLifecycle(knobs: DeepPartial<Knobs>, programs: Record<string, string>): () => Lifecycle {
+    let ctx: Lifecycle | undefined;
+    before(async function () {
+        this.timeout(120_000);
+        const scratch = await installPackedPackage();
+        for (const [file, source] of Object.entries(programs)) writeProgramFile(scratch.dir, file, source);
+        const emu = await startEmulator({ knobs });
+        const hosts: Host[] = [];
+        ctx = {
+            emu,
+            scratch,
+            hosts,
+            program: (entry, config = {}) =>
+                runProgram({
+                    cwd: scratch.dir,
+                    entry,
+                    project: "lifecycle",
+                    config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `lifecycle:${k}`, v])),
+                    // Lookups would need credentials; resource registration does not.
+                    env: { FLY_API_TOKEN: undefined, NEEVCLOUD_API_TOKEN: undefined },
+                }),
+            engine: (opts = {}) =>
+                new Engine({
+                    host: async () => {
+                        const h = await startHost({ cwd: scratch.dir, env: opts.env ?? {}, project: "lifecycle" });
+                        hosts.push(h);
+                        return h;
+                    },
+                    config: opts.config ?? { "fly:token": emu.token, "fly:apiUrl": emu.urls.fly, ...neevConfig(emu) },
+                }),
+        };
+    });
+    after(async () => {
+        await ctx?.emu.close();
+    });
+    return () => {
+        if (!ctx) throw new Error("lifecycle not set up");
+        return ctx;
+    };
+}
+
+function neevConfig(emu: Emulator): Record<string, string> {
+    const urls = emu.urls as Record<string, string>;
+    return urls.neevcloud
+        ? { "neevcloud:token": emu.token, "neevcloud:apiUrl": urls.neevcloud, "neevcloud:orgId": "org-demo", "neevcloud:projectId": "proj-demo" }
+        : {};
+}
