@@ -3,9 +3,15 @@ import { flyVolumeProvider } from "../../provider/fly/provider";
 import { rejection, useEmulator } from "./support";
 
 const p = flyVolumeProvider;
-const base = { app: "web", region: "iad", sizeGb: 3, name: "data" };
+/** Each test has its own app: the client's rate-limit buckets are per app and outlive a test. */
+let app = "web";
+let apps = 0;
+beforeEach(() => {
+    app = `web${++apps}`;
+});
 
 async function inputs(extra: Record<string, unknown> = {}) {
+    const base = { app, region: "iad", sizeGb: 3, name: "data" };
     const { inputs, failures } = await p.check({}, { ...base, ...extra, __provider: "serialized-code" });
     assert.deepEqual(failures, []);
     return inputs;
@@ -17,7 +23,7 @@ describe("fly.Volume provider against the emulator", function () {
 
     it("create waits until the volume is created and returns <app>/<vol_id> with live outputs", async () => {
         const { id, outs } = await p.create(await inputs());
-        assert.match(id, /^web\/vol_[a-z0-9]+$/);
+        assert.match(id, new RegExp(`^${app}/vol_[a-z0-9]+$`));
         assert.equal(outs.state, "created");
         assert.equal(outs.volumeId, id.split("/")[1]);
         assert.equal(outs.sizeGb, 3);
@@ -42,7 +48,7 @@ describe("fly.Volume provider against the emulator", function () {
         emu().configure({ fly: { timeToReadyMs: 60_000 } });
         const err = await rejection(p.create(await inputs({ timeouts: { create: 2 } })));
         assert.match(err.message, /still 'creating' after 2 s waiting to be created; raise timeouts.create/);
-        assert.match(String(err.id), /^web\/vol_/);
+        assert.match(String(err.id), new RegExp(`^${app}/vol_`));
         const props = err.properties as Record<string, unknown>;
         assert.equal(props.__provider, "serialized-code");
         assert.equal(props.state, "creating");
@@ -60,7 +66,7 @@ describe("fly.Volume provider against the emulator", function () {
         assert.equal(res.outs.autoBackupEnabled, false);
         assert.equal(res.outs.state, "created");
         const writes = emu().requests().filter((r) => r.method === "PUT").map((r) => r.path);
-        assert.deepEqual(writes, [`/v1/apps/web/volumes/${outs.volumeId}/extend`, `/v1/apps/web/volumes/${outs.volumeId}`]);
+        assert.deepEqual(writes, [`/v1/apps/${app}/volumes/${outs.volumeId}/extend`, `/v1/apps/${app}/volumes/${outs.volumeId}`]);
         assert.equal(emu().inventory().fly[0].size_gb, 10);
     });
 
@@ -77,15 +83,15 @@ describe("fly.Volume provider against the emulator", function () {
             const { id, outs } = await p.create(await inputs());
             const fresh = await p.read!(id, outs);
             assert.equal(fresh.id, id);
-            emu().fly.destroy("web", String(outs.volumeId));
+            emu().fly.destroy(app, String(outs.volumeId));
             assert.deepEqual(await p.read!(id, outs), { id: "", props: {} });
         }
-        assert.deepEqual(await p.read!("web/vol_doesnotexist00", {}), { id: "", props: {} });
+        assert.deepEqual(await p.read!(`${app}/vol_doesnotexist00`, {}), { id: "", props: {} });
     });
 
     it("read keeps declared create-only fields and reports drift in live ones", async () => {
         const { id, outs } = await p.create(await inputs({ snapshotRetention: 5 }));
-        emu().fly.resize("web", String(outs.volumeId), 8);
+        emu().fly.resize(app, String(outs.volumeId), 8);
         const fresh = await p.read!(id, outs);
         assert.equal(fresh.props.sizeGb, 8);
         assert.equal(fresh.props.name, "data");
@@ -102,15 +108,15 @@ describe("fly.Volume provider against the emulator", function () {
 
     it("delete retries a volume still bound to a machine until it is detached", async () => {
         const { id, outs } = await p.create(await inputs());
-        emu().fly.attach("web", String(outs.volumeId), "m_1234");
-        setTimeout(() => emu().fly.detach("web", String(outs.volumeId)), 1500);
+        emu().fly.attach(app, String(outs.volumeId), "m_1234");
+        setTimeout(() => emu().fly.detach(app, String(outs.volumeId)), 1500);
         await p.delete(id, outs);
         assert.ok(emu().requests().some((r) => r.method === "DELETE" && r.status === 412));
     });
 
     it("delete of a volume bound past the delete timeout fails naming the machine", async () => {
         const { id, outs } = await p.create(await inputs());
-        emu().fly.attach("web", String(outs.volumeId), "m_5678");
+        emu().fly.attach(app, String(outs.volumeId), "m_5678");
         const err = await rejection(p.delete(id, { ...outs, timeouts: { delete: 2 } }));
         assert.match(err.message, /still attached to machine m_5678 after 2 s/);
         assert.match(err.message, /412/);
@@ -135,7 +141,7 @@ describe("fly.Volume provider against the emulator", function () {
         process.env.FLY_API_TOKEN = "wrong-token-value-123";
         try {
             const err = await rejection(p.create(await inputs()));
-            assert.match(err.message, /^fly create volume data in app web: .*\(401.*request [^)]+\)\. check the token/);
+            assert.match(err.message, new RegExp(`^fly create volume data in app ${app}: .*\\(401.*request [^)]+\\)\\. check the token`));
             assert.doesNotMatch(err.message, /wrong-token-value-123/);
         } finally {
             process.env.FLY_API_TOKEN = saved;
@@ -164,7 +170,7 @@ describe("fly.Volume provider against the emulator", function () {
             const { id } = await p.create(await inputs());
             const vols = emu().inventory().fly;
             assert.equal(vols.length, 1, "no duplicate");
-            assert.equal(`web/${vols[0].id}`, id, "the lost volume is the one adopted");
+            assert.equal(`${app}/${vols[0].id}`, id, "the lost volume is the one adopted");
             assert.equal(emu().requests().filter((r) => r.method === "POST").length, 1);
         });
         it("a lost response beside a same-named volume created at the same moment takes only its own", async () => {
