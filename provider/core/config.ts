@@ -40,3 +40,25 @@ export function requireCredential(cloud: CloudName, source: SettingSource): stri
     registerSecret(value);
     return value;
 }
+
+/** Where a cloud's credential and API URL come from (interface.md, "Credentials and endpoints"). */
+export interface Endpoint {
+    cloud: CloudName;
+    token: SettingSource;
+    apiUrl: SettingSource;
+    defaultApiUrl: string;
+}
+
+const sessions = new Map<string, unknown>();
+
+/**
+ * The per-credentials state of a cloud (its client, its pollers), made on first use and shared by
+ * every resource in the process. Credentials are read here, when an operation needs them.
+ */
+export function sessionFor<T>(endpoint: Endpoint, make: (baseUrl: string, token: string) => T): T {
+    const token = requireCredential(endpoint.cloud, endpoint.token);
+    const baseUrl = resolveSetting(endpoint.apiUrl) ?? endpoint.defaultApiUrl;
+    const key = `${endpoint.cloud}\n${baseUrl}\n${token}`;
+    if (!sessions.has(key)) sessions.set(key, make(baseUrl, token));
+    return sessions.get(key) as T;
+}

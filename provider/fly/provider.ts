@@ -1,4 +1,4 @@
-import { requireCredential, resolveSetting } from "../core/config";
+import { Endpoint, sessionFor } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
 import { compact } from "../core/objects";
@@ -9,8 +9,6 @@ import { FlyClient } from "./client";
 import { flyVolumeRules } from "./rules";
 import { FlyVolumeInputs, flyVolumeSpec } from "./schema";
 import { FlyVolume, goneStates } from "./wire";
-
-export const flyDefaultApiUrl = "https://api.machines.dev";
 
 /** What Pulumi stores and the `fly.Volume` class exposes. */
 export interface FlyVolumeOutputs extends FlyVolumeInputs {
@@ -30,30 +28,28 @@ export interface FlyVolumeOutputs extends FlyVolumeInputs {
     needsRestart?: boolean;
 }
 
+export const flyEndpoint: Endpoint = {
+    cloud: "fly",
+    token: { configKey: "fly:token", envVars: ["FLY_API_TOKEN"] },
+    apiUrl: { configKey: "fly:apiUrl", envVars: ["FLY_API_URL"] },
+    defaultApiUrl: "https://api.machines.dev",
+};
+
 interface FlyContext {
     client: FlyClient;
     /** Waiters in one app share one list per tick. */
     poller: SharedPoller<FlyVolume>;
 }
 
-const contexts = new Map<string, FlyContext>();
-
-/** Credentials are read here, at the first operation that needs them, never earlier. */
 export function flyContext(): FlyContext {
-    const token = requireCredential("fly", { configKey: "fly:token", envVars: ["FLY_API_TOKEN"] });
-    const baseUrl = resolveSetting({ configKey: "fly:apiUrl", envVars: ["FLY_API_URL"] }) ?? flyDefaultApiUrl;
-    const key = `${baseUrl}\n${token}`;
-    let ctx = contexts.get(key);
-    if (!ctx) {
+    return sessionFor(flyEndpoint, (baseUrl, token) => {
         const client = new FlyClient(baseUrl, token);
         const poller = new SharedPoller<FlyVolume>(
             async (app, deadline) => new Map((await client.listVolumes(app, deadline)).map((v) => [v.id, v])),
             { minMs: 500, maxMs: 2_000 },
         );
-        ctx = { client, poller };
-        contexts.set(key, ctx);
-    }
-    return ctx;
+        return { client, poller };
+    });
 }
 
 /** `<app>/<vol_id>`, the Pulumi id: every Fly call needs the app. */

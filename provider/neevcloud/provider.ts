@@ -1,4 +1,4 @@
-import { requireCredential, resolveSetting } from "../core/config";
+import { Endpoint, sessionFor } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
 import { AmbiguousRequestError } from "../core/http";
@@ -8,8 +8,6 @@ import { waitFor, WaitStep } from "../core/wait";
 import { NeevCloudClient, NeevScope } from "./client";
 import { NetworkVolumeInputs, networkVolumeSpec } from "./schema";
 import { NetworkVolume } from "./wire";
-
-export const neevDefaultApiUrl = "https://api.ai.neevcloud.com/storage";
 
 /** What Pulumi stores and the `neevcloud.NetworkVolume` class exposes. */
 export interface NetworkVolumeOutputs extends NetworkVolumeInputs {
@@ -24,19 +22,15 @@ export interface NetworkVolumeOutputs extends NetworkVolumeInputs {
     updatedAt?: string;
 }
 
-const clients = new Map<string, NeevCloudClient>();
+export const neevEndpoint: Endpoint = {
+    cloud: "neevcloud",
+    token: { configKey: "neevcloud:token", envVars: ["NEEVCLOUD_API_TOKEN"] },
+    apiUrl: { configKey: "neevcloud:apiUrl", envVars: ["NEEVCLOUD_API_URL"] },
+    defaultApiUrl: "https://api.ai.neevcloud.com/storage",
+};
 
-/** Credentials are read here, at the first operation that needs them, never earlier. */
 export function neevClient(): NeevCloudClient {
-    const token = requireCredential("neevcloud", { configKey: "neevcloud:token", envVars: ["NEEVCLOUD_API_TOKEN"] });
-    const baseUrl = resolveSetting({ configKey: "neevcloud:apiUrl", envVars: ["NEEVCLOUD_API_URL"] }) ?? neevDefaultApiUrl;
-    const key = `${baseUrl}\n${token}`;
-    let client = clients.get(key);
-    if (!client) {
-        client = new NeevCloudClient(baseUrl, token);
-        clients.set(key, client);
-    }
-    return client;
+    return sessionFor(neevEndpoint, (baseUrl, token) => new NeevCloudClient(baseUrl, token));
 }
 
 /** `<orgId>/<projectId>/<volumeId>`, the Pulumi id. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { flyVolumeRules } from "../../provider/fly/rules";
 import { defaultFlyVolumeName } from "../../provider/fly/schema";
+import { volumeProps } from "../core/props";
 import { serializedProvider } from "../core/provider";
 import type { VolumeTimeouts } from "../core/types";
 
@@ -136,12 +137,7 @@ export class Volume extends pulumi.dynamic.Resource {
     /** @internal */
     constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions);
     constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        const props: Record<string, unknown> = {};
-        for (const key of outputKeys) props[key] = undefined;
-        if (args && !opts?.id) Object.assign(props, args, { name: args.name ?? defaultFlyVolumeName(name) });
+        const props = volumeProps(Object.keys(flyVolumeRules), args, opts, () => defaultFlyVolumeName(name));
         super(provider, name, props, opts, "fly", "Volume");
     }
 }
-
-/** Every field Pulumi tracks, inputs and outputs alike: the rules table lists them all. */
-const outputKeys = Object.keys(flyVolumeRules);

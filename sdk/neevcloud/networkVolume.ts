@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { networkVolumeRules } from "../../provider/neevcloud/rules";
 import { defaultNetworkVolumeName } from "../../provider/neevcloud/schema";
+import { volumeProps } from "../core/props";
 import { serializedProvider } from "../core/provider";
 import type { VolumeTimeouts } from "../core/types";
 
@@ -116,9 +117,7 @@ export class NetworkVolume extends pulumi.dynamic.Resource {
     /** @internal */
     constructor(name: string, args: NetworkVolumeArgs | undefined, opts?: pulumi.CustomResourceOptions);
     constructor(name: string, args: NetworkVolumeArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        const props: Record<string, unknown> = {};
-        for (const key of Object.keys(networkVolumeRules)) props[key] = undefined;
-        if (args && !opts?.id) Object.assign(props, args, { name: args.name ?? defaultNetworkVolumeName(name) });
+        const props = volumeProps(Object.keys(networkVolumeRules), args, opts, () => defaultNetworkVolumeName(name));
         super(provider, name, props, opts, "neevcloud", "NetworkVolume");
     }
 }
