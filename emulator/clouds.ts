@@ -6,10 +6,12 @@
  */
 import type { CloudDefinition } from "./core/types";
 import { flyCloud } from "./fly";
+import { neevcloudCloud } from "./neevcloud";
 
 /** Every cloud emulator. Keys must equal each definition's `name`. */
 export const clouds = {
   fly: flyCloud,
+  neevcloud: neevcloudCloud,
 } as const;
 
 /** The cloud table's type. */

@@ -32,6 +32,20 @@ export type {
   FlyVolumeSnapshot,
   FlyVolumeState,
 } from "./fly/types";
+export type {
+  NeevVolumeStatus,
+  NeevExtensionStatus,
+  NeevVolumeMode,
+  NeevAttachedTo,
+  NeevVolumeAttachment,
+  NeevNetworkVolume,
+  NeevPagination,
+  NeevListResponse,
+  NeevErrorBody,
+  NeevCloudKnobs,
+  NeevAttachOptions,
+  NeevCloudControl,
+} from "./neevcloud/types";
 
 /** Knobs that apply to every cloud. */
 export interface GlobalKnobs {
@@ -72,7 +86,7 @@ export interface EmulatorOptions {
 export interface Emulator extends CloudControls {
   /** Environment a client needs: `FLY_API_URL`, `FLY_API_TOKEN`, … */
   readonly env: Record<string, string>;
-  /** Base URL per cloud (`http://127.0.0.1:PORT`). */
+  /** Base URL per cloud (`http://127.0.0.1:PORT`; NeevCloud's ends in `/storage`, as its real base URL does). */
   readonly urls: CloudUrls;
   /** The token the emulator accepts. */
   readonly token: string;

@@ -64,7 +64,12 @@ export function json(status: number, body: unknown, headers?: Record<string, str
 export function writeResponse(res: ServerResponse, response: EmuResponse, baseHeaders: Record<string, string>): void {
   let payload: string;
   let contentType: string;
-  if (response.rawBody !== undefined) {
+  // 204 and 304 carry no body; RFC 9110 forbids Content-Length on a 204.
+  const bodiless = response.status === 204 || response.status === 304;
+  if (bodiless) {
+    payload = "";
+    contentType = "";
+  } else if (response.rawBody !== undefined) {
     payload = response.rawBody;
     contentType = "text/plain; charset=utf-8";
   } else if (response.body !== undefined) {
@@ -77,7 +82,7 @@ export function writeResponse(res: ServerResponse, response: EmuResponse, baseHe
   const headers: Record<string, string | number> = { ...baseHeaders };
   if (contentType !== "") headers["content-type"] = contentType;
   for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = value;
-  headers["content-length"] = Buffer.byteLength(payload);
+  if (!bodiless) headers["content-length"] = Buffer.byteLength(payload);
   res.writeHead(response.status, headers);
   res.end(payload);
 }

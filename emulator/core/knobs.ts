@@ -13,6 +13,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * - a key present with the value `undefined` goes back to its default.
  */
 export function mergeKnobs<T>(current: T, patch: DeepPartial<T> | undefined, defaults: T): T {
+  // No patch (e.g. `startEmulator()` without `knobs`) changes nothing; it must not yield `undefined`.
+  if (patch === undefined) return clone(current);
   return mergeValue(current, patch, defaults) as T;
 }
 

@@ -29,7 +29,7 @@ export interface CloudServerOptions {
 
 /** A listening cloud server. */
 export interface RunningCloudServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` followed by the cloud's `basePath`, if any. */
   readonly url: string;
   readonly port: number;
   /** Stop listening and destroy open connections. */
@@ -58,7 +58,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Run
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${LOOPBACK}:${port}`,
+    url: `http://${LOOPBACK}:${port}${options.cloud.basePath ?? ""}`,
     port,
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -140,6 +140,11 @@ export interface CloudContext<TKnobs> {
 export interface CloudEmulator<TControl, TRecord> {
   /** Cloud name, the key in the cloud table. */
   readonly name: string;
+  /**
+   * Path prefix of the cloud's API on its server (NeevCloud: `/storage`, as its
+   * gateway URL has one), appended to the server's URL in `urls` and `env`. Default none.
+   */
+  readonly basePath?: string;
   /** Test hooks exposed on the public `Emulator` under the cloud's name. */
   readonly control: TControl;
   /** Answer one request (after latency and faults were applied by the core). */
