@@ -90,7 +90,8 @@ function judgeExtended(target: number, queued: boolean) {
             };
         }
         const sized = v.sizeGb >= target && (v.actualSizeGb === undefined || v.actualSizeGb >= target);
-        const settled = queued ? v.extensionStatus === "succeeded" : v.extensionStatus !== "resizing";
+        // The spec makes `extension_status` optional: when the cloud omits it, the size alone says done.
+        const settled = queued ? v.extensionStatus === "succeeded" || v.extensionStatus === undefined : v.extensionStatus !== "resizing";
         if (settled && sized) return { status: "done", value: v };
         return { status: "pending", state: `${v.extensionStatus ?? "no extension"}, ${v.sizeGb} GB` };
     };

@@ -81,7 +81,7 @@ export const wireCreateRequest = z.strictObject({
     regionID: z.string(),
     volumeMode: z.enum(volumeModes),
     mountPath: z.string().optional(),
-    attachedTo: z.array(z.strictObject({ instance_id: z.string(), instance_name: z.string(), instance_type: z.string() })).optional(),
+    attachedTo: z.array(z.strictObject({ instance_id: z.uuid(), instance_name: z.string(), instance_type: z.string() })).optional(),
 });
 export type WireCreateRequest = z.infer<typeof wireCreateRequest>;
 
