@@ -90,7 +90,7 @@ if (neevcloud) new neevcloud.NetworkVolume("n", { regionId: "r", sizeGb: 1, orgI
     for (const [type, code] of providers) console.log(`  ${type.padEnd(46)} ${Buffer.byteLength(code)} bytes`);
 
     const emu = await startEmulator({
-        knobs: { fly: flyKnobs, neevcloud: { timeToBoundMs: 1_000, timeToExtendMs: 1_000 } } as never,
+        knobs: { fly: flyKnobs, neevcloud: { timeToBoundMs: 1_000, timeToExtendMs: 1_000 } },
     });
     const host = await startHost({ cwd: scratch.dir, project });
     await host.configure(config(emu));

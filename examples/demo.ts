@@ -146,7 +146,7 @@ async function main(): Promise<void> {
         knobs: {
             fly: { timeToReadyMs: 400, timeToExtendMs: 600 },
             neevcloud: { timeToBoundMs: 600, timeToExtendMs: 800 },
-        } as never,
+        },
     });
     const cli = hasPulumiCli() && !process.argv.includes("--no-cli");
     console.log(`pulumi-volumes demo on the local emulator (${Object.entries(emu.urls).map(([k, v]) => `${k} ${v}`).join(", ")})`);

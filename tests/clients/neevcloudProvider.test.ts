@@ -1,0 +1,113 @@
+import { strict as assert } from "node:assert";
+import { networkVolumeProvider } from "../../provider/neevcloud/provider";
+import { rejection, useEmulator } from "./support";
+
+const p = networkVolumeProvider;
+const scope = { orgId: "org-1", projectId: "proj-1" };
+const base = { ...scope, regionId: "in-bom-1", sizeGb: 100, name: "datasets" };
+
+async function inputs(extra: Record<string, unknown> = {}) {
+    const { inputs, failures } = await p.check({}, { ...base, ...extra, __provider: "serialized-code" });
+    assert.deepEqual(failures, []);
+    return inputs;
+}
+
+
+describe("neevcloud.NetworkVolume provider against the emulator", function () {
+    this.timeout(30_000);
+    const knobs = { neevcloud: { timeToBoundMs: 150, timeToExtendMs: 250, createOutcome: "bound" as const, extendOutcome: "succeeded" as const } };
+    const { emu } = useEmulator(knobs);
+    const inventory = () => emu().inventory().neevcloud;
+    const control = () => emu().neevcloud;
+    const requests = () => emu().requests().filter((r) => r.cloud === "neevcloud");
+
+    it("create waits pending → bound and returns <org>/<project>/<id>", async () => {
+        const { id, outs } = await p.create(await inputs());
+        assert.match(id, /^org-1\/proj-1\/[0-9a-f-]{36}$/);
+        assert.equal(outs.status, "bound");
+        assert.equal(outs.planId !== undefined, true);
+        assert.equal(requests().filter((r) => r.method === "POST").length, 1);
+    });
+
+    it("a create that ends 'failed' rejects with partial state naming the state", async () => {
+        emu().configure({ neevcloud: { createOutcome: "failed" } });
+        const err = await rejection(p.create(await inputs()));
+        assert.match(err.message, /reached 'failed' waiting to be bound/);
+        assert.match(String(err.id), /^org-1\/proj-1\//);
+        assert.equal((err.properties as Record<string, unknown>).__provider, "serialized-code");
+    });
+
+    it("grow sends one extend and waits for 'succeeded' and the new size", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().clearRequests();
+        const res = await p.update(id, outs, await inputs({ sizeGb: 250 }));
+        assert.equal(res.outs.sizeGb, 250);
+        assert.equal(res.outs.extensionStatus, "succeeded");
+        assert.equal(requests().filter((r) => r.path.endsWith("/extend")).length, 1);
+    });
+
+    it("a failed extension is an error that says so, and state keeps the cloud's size", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().configure({ neevcloud: { extendOutcome: "failed" } });
+        const err = await rejection(p.update(id, outs, await inputs({ sizeGb: 250 })));
+        assert.match(err.message, /extension to 250 GB failed; the volume is 100 GB/);
+        assert.equal((err.properties as Record<string, unknown>).sizeGb, 100);
+    });
+
+    it("an extend whose response was lost is not sent twice", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().setFaults([{ cloud: "neevcloud", method: "POST", path: /\/extend$/, loseResponse: true }]);
+        const res = await p.update(id, outs, await inputs({ sizeGb: 300 }));
+        assert.equal(res.outs.sizeGb, 300);
+        assert.equal(requests().filter((r) => r.path.endsWith("/extend")).length, 1);
+    });
+
+    it("read drops the volume on 404", async () => {
+        const { id, outs } = await p.create(await inputs());
+        assert.equal((await p.read!(id, outs)).id, id);
+        control().destroy("org-1", "proj-1", String(outs.volumeId));
+        assert.deepEqual(await p.read!(id, outs), { id: "", props: {} });
+    });
+
+    it("delete is done on 204 or 404", async () => {
+        const { id, outs } = await p.create(await inputs());
+        await p.delete(id, outs);
+        await p.delete(id, outs);
+        assert.equal(inventory().filter((v) => v.status !== "terminated").length, 0);
+    });
+
+    it("delete of an in-use volume is retried until it is detached", async () => {
+        const { id, outs } = await p.create(await inputs());
+        control().attach("org-1", "proj-1", String(outs.volumeId), { resourceName: "vm-1" });
+        setTimeout(() => control().detach("org-1", "proj-1", String(outs.volumeId)), 1500);
+        await p.delete(id, outs);
+        assert.ok(requests().some((r) => r.method === "DELETE" && r.status === 400));
+    });
+
+    it("a missing orgId fails at check, before any request", async () => {
+        const { failures } = await p.check({}, { regionId: "r", sizeGb: 1, name: "a" });
+        assert.ok((failures ?? []).some((f) => f.property === "orgId"));
+        assert.equal(requests().length, 0);
+    });
+
+    describe("faults end with the right volumes and no duplicate", () => {
+        for (const [what, fault] of [
+            ["a 503 on create", { status: 503 }],
+            ["a dropped connection on create", { drop: true }],
+            ["a create response lost after the cloud committed it", { loseResponse: true }],
+            ["a 500 storm on reads", null],
+        ] as const) {
+            it(what, async () => {
+                emu().setFaults(
+                    fault
+                        ? [{ cloud: "neevcloud", method: "POST", path: /\/volumes$/, ...fault }]
+                        : [{ cloud: "neevcloud", method: "GET", status: 500, times: 3 }],
+                );
+                const { id } = await p.create(await inputs());
+                const live = inventory();
+                assert.equal(live.length, 1, "no duplicate");
+                assert.ok(id.endsWith(live[0].id));
+            });
+        }
+    });
+});
