@@ -1,40 +1,9 @@
 /** The NeevCloud network volumes emulator: list paging and filters, test hooks, inventory, faults, rate limits. */
 import { strict as assert } from "node:assert";
-import type { Emulator } from "../../emulator";
-import type { NeevErrorBody, NeevListResponse, NeevNetworkVolume } from "../../emulator/neevcloud";
+import type { NeevErrorBody, NeevListResponse } from "../../emulator/neevcloud";
 import { sleep, useEmulator } from "./helpers";
+import { create, createBody, FAST, get, INSTANCE, neev, ORG, PROJECT, SETTLE, UUID, VOLUMES } from "./neevHelpers";
 
-const ORG = "org-1";
-const PROJECT = "proj-1";
-const VOLUMES = `/api/v1beta1/orgs/${ORG}/projects/${PROJECT}/volumes`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const INSTANCE = { instance_id: "6d2c9a4e-1f3b-4c5d-8e7f-90a1b2c3d4e5", instance_name: "rt-1", instance_type: "gpu.a100" };
-/** Short state lags, and a sleep comfortably past them. */
-const FAST = { timeToBoundMs: 80, timeToExtendMs: 80 };
-const SETTLE = 160;
-
-/** Call the NeevCloud emulator (`path` is below `/storage`); `auth: null` sends no header. */
-async function neev<T = NeevNetworkVolume>(emu: Emulator, method: string, path: string, options: { body?: unknown; auth?: string | null } = {}) {
-  const headers: Record<string, string> = {};
-  const auth = options.auth === undefined ? `Bearer ${emu.token}` : options.auth;
-  if (auth !== null) headers["authorization"] = auth;
-  if (options.body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${emu.urls.neevcloud}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-function createBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name: "data", sizeGB: 10, regionID: "in-bom-1", volumeMode: "filesystem", ...overrides };
-}
-
-async function create(emu: Emulator, overrides: Record<string, unknown> = {}, path = VOLUMES): Promise<NeevNetworkVolume> {
-  const reply = await neev(emu, "POST", path, { body: createBody(overrides) });
-  if (reply.status !== 201) throw new Error(`create failed: ${reply.status} ${JSON.stringify(reply.body)}`);
-  return reply.body;
-}
-
-const get = (emu: Emulator, id: string) => neev(emu, "GET", `${VOLUMES}/${id}`);
 
 describe("neevcloud emulator: list", () => {
   const emu = useEmulator({ neevcloud: FAST });
