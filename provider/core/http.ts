@@ -121,8 +121,14 @@ export class HttpClient {
             req.rateKey && this.options.rateLimit
                 ? bucketFor(`${this.options.baseUrl}|${req.rateKey}`, this.options.rateLimit, this.clock)
                 : undefined;
+        let lastFailure: ApiError | undefined;
         for (let attempt = 0; ; attempt++) {
-            await bucket?.take(req.deadline);
+            try {
+                await bucket?.take(req.deadline);
+            } catch (error) {
+                // Out of time waiting for a slot: what the cloud last said matters more.
+                throw lastFailure ?? error;
+            }
             const started = this.clock.now();
             let failure: ApiError;
             let retryAfterMs: number | undefined;
@@ -142,6 +148,7 @@ export class HttpClient {
                 retryable = idempotent || !sent;
             }
             if (!retryable) throw failure;
+            lastFailure = failure;
             const delay = retryDelay(this.policy, attempt, retryAfterMs, this.options.random);
             // A retry that could not finish before the deadline is not worth starting.
             if (delay + Math.min(this.clock.now() - started, 1000) >= req.deadline.remaining()) {

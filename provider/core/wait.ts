@@ -1,6 +1,6 @@
 import type { Deadline } from "./deadline";
 import { Clock, realClock } from "./deadline";
-import { DeadlineError, WaitError } from "./errors";
+import { DeadlineError, errorMessage, WaitError } from "./errors";
 
 /** One look at the thing being waited on. */
 export type WaitStep<T> =
@@ -25,12 +25,19 @@ export interface PollIntervals {
 
 const defaultIntervals: PollIntervals = { minMs: 250, maxMs: 2_000 };
 
-function timeoutError(opts: WaitOptions, state: string | undefined): WaitError {
+function timeoutError(opts: WaitOptions, state: string | undefined, lastError?: unknown): WaitError {
     const seen = state ? `still '${state}'` : "not seen";
+    const last = lastError === undefined ? "" : `; the last poll failed: ${errorMessage(lastError)}`;
     return new WaitError(
-        `${opts.subject} ${seen} after ${opts.deadline.seconds} s waiting ${opts.goal}; ${opts.deadline.hint()}`,
+        `${opts.subject} ${seen} after ${opts.deadline.seconds} s waiting ${opts.goal}${last}; ${opts.deadline.hint()}`,
         state,
     );
+}
+
+/** A poll that failed once the deadline had come is the wait's timeout, said with its cause. */
+function pollFailure(opts: WaitOptions, state: string | undefined, error: unknown): unknown {
+    if (error instanceof DeadlineError) return timeoutError(opts, state);
+    return opts.deadline.remaining() < 1_000 ? timeoutError(opts, state, error) : error;
 }
 
 function failedError(opts: WaitOptions, step: { state: string; reason: string }): WaitError {
@@ -53,9 +60,8 @@ export async function waitFor<T>(
         try {
             step = await probe();
         } catch (error) {
-            // Out of time inside the probe (a request that could not start): say what we waited on.
-            if (error instanceof DeadlineError) throw timeoutError(opts, last);
-            throw error;
+            // Out of time inside the probe: say what we waited on, and what the cloud last said.
+            throw pollFailure(opts, last, error);
         }
         if (step.status === "pending") last = step.state;
         if (step.status === "done") return step.value;
@@ -118,7 +124,7 @@ export class SharedPoller<T> {
                 // one that ran out of time hears it as its own timeout, with the last state seen.
                 for (const w of group) {
                     group.delete(w);
-                    w.reject(error instanceof DeadlineError ? timeoutError(w.opts, w.lastState) : error);
+                    w.reject(pollFailure(w.opts, w.lastState, error));
                 }
             }
             for (const w of group) {

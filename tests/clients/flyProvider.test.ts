@@ -148,6 +148,23 @@ describe("fly.Volume provider against the emulator", function () {
         }
     });
 
+    it("honours Retry-After on a retried read", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().setFaults([{ cloud: "fly", method: "GET", status: 503, retryAfter: 1 }]);
+        const started = Date.now();
+        assert.equal((await p.read!(id, outs)).id, id);
+        assert.ok(Date.now() - started >= 1000, "waited the server's Retry-After");
+    });
+
+    it("a 5xx storm ends at the operation's deadline with what the cloud said, keeping the volume", async () => {
+        emu().setFaults([{ cloud: "fly", method: "GET", status: 503, times: Infinity }]);
+        const started = Date.now();
+        const err = await rejection(p.create(await inputs({ timeouts: { create: 3 } })));
+        assert.ok(Date.now() - started < 4500, `took ${Date.now() - started} ms`);
+        assert.match(err.message, /not seen after 3 s waiting to be created; the last poll failed: fly list volumes in app \S+: .*\(503, request [^)]+\).*raise timeouts.create/);
+        assert.match(String(err.id), new RegExp(`^${app}/vol_`), "partial state: Fly had accepted it");
+    });
+
     describe("faults end with the right volumes and no duplicate", () => {
         it("a 429 storm on create", async () => {
             emu().setFaults([{ cloud: "fly", method: "POST", status: 429, times: 4 }]);
