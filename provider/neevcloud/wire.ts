@@ -88,6 +88,34 @@ export type WireCreateRequest = z.infer<typeof wireCreateRequest>;
 /** `ExtendNetworkVolumeRequest` */
 export const wireExtendRequest = z.strictObject({ sizeGB: z.number().int().min(1) });
 
+/** An AIRuntime instance a volume is attached to. */
+export interface AttachedTo {
+    /** The instance's UUID. */
+    instanceId: string;
+    /** The instance's name. */
+    instanceName: string;
+    /** The instance's type. */
+    instanceType: string;
+}
+
+/** A mount of the volume, as NeevCloud reports it. */
+export interface VolumeAttachment {
+    /** Attachment id. */
+    id?: string;
+    /** What mounts it: `airuntime`, `vm`, … */
+    resourceType?: string;
+    /** The mounting resource's id. */
+    resourceId?: string;
+    /** The mounting resource's name. */
+    resourceName?: string;
+    /** Where it is mounted. */
+    mountPath?: string;
+    /** `mounted` or `unmounted`. */
+    status?: string;
+    /** When the attachment was made. */
+    createdAt?: string;
+}
+
 /** A network volume in camelCase, the only shape the rest of the package sees. */
 export interface NetworkVolume {
     id: string;
@@ -101,16 +129,8 @@ export interface NetworkVolume {
     status: (typeof volumeStatuses)[number];
     extensionStatus?: (typeof extensionStatuses)[number];
     actualSizeGb?: number;
-    airuntimeInstances: Array<{ instanceId: string; instanceName: string; instanceType: string }>;
-    volumeAttachments: Array<{
-        id?: string;
-        resourceType?: string;
-        resourceId?: string;
-        resourceName?: string;
-        mountPath?: string;
-        status?: string;
-        createdAt?: string;
-    }>;
+    airuntimeInstances: AttachedTo[];
+    volumeAttachments: VolumeAttachment[];
     createdAt?: string;
     updatedAt?: string;
 }

@@ -1,39 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { networkVolumeRules } from "../../provider/neevcloud/rules";
+import type { AttachedTo, VolumeAttachment } from "../../provider/neevcloud/wire";
 import { defaultNetworkVolumeName } from "../../provider/neevcloud/schema";
 import { volumeProps } from "../core/props";
 import { serializedProvider } from "../core/provider";
 import type { VolumeTimeouts } from "../core/types";
 
+export type { AttachedTo, VolumeAttachment };
+
 const provider = serializedProvider("neevcloud:NetworkVolume");
-
-/** An AIRuntime instance to attach the volume to at creation. */
-export interface AttachedTo {
-    /** The instance's UUID. */
-    instanceId: string;
-    /** The instance's name. */
-    instanceName: string;
-    /** The instance's type. */
-    instanceType: string;
-}
-
-/** A mount of the volume, as NeevCloud reports it. */
-export interface VolumeAttachment {
-    /** Attachment id. */
-    id?: string;
-    /** What mounts it: `airuntime`, `vm`, … */
-    resourceType?: string;
-    /** The mounting resource's id. */
-    resourceId?: string;
-    /** The mounting resource's name. */
-    resourceName?: string;
-    /** Where it is mounted. */
-    mountPath?: string;
-    /** `mounted` or `unmounted`. */
-    status?: string;
-    /** When the attachment was made. */
-    createdAt?: string;
-}
 
 /** Arguments of a {@link NetworkVolume}. */
 export interface NetworkVolumeArgs {
