@@ -1,9 +1,7 @@
 /** startEmulator, auth, the request log, rate limits, knobs and the CLI. */
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { startEmulator } from "../../emulator";
-import { call, createBody, createVolume, sleep, useEmulator } from "./helpers";
+import { call, createBody, createVolume, runCli, sleep, useEmulator } from "./helpers";
 
 const VOLUMES = "/v1/apps/demo/volumes";
 
@@ -159,22 +157,7 @@ describe("pulumi-volumes-emulator CLI", () => {
     const probe = await startEmulator({ token: "emulator-cli" });
     await probe.close();
     const expected = Object.keys(probe.env).map((name) => `export ${name}=`);
-    const cli = join(__dirname, "..", "..", "emulator", "cli.js");
-    const child = spawn(process.execPath, [cli, "--token", "emulator-cli", "--ready-ms", "10", "--no-rate-limit"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    child.stdout.setEncoding("utf8");
-    child.stderr.resume();
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (chunk: string) => {
-        stdout += chunk;
-        if (stdout.split("\n").length > expected.length) resolve();
-      });
-      child.on("exit", () => reject(new Error(`CLI exited early: ${stdout}`)));
-    });
-    const lines = stdout.trim().split("\n");
+    const { lines, stop } = await runCli(["--token", "emulator-cli", "--ready-ms", "10", "--no-rate-limit"]);
     assert.deepEqual(lines.map((l) => l.slice(0, l.indexOf("=") + 1)), expected);
     const flyUrl = lines.find((l) => l.startsWith("export FLY_API_URL=")) ?? "";
     assert.match(flyUrl, /^export FLY_API_URL=http:\/\/127\.0\.0\.1:\d+$/);
@@ -183,7 +166,6 @@ describe("pulumi-volumes-emulator CLI", () => {
     const res = await fetch(`${url}${VOLUMES}`, { headers: { authorization: "Bearer emulator-cli" } });
     assert.equal(res.status, 200);
     await res.text();
-    child.kill("SIGTERM");
-    assert.equal(await exited, 0);
+    assert.equal(await stop(), 0);
   });
 });

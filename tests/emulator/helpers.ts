@@ -1,4 +1,6 @@
 /** Helpers for the emulator tests: start/stop, and a small JSON client over real HTTP. */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startEmulator, type DeepPartial, type Emulator, type FlyVolume, type Knobs } from "../../emulator";
 
@@ -80,3 +82,33 @@ export function useEmulator(knobs: DeepPartial<Knobs> = {}): () => Emulator {
     return emu;
   };
 }
+
+/**
+ * Starts the built CLI, waits until it has printed one export line per variable of every cloud,
+ * and returns those lines; `stop()` sends SIGTERM and gives the exit code.
+ */
+export async function runCli(args: string[]): Promise<{ lines: string[]; stop(): Promise<number | null> }> {
+  const probe = await startEmulator({ token: "emulator-probe" });
+  await probe.close();
+  const expected = Object.keys(probe.env).length;
+  const child = spawn(process.execPath, [join(__dirname, "..", "..", "emulator", "cli.js"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  child.stdout.setEncoding("utf8");
+  child.stderr.resume();
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (chunk: string) => {
+      stdout += chunk;
+      if (stdout.split("\n").length > expected) resolve();
+    });
+    child.on("exit", () => reject(new Error(`CLI exited early: ${stdout}`)));
+  });
+  return {
+    lines: stdout.trim().split("\n"),
+    stop: async () => {
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+

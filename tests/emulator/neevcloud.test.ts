@@ -1,10 +1,8 @@
 /** The NeevCloud network volumes emulator: wiring, auth, routes, validation, states, extend lag, in-use delete, retention. (List, hooks, faults: neevcloudListHooks.test.ts.) */
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { startEmulator } from "../../emulator";
 import { neevcloudCloud, type NeevErrorBody, type NeevListResponse } from "../../emulator/neevcloud";
-import { sleep, useEmulator } from "./helpers";
+import { runCli, sleep, useEmulator } from "./helpers";
 import { create, createBody, FAST, get, INSTANCE, neev, ORG, PROJECT, SETTLE, UUID, VOLUMES } from "./neevHelpers";
 
 
@@ -43,32 +41,14 @@ describe("neevcloud emulator: wiring", () => {
 
   it("the CLI prints the NEEVCLOUD export lines and the URL serves the API", async function () {
     this.timeout(15_000);
-    const expected = await startEmulator({ token: "emulator-cli" }).then(async (e) => {
-      await e.close();
-      return Object.keys(e.env).length;
-    });
-    const cli = join(__dirname, "..", "..", "emulator", "cli.js");
-    const child = spawn(process.execPath, [cli, "--token", "emulator-cli", "--ready-ms", "10"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    child.stdout.setEncoding("utf8");
-    child.stderr.resume();
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (chunk: string) => {
-        stdout += chunk;
-        if (stdout.split("\n").length > expected) resolve();
-      });
-      child.on("exit", () => reject(new Error(`CLI exited early: ${stdout}`)));
-    });
-    const lines = stdout.trim().split("\n");
-    assert.ok(lines.includes("export NEEVCLOUD_API_TOKEN=emulator-cli"), stdout);
+    const { lines, stop } = await runCli(["--token", "emulator-cli", "--ready-ms", "10"]);
+    assert.ok(lines.includes("export NEEVCLOUD_API_TOKEN=emulator-cli"), lines.join("\n"));
     const urlLine = lines.find((l) => l.startsWith("export NEEVCLOUD_API_URL=")) ?? "";
     assert.match(urlLine, /^export NEEVCLOUD_API_URL=http:\/\/127\.0\.0\.1:\d+\/storage$/);
     const res = await fetch(`${urlLine.slice("export NEEVCLOUD_API_URL=".length)}${VOLUMES}`, { headers: { authorization: "Bearer emulator-cli" } });
     assert.equal(res.status, 200);
     await res.text();
-    child.kill("SIGTERM");
-    assert.equal(await exited, 0);
+    assert.equal(await stop(), 0);
   });
 });
 
