@@ -119,21 +119,31 @@ if (neevcloud) new neevcloud.NetworkVolume("n", { regionId: "r", sizeGb: 1, orgI
         const fly = kinds[0];
         const flyProvider = providers.get(fly.type)!;
         console.log("\nconcurrency (Fly, emulator ready after 1 s; one app per volume, so per-app limits do not serialize them):");
-        const [, one] = await timed(async () => host.create(urn(fly, "solo"), await checked(host, fly, "solo", fly.inputs(0, "solo-app"), flyProvider)));
-        const fifty = await Promise.all(Array.from({ length: 50 }, (_, i) => checked(host, fly, `c${i}`, fly.inputs(i, `app-${i}`), flyProvider)));
+        const [, one] = await timed(async () =>
+            host.create(urn(fly, "solo"), await checked(host, fly, "solo", fly.inputs(0, "solo-app"), flyProvider)),
+        );
+        const fifty = await Promise.all(
+            Array.from({ length: 50 }, (_, i) => checked(host, fly, `c${i}`, fly.inputs(i, `app-${i}`), flyProvider)),
+        );
         emu.clearRequests();
         const [, all] = await timed(() => Promise.all(fifty.map((inputs, i) => host.create(urn(fly, `c${i}`), inputs))));
-        console.log(`  1 create: ${one.toFixed(2)} s; 50 concurrent creates: ${all.toFixed(2)} s (${(all / one).toFixed(2)}× one); ${emu.requests().length} requests`);
+        console.log(
+            `  1 create: ${one.toFixed(2)} s; 50 concurrent creates: ${all.toFixed(2)} s (${(all / one).toFixed(2)}× one); ${emu.requests().length} requests`,
+        );
 
         console.log("\n100 creates in one Fly app under the emulator's rate limit (1 request/s per action, burst 3):");
-        const hundred = await Promise.all(Array.from({ length: 100 }, (_, i) => checked(host, fly, `h${i}`, fly.inputs(i, "busy-app"), flyProvider)));
+        const hundred = await Promise.all(
+            Array.from({ length: 100 }, (_, i) => checked(host, fly, `h${i}`, fly.inputs(i, "busy-app"), flyProvider)),
+        );
         emu.clearRequests();
         const [results, wall] = await timed(() => Promise.allSettled(hundred.map((inputs, i) => host.create(urn(fly, `h${i}`), inputs))));
         const reqs = emu.requests();
         const floor = (100 - flyKnobs.rateLimit.burst) / flyKnobs.rateLimit.perSecond;
         const failed = results.filter((r) => r.status === "rejected").length;
         const created = (emu.inventory() as unknown as { fly: Array<{ app: string }> }).fly.filter((v) => v.app === "busy-app").length;
-        console.log(`  wall ${wall.toFixed(1)} s against a floor of ${floor.toFixed(0)} s (${((wall / floor - 1) * 100).toFixed(1)}% over)`);
+        console.log(
+            `  wall ${wall.toFixed(1)} s against a floor of ${floor.toFixed(0)} s (${((wall / floor - 1) * 100).toFixed(1)}% over)`,
+        );
         console.log(
             `  ${created} volumes, ${failed} failed creates, ${reqs.filter((r) => r.status === 429).length} 429s, ` +
                 `${reqs.filter((r) => r.method === "POST").length} POSTs, ${reqs.filter((r) => r.method === "GET").length} list/get polls (shared per app)`,

@@ -10,8 +10,8 @@ import { neevcloudCloud } from "./neevcloud";
 
 /** Every cloud emulator. Keys must equal each definition's `name`. */
 export const clouds = {
-  fly: flyCloud,
-  neevcloud: neevcloudCloud,
+    fly: flyCloud,
+    neevcloud: neevcloudCloud,
 } as const;
 
 /** The cloud table's type. */

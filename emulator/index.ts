@@ -23,34 +23,34 @@ export type { CloudName } from "./clouds";
 export type { DeepPartial, Fault, RecordedRequest } from "./core/types";
 export type { RateLimit } from "./core/rateLimiter";
 export type {
-  FlyControl,
-  FlyKnobs,
-  FlyOrgVolume,
-  FlyOrgVolumesPage,
-  FlyVolume,
-  FlyVolumeRecord,
-  FlyVolumeSnapshot,
-  FlyVolumeState,
+    FlyControl,
+    FlyKnobs,
+    FlyOrgVolume,
+    FlyOrgVolumesPage,
+    FlyVolume,
+    FlyVolumeRecord,
+    FlyVolumeSnapshot,
+    FlyVolumeState,
 } from "./fly/types";
 export type {
-  NeevVolumeStatus,
-  NeevExtensionStatus,
-  NeevVolumeMode,
-  NeevAttachedTo,
-  NeevVolumeAttachment,
-  NeevNetworkVolume,
-  NeevPagination,
-  NeevListResponse,
-  NeevErrorBody,
-  NeevCloudKnobs,
-  NeevAttachOptions,
-  NeevCloudControl,
+    NeevVolumeStatus,
+    NeevExtensionStatus,
+    NeevVolumeMode,
+    NeevAttachedTo,
+    NeevVolumeAttachment,
+    NeevNetworkVolume,
+    NeevPagination,
+    NeevListResponse,
+    NeevErrorBody,
+    NeevCloudKnobs,
+    NeevAttachOptions,
+    NeevCloudControl,
 } from "./neevcloud/types";
 
 /** Knobs that apply to every cloud. */
 export interface GlobalKnobs {
-  /** Latency added to every request before it is handled (ms). Default 0. */
-  latencyMs: number;
+    /** Latency added to every request before it is handled (ms). Default 0. */
+    latencyMs: number;
 }
 
 /** Each cloud's knobs, under its name (`fly: FlyKnobs`). */
@@ -70,124 +70,123 @@ export type CloudControls = { readonly [K in CloudName]: ControlOf<K> };
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
-  /** The token every cloud accepts. Default: a fresh `emulator-<32 hex>` per start. */
-  token?: string;
-  /** Fixed port per cloud (`{ fly: 4280 }`); default: a free port each. */
-  ports?: { [K in CloudName]?: number };
-  /** Initial knobs, merged over the defaults. */
-  knobs?: DeepPartial<Knobs>;
-  /** Initial fault list. */
-  faults?: Fault[];
-  /** Entries kept in the request log (oldest dropped first). Default 10 000. */
-  requestLogLimit?: number;
+    /** The token every cloud accepts. Default: a fresh `emulator-<32 hex>` per start. */
+    token?: string;
+    /** Fixed port per cloud (`{ fly: 4280 }`); default: a free port each. */
+    ports?: { [K in CloudName]?: number };
+    /** Initial knobs, merged over the defaults. */
+    knobs?: DeepPartial<Knobs>;
+    /** Initial fault list. */
+    faults?: Fault[];
+    /** Entries kept in the request log (oldest dropped first). Default 10 000. */
+    requestLogLimit?: number;
 }
 
 /** A running emulator. Every cloud listens on its own loopback port. */
 export interface Emulator extends CloudControls {
-  /** Environment a client needs: `FLY_API_URL`, `FLY_API_TOKEN`, … */
-  readonly env: Record<string, string>;
-  /** Base URL per cloud (`http://127.0.0.1:PORT`; NeevCloud's ends in `/storage`, as its real base URL does). */
-  readonly urls: CloudUrls;
-  /** The token the emulator accepts. */
-  readonly token: string;
-  /** Every resource per cloud, soft-deleted ones included, as wire-shaped records (Fly: sorted by app, then creation). */
-  inventory(): Inventory;
-  /** The request log, oldest first. Never contains the token or an `Authorization` value. */
-  requests(): RecordedRequest[];
-  /** Empty the request log. */
-  clearRequests(): void;
-  /** Replace the active fault list (counters restart). Throws `TypeError` for an invalid fault. */
-  setFaults(faults: Fault[]): void;
-  /** Change knobs at run time (deep merge; a key set to `undefined` returns to its default). Rate-limit buckets restart. */
-  configure(knobs: DeepPartial<Knobs>): void;
-  /** A copy of the current knobs. */
-  knobs(): Knobs;
-  /** Forget every cloud's resources, the request log and the faults; knobs stay. */
-  reset(): void;
-  /** Stop every server and drop open connections. Idempotent. */
-  close(): Promise<void>;
+    /** Environment a client needs: `FLY_API_URL`, `FLY_API_TOKEN`, … */
+    readonly env: Record<string, string>;
+    /** Base URL per cloud (`http://127.0.0.1:PORT`; NeevCloud's ends in `/storage`, as its real base URL does). */
+    readonly urls: CloudUrls;
+    /** The token the emulator accepts. */
+    readonly token: string;
+    /** Every resource per cloud, soft-deleted ones included, as wire-shaped records (Fly: sorted by app, then creation). */
+    inventory(): Inventory;
+    /** The request log, oldest first. Never contains the token or an `Authorization` value. */
+    requests(): RecordedRequest[];
+    /** Empty the request log. */
+    clearRequests(): void;
+    /** Replace the active fault list (counters restart). Throws `TypeError` for an invalid fault. */
+    setFaults(faults: Fault[]): void;
+    /** Change knobs at run time (deep merge; a key set to `undefined` returns to its default). Rate-limit buckets restart. */
+    configure(knobs: DeepPartial<Knobs>): void;
+    /** A copy of the current knobs. */
+    knobs(): Knobs;
+    /** Forget every cloud's resources, the request log and the faults; knobs stay. */
+    reset(): void;
+    /** Stop every server and drop open connections. Idempotent. */
+    close(): Promise<void>;
 }
 
 /** The knobs every emulator starts from. */
 export function defaultKnobs(): Knobs {
-  const perCloud = Object.fromEntries(cloudNames.map((name) => [name, definition(name).defaultKnobs()]));
-  return { latencyMs: 0, ...(perCloud as CloudKnobs) };
+    const perCloud = Object.fromEntries(cloudNames.map((name) => [name, definition(name).defaultKnobs()]));
+    return { latencyMs: 0, ...(perCloud as CloudKnobs) };
 }
 
 /** A fresh token of the form `emulator-<32 hex>`. */
 export function generateToken(): string {
-  return `emulator-${randomBytes(16).toString("hex")}`;
+    return `emulator-${randomBytes(16).toString("hex")}`;
 }
 
 /** Start every cloud emulator on loopback. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const token = options.token ?? generateToken();
-  if (token === "" || /[\s,]/.test(token)) throw new TypeError("emulator token must be non-empty, without whitespace or commas");
-  const defaults = defaultKnobs();
-  let knobs = mergeKnobs<Knobs>(defaults, options.knobs, defaults);
-  const log = new RequestLog(options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT);
-  const faults = new FaultInjector();
-  faults.set(options.faults ?? []);
+    const token = options.token ?? generateToken();
+    if (token === "" || /[\s,]/.test(token)) throw new TypeError("emulator token must be non-empty, without whitespace or commas");
+    const defaults = defaultKnobs();
+    let knobs = mergeKnobs<Knobs>(defaults, options.knobs, defaults);
+    const log = new RequestLog(options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT);
+    const faults = new FaultInjector();
+    faults.set(options.faults ?? []);
 
-  const instances = new Map<CloudName, CloudEmulator<unknown, unknown>>();
-  const servers: RunningCloudServer[] = [];
-  const urls: Partial<Record<CloudName, string>> = {};
-  const env: Record<string, string> = {};
-  const close = async (): Promise<void> => {
-    await Promise.all(servers.map((s) => s.close()));
-  };
-  try {
-    for (const name of cloudNames) {
-      const instance = definition(name).create({
-        token,
-        knobs: () => knobs[name],
-        now: () => Date.now(),
-      }) as CloudEmulator<unknown, unknown>;
-      const server = await startCloudServer({
-        cloud: instance,
-        log,
-        faults,
-        token,
-        latencyMs: () => knobs.latencyMs,
-        port: options.ports?.[name],
-      });
-      instances.set(name, instance);
-      servers.push(server);
-      urls[name] = server.url;
-      Object.assign(env, instance.env(server.url));
+    const instances = new Map<CloudName, CloudEmulator<unknown, unknown>>();
+    const servers: RunningCloudServer[] = [];
+    const urls: Partial<Record<CloudName, string>> = {};
+    const env: Record<string, string> = {};
+    const close = async (): Promise<void> => {
+        await Promise.all(servers.map((s) => s.close()));
+    };
+    try {
+        for (const name of cloudNames) {
+            const instance = definition(name).create({
+                token,
+                knobs: () => knobs[name],
+                now: () => Date.now(),
+            }) as CloudEmulator<unknown, unknown>;
+            const server = await startCloudServer({
+                cloud: instance,
+                log,
+                faults,
+                token,
+                latencyMs: () => knobs.latencyMs,
+                port: options.ports?.[name],
+            });
+            instances.set(name, instance);
+            servers.push(server);
+            urls[name] = server.url;
+            Object.assign(env, instance.env(server.url));
+        }
+    } catch (err) {
+        await close();
+        throw err;
     }
-  } catch (err) {
-    await close();
-    throw err;
-  }
 
-  const each = (fn: (instance: CloudEmulator<unknown, unknown>) => void): void => instances.forEach(fn);
-  const controls = Object.fromEntries(cloudNames.map((name) => [name, instances.get(name)?.control])) as CloudControls;
-  const emulator: Emulator = {
-    ...controls,
-    env,
-    urls: urls as CloudUrls,
-    token,
-    inventory: () =>
-      Object.fromEntries(cloudNames.map((name) => [name, instances.get(name)?.inventory() ?? []])) as Inventory,
-    requests: () => log.list(),
-    clearRequests: () => log.clear(),
-    setFaults: (list) => faults.set(list),
-    configure: (patch) => {
-      knobs = mergeKnobs<Knobs>(knobs, patch, defaults);
-      each((i) => i.knobsChanged());
-    },
-    knobs: () => clone(knobs),
-    reset: () => {
-      each((i) => i.reset());
-      log.clear();
-      faults.set([]);
-    },
-    close,
-  };
-  return emulator;
+    const each = (fn: (instance: CloudEmulator<unknown, unknown>) => void): void => instances.forEach(fn);
+    const controls = Object.fromEntries(cloudNames.map((name) => [name, instances.get(name)?.control])) as CloudControls;
+    const emulator: Emulator = {
+        ...controls,
+        env,
+        urls: urls as CloudUrls,
+        token,
+        inventory: () => Object.fromEntries(cloudNames.map((name) => [name, instances.get(name)?.inventory() ?? []])) as Inventory,
+        requests: () => log.list(),
+        clearRequests: () => log.clear(),
+        setFaults: (list) => faults.set(list),
+        configure: (patch) => {
+            knobs = mergeKnobs<Knobs>(knobs, patch, defaults);
+            each((i) => i.knobsChanged());
+        },
+        knobs: () => clone(knobs),
+        reset: () => {
+            each((i) => i.reset());
+            log.clear();
+            faults.set([]);
+        },
+        close,
+    };
+    return emulator;
 }
 
 function definition<K extends CloudName>(name: K): CloudDefinition<KnobsOf<K>, ControlOf<K>, RecordOf<K>> {
-  return clouds[name] as unknown as CloudDefinition<KnobsOf<K>, ControlOf<K>, RecordOf<K>>;
+    return clouds[name] as unknown as CloudDefinition<KnobsOf<K>, ControlOf<K>, RecordOf<K>>;
 }

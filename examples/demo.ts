@@ -46,14 +46,23 @@ function printInventory(emu: Emulator): void {
         rows++;
     }
     for (const v of inv.neevcloud ?? []) {
-        console.log(`  neevcloud  ${v.orgID}/${v.projectID}/${v.id}  ${String(v.name).padEnd(10)} ${String(v.sizeGB).padStart(4)} GB  ${v.status}`);
+        console.log(
+            `  neevcloud  ${v.orgID}/${v.projectID}/${v.id}  ${String(v.name).padEnd(10)} ${String(v.sizeGB).padStart(4)} GB  ${v.status}`,
+        );
         rows++;
     }
     if (rows === 0) console.log("  (empty)");
 }
 
 const symbols: Record<string, string> = {
-    create: "+", update: "~", replace: "+-", delete: "-", same: " ", read: ">", discard: "<", "refresh-drop": "x",
+    create: "+",
+    update: "~",
+    replace: "+-",
+    delete: "-",
+    same: " ",
+    read: ">",
+    discard: "<",
+    "refresh-drop": "x",
 };
 
 function printPlan(result: DeploymentResult): void {
@@ -94,7 +103,14 @@ async function playThroughHost(emu: Emulator): Promise<void> {
         if (step.action === "destroy") {
             result = await engine.destroy();
         } else {
-            const registrations = await runProgram({ cwd: scratch.dir, entry: "index.js", project, stack: "demo", config, preview: step.action === "preview" });
+            const registrations = await runProgram({
+                cwd: scratch.dir,
+                entry: "index.js",
+                project,
+                stack: "demo",
+                config,
+                preview: step.action === "preview",
+            });
             result = step.action === "preview" ? await engine.preview(registrations) : await engine.up(registrations);
         }
         printPlan(result);
@@ -110,7 +126,12 @@ async function playThroughCli(emu: Emulator): Promise<void> {
     copyFileSync(join(__dirname, "index.js"), join(dir, "index.js"));
     writeFileSync(join(dir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\nmain: index.js\n`);
     const state = mkdtempSync(join(tmpdir(), "pulumi-volumes-demo-state-"));
-    const env = { ...process.env, PULUMI_BACKEND_URL: `file://${state}`, PULUMI_CONFIG_PASSPHRASE: "demo", PULUMI_SKIP_UPDATE_CHECK: "true" };
+    const env = {
+        ...process.env,
+        PULUMI_BACKEND_URL: `file://${state}`,
+        PULUMI_CONFIG_PASSPHRASE: "demo",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+    };
     const pulumi = (...args: string[]) => {
         const r = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: dir, env, stdio: "inherit" });
         if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed`);
@@ -149,7 +170,11 @@ async function main(): Promise<void> {
         },
     });
     const cli = hasPulumiCli() && !process.argv.includes("--no-cli");
-    console.log(`pulumi-volumes demo on the local emulator (${Object.entries(emu.urls).map(([k, v]) => `${k} ${v}`).join(", ")})`);
+    console.log(
+        `pulumi-volumes demo on the local emulator (${Object.entries(emu.urls)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", ")})`,
+    );
     console.log(
         cli
             ? "driver: the Pulumi CLI found on PATH (local file backend in a temporary folder)"

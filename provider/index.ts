@@ -9,8 +9,7 @@ export type ResourceKind = "fly:Volume" | "neevcloud:NetworkVolume";
 
 const loaders: Record<ResourceKind, () => dynamic.ResourceProvider> = {
     "fly:Volume": () => (require("./fly/provider") as typeof import("./fly/provider")).flyVolumeProvider,
-    "neevcloud:NetworkVolume": () =>
-        (require("./neevcloud/provider") as typeof import("./neevcloud/provider")).networkVolumeProvider,
+    "neevcloud:NetworkVolume": () => (require("./neevcloud/provider") as typeof import("./neevcloud/provider")).networkVolumeProvider,
 };
 
 const loaded = new Map<string, dynamic.ResourceProvider>();

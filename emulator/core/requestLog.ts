@@ -6,28 +6,28 @@ export const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
 
 /** A bounded, append-only log of {@link RecordedRequest}s. */
 export class RequestLog {
-  private entries: RecordedRequest[] = [];
+    private entries: RecordedRequest[] = [];
 
-  constructor(private readonly limit = DEFAULT_REQUEST_LOG_LIMIT) {}
+    constructor(private readonly limit = DEFAULT_REQUEST_LOG_LIMIT) {}
 
-  /** Append an entry (recorded before the response is written, so a client sees it once it has its answer). */
-  add(entry: RecordedRequest): void {
-    this.entries.push(Object.freeze({ ...entry, query: Object.freeze({ ...entry.query }) }));
-    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
-  }
+    /** Append an entry (recorded before the response is written, so a client sees it once it has its answer). */
+    add(entry: RecordedRequest): void {
+        this.entries.push(Object.freeze({ ...entry, query: Object.freeze({ ...entry.query }) }));
+        if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+    }
 
-  /** A copy of the log, oldest first. */
-  list(): RecordedRequest[] {
-    return [...this.entries];
-  }
+    /** A copy of the log, oldest first. */
+    list(): RecordedRequest[] {
+        return [...this.entries];
+    }
 
-  /** Forget every entry. */
-  clear(): void {
-    this.entries = [];
-  }
+    /** Forget every entry. */
+    clear(): void {
+        this.entries = [];
+    }
 }
 
 /** Replace every occurrence of `secret` in `text` (no-op for an empty secret). */
 export function redact(text: string, secret: string): string {
-  return secret === "" ? text : text.split(secret).join("[redacted]");
+    return secret === "" ? text : text.split(secret).join("[redacted]");
 }

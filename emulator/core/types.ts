@@ -10,52 +10,52 @@ import type { IncomingHttpHeaders } from "node:http";
 
 /** A request as a cloud emulator sees it: body read, URL parsed. */
 export interface EmuRequest {
-  /** Upper-case HTTP method. */
-  readonly method: string;
-  /** URL pathname, not decoded, trailing slash removed (except for "/"). */
-  readonly path: string;
-  /** Parsed query string. */
-  readonly query: URLSearchParams;
-  /** Request headers, lower-case names. */
-  readonly headers: IncomingHttpHeaders;
-  /** Raw request body (empty when none was sent). */
-  readonly body: Buffer;
+    /** Upper-case HTTP method. */
+    readonly method: string;
+    /** URL pathname, not decoded, trailing slash removed (except for "/"). */
+    readonly path: string;
+    /** Parsed query string. */
+    readonly query: URLSearchParams;
+    /** Request headers, lower-case names. */
+    readonly headers: IncomingHttpHeaders;
+    /** Raw request body (empty when none was sent). */
+    readonly body: Buffer;
 }
 
 /** What a handler answers; the core serialises it. */
 export interface EmuResponse {
-  /** HTTP status code. */
-  readonly status: number;
-  /** JSON body (serialised with `JSON.stringify`); ignored when `rawBody` is set. */
-  readonly body?: unknown;
-  /** Body sent verbatim (`text/plain` unless a `content-type` header is given). */
-  readonly rawBody?: string;
-  /** Extra response headers. */
-  readonly headers?: Readonly<Record<string, string>>;
+    /** HTTP status code. */
+    readonly status: number;
+    /** JSON body (serialised with `JSON.stringify`); ignored when `rawBody` is set. */
+    readonly body?: unknown;
+    /** Body sent verbatim (`text/plain` unless a `content-type` header is given). */
+    readonly rawBody?: string;
+    /** Extra response headers. */
+    readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** One entry of the request log. Never holds a credential or the `Authorization` value. */
 export interface RecordedRequest {
-  /** Cloud that served the request (`"fly"`, …). */
-  readonly cloud: string;
-  /** Upper-case HTTP method. */
-  readonly method: string;
-  /** URL pathname (the accepted token, should it appear, is replaced by `[redacted]`). */
-  readonly path: string;
-  /** Query parameters, last value wins (the token is redacted here too). */
-  readonly query: Readonly<Record<string, string>>;
-  /** Response status; `0` when no response was sent (a `drop` fault). */
-  readonly status: number;
-  /** Authorization scheme seen: `"FlyV1"`, `"Bearer"`, `"none"`, another scheme word, or `"malformed"`. */
-  readonly authScheme: string;
-  /** Arrival time, ms since the epoch. */
-  readonly at: number;
-  /** Time from arrival until the response was sent (or the socket destroyed). */
-  readonly durationMs: number;
-  /** The cloud's request id header value when it sends one (Fly: `fly-request-id`). */
-  readonly requestId?: string;
-  /** What an injected fault did: `"drop"`, `"loseResponse"`, `"status 503"`, `"delay 50ms"`, or several joined by `", "`. */
-  readonly fault?: string;
+    /** Cloud that served the request (`"fly"`, …). */
+    readonly cloud: string;
+    /** Upper-case HTTP method. */
+    readonly method: string;
+    /** URL pathname (the accepted token, should it appear, is replaced by `[redacted]`). */
+    readonly path: string;
+    /** Query parameters, last value wins (the token is redacted here too). */
+    readonly query: Readonly<Record<string, string>>;
+    /** Response status; `0` when no response was sent (a `drop` fault). */
+    readonly status: number;
+    /** Authorization scheme seen: `"FlyV1"`, `"Bearer"`, `"none"`, another scheme word, or `"malformed"`. */
+    readonly authScheme: string;
+    /** Arrival time, ms since the epoch. */
+    readonly at: number;
+    /** Time from arrival until the response was sent (or the socket destroyed). */
+    readonly durationMs: number;
+    /** The cloud's request id header value when it sends one (Fly: `fly-request-id`). */
+    readonly requestId?: string;
+    /** What an injected fault did: `"drop"`, `"loseResponse"`, `"status 503"`, `"delay 50ms"`, or several joined by `", "`. */
+    readonly fault?: string;
 }
 
 /**
@@ -74,105 +74,105 @@ export interface RecordedRequest {
  * matching requests; the first fault in list order that is due fires.
  */
 export interface Fault {
-  /** Cloud name (`"fly"`, …); any cloud when absent. */
-  readonly cloud?: string;
-  /** HTTP method, case-insensitive; any when absent. */
-  readonly method?: string;
-  /**
-   * URL pathname as received (not decoded, no query, trailing slash removed).
-   * A string matches exactly, or as a prefix when it ends with `*`
-   * (`"/v1/apps/demo/volumes*"` matches the list and every volume below it);
-   * a RegExp is tested against the pathname. Any path when absent.
-   */
-  readonly path?: string | RegExp;
-  /** Let the first N matching requests through untouched (default 0). */
-  readonly skip?: number;
-  /** How many matching requests it fires on (default 1; `Infinity` allowed). */
-  readonly times?: number;
-  /** Respond with this status instead of handling (default 503 for a responding fault). */
-  readonly status?: number;
-  /** JSON body of the injected response (default: the cloud's error body). */
-  readonly body?: unknown;
-  /** Raw (non-JSON) body of the injected response. */
-  readonly rawBody?: string;
-  /** Headers of the injected response. */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Adds `Retry-After: <seconds>` to the injected response. */
-  readonly retryAfter?: number;
-  /** Destroy the socket before handling: the change is not applied. */
-  readonly drop?: boolean;
-  /** Handle the request (the change is committed), then destroy the socket instead of replying. */
-  readonly loseResponse?: boolean;
-  /** Extra latency before handling (or before the injected response). */
-  readonly delayMs?: number;
+    /** Cloud name (`"fly"`, …); any cloud when absent. */
+    readonly cloud?: string;
+    /** HTTP method, case-insensitive; any when absent. */
+    readonly method?: string;
+    /**
+     * URL pathname as received (not decoded, no query, trailing slash removed).
+     * A string matches exactly, or as a prefix when it ends with `*`
+     * (`"/v1/apps/demo/volumes*"` matches the list and every volume below it);
+     * a RegExp is tested against the pathname. Any path when absent.
+     */
+    readonly path?: string | RegExp;
+    /** Let the first N matching requests through untouched (default 0). */
+    readonly skip?: number;
+    /** How many matching requests it fires on (default 1; `Infinity` allowed). */
+    readonly times?: number;
+    /** Respond with this status instead of handling (default 503 for a responding fault). */
+    readonly status?: number;
+    /** JSON body of the injected response (default: the cloud's error body). */
+    readonly body?: unknown;
+    /** Raw (non-JSON) body of the injected response. */
+    readonly rawBody?: string;
+    /** Headers of the injected response. */
+    readonly headers?: Readonly<Record<string, string>>;
+    /** Adds `Retry-After: <seconds>` to the injected response. */
+    readonly retryAfter?: number;
+    /** Destroy the socket before handling: the change is not applied. */
+    readonly drop?: boolean;
+    /** Handle the request (the change is committed), then destroy the socket instead of replying. */
+    readonly loseResponse?: boolean;
+    /** Extra latency before handling (or before the injected response). */
+    readonly delayMs?: number;
 }
 
 /** Recursively optional; arrays and functions are replaced whole. */
 export type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends (...args: never[]) => unknown
     ? T
-    : T extends object
-      ? { [K in keyof T]?: DeepPartial<T[K]> }
-      : T;
+    : T extends (...args: never[]) => unknown
+      ? T
+      : T extends object
+        ? { [K in keyof T]?: DeepPartial<T[K]> }
+        : T;
 
 /** Knob values every cloud can map from the CLI's common flags. */
 export interface CommonKnobOptions {
-  /** `--ready-ms`: time until a new volume is ready. */
-  readonly readyMs?: number;
-  /** `--extend-ms`: time until a grown size is visible. */
-  readonly extendMs?: number;
-  /** `--no-rate-limit`: switch rate limiting off. */
-  readonly noRateLimit?: boolean;
+    /** `--ready-ms`: time until a new volume is ready. */
+    readonly readyMs?: number;
+    /** `--extend-ms`: time until a grown size is visible. */
+    readonly extendMs?: number;
+    /** `--no-rate-limit`: switch rate limiting off. */
+    readonly noRateLimit?: boolean;
 }
 
 /** What the core hands a cloud when it starts it. */
 export interface CloudContext<TKnobs> {
-  /** The one token the emulator accepts. */
-  readonly token: string;
-  /** The cloud's current knobs (they change at run time; read them per request). */
-  knobs(): TKnobs;
-  /** Clock, ms since the epoch. */
-  now(): number;
+    /** The one token the emulator accepts. */
+    readonly token: string;
+    /** The cloud's current knobs (they change at run time; read them per request). */
+    knobs(): TKnobs;
+    /** Clock, ms since the epoch. */
+    now(): number;
 }
 
 /** A running cloud emulator, as the core drives it. */
 export interface CloudEmulator<TControl, TRecord> {
-  /** Cloud name, the key in the cloud table. */
-  readonly name: string;
-  /**
-   * Path prefix of the cloud's API on its server (NeevCloud: `/storage`, as its
-   * gateway URL has one), appended to the server's URL in `urls` and `env`. Default none.
-   */
-  readonly basePath?: string;
-  /** Test hooks exposed on the public `Emulator` under the cloud's name. */
-  readonly control: TControl;
-  /** Answer one request (after latency and faults were applied by the core). */
-  handle(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
-  /** The authorization scheme to log for a request; never the credential. */
-  authScheme(req: EmuRequest): string;
-  /** Headers to add to every response, injected ones included (e.g. a fresh request id). */
-  responseHeaders(): Record<string, string>;
-  /** The cloud's error body for a status and message (for injected and core errors). */
-  errorBody(status: number, message: string): unknown;
-  /** Environment variables a client needs to reach this cloud at `url`. */
-  env(url: string): Record<string, string>;
-  /** Every resource the cloud holds, in a stable order. */
-  inventory(): TRecord[];
-  /** Called after `configure` changed knobs. */
-  knobsChanged(): void;
-  /** Forget all state (resources, rate-limit buckets). */
-  reset(): void;
+    /** Cloud name, the key in the cloud table. */
+    readonly name: string;
+    /**
+     * Path prefix of the cloud's API on its server (NeevCloud: `/storage`, as its
+     * gateway URL has one), appended to the server's URL in `urls` and `env`. Default none.
+     */
+    readonly basePath?: string;
+    /** Test hooks exposed on the public `Emulator` under the cloud's name. */
+    readonly control: TControl;
+    /** Answer one request (after latency and faults were applied by the core). */
+    handle(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
+    /** The authorization scheme to log for a request; never the credential. */
+    authScheme(req: EmuRequest): string;
+    /** Headers to add to every response, injected ones included (e.g. a fresh request id). */
+    responseHeaders(): Record<string, string>;
+    /** The cloud's error body for a status and message (for injected and core errors). */
+    errorBody(status: number, message: string): unknown;
+    /** Environment variables a client needs to reach this cloud at `url`. */
+    env(url: string): Record<string, string>;
+    /** Every resource the cloud holds, in a stable order. */
+    inventory(): TRecord[];
+    /** Called after `configure` changed knobs. */
+    knobsChanged(): void;
+    /** Forget all state (resources, rate-limit buckets). */
+    reset(): void;
 }
 
 /** A cloud emulator's entry in the cloud table (`emulator/clouds.ts`). */
 export interface CloudDefinition<TKnobs, TControl, TRecord> {
-  /** Cloud name; also the key in the table, the URL key and the `--<name>-port` flag. */
-  readonly name: string;
-  /** Fresh default knobs. */
-  defaultKnobs(): TKnobs;
-  /** Map the CLI's common flags to this cloud's knobs. */
-  fromCommonOptions(options: CommonKnobOptions): DeepPartial<TKnobs>;
-  /** Start the cloud's state machine. */
-  create(ctx: CloudContext<TKnobs>): CloudEmulator<TControl, TRecord>;
+    /** Cloud name; also the key in the table, the URL key and the `--<name>-port` flag. */
+    readonly name: string;
+    /** Fresh default knobs. */
+    defaultKnobs(): TKnobs;
+    /** Map the CLI's common flags to this cloud's knobs. */
+    fromCommonOptions(options: CommonKnobOptions): DeepPartial<TKnobs>;
+    /** Start the cloud's state machine. */
+    create(ctx: CloudContext<TKnobs>): CloudEmulator<TControl, TRecord>;
 }

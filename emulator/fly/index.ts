@@ -20,83 +20,86 @@ const SCHEMES = ["FlyV1", "Bearer"] as const;
 
 /** The Fly entry of the cloud table. */
 export const flyCloud: CloudDefinition<FlyKnobs, FlyControl, FlyVolumeRecord> = {
-  name: "fly",
-  defaultKnobs: defaultFlyKnobs,
-  fromCommonOptions(options) {
-    return {
-      ...(options.readyMs !== undefined ? { timeToReadyMs: options.readyMs } : {}),
-      ...(options.extendMs !== undefined ? { timeToExtendMs: options.extendMs } : {}),
-      ...(options.noRateLimit ? { rateLimit: false as const } : {}),
-    };
-  },
-  create: createFlyEmulator,
+    name: "fly",
+    defaultKnobs: defaultFlyKnobs,
+    fromCommonOptions(options) {
+        return {
+            ...(options.readyMs !== undefined ? { timeToReadyMs: options.readyMs } : {}),
+            ...(options.extendMs !== undefined ? { timeToExtendMs: options.extendMs } : {}),
+            ...(options.noRateLimit ? { rateLimit: false as const } : {}),
+        };
+    },
+    create: createFlyEmulator,
 };
 
 function createFlyEmulator(ctx: CloudContext<FlyKnobs>): CloudEmulator<FlyControl, FlyVolumeRecord> {
-  const store = new FlyStore(() => ctx.knobs(), () => ctx.now());
-  const limiter = new TokenBucketLimiter(() => ctx.now());
-  const router = flyRouter();
+    const store = new FlyStore(
+        () => ctx.knobs(),
+        () => ctx.now(),
+    );
+    const limiter = new TokenBucketLimiter(() => ctx.now());
+    const router = flyRouter();
 
-  const authorized = (req: EmuRequest): boolean => {
-    const auth = parseAuthorization(req.headers.authorization);
-    if (!auth || !SCHEMES.some((s) => s.toLowerCase() === auth.scheme.toLowerCase())) return false;
-    return auth.credentials === ctx.token;
-  };
+    const authorized = (req: EmuRequest): boolean => {
+        const auth = parseAuthorization(req.headers.authorization);
+        if (!auth || !SCHEMES.some((s) => s.toLowerCase() === auth.scheme.toLowerCase())) return false;
+        return auth.credentials === ctx.token;
+    };
 
-  const handle = (req: EmuRequest): EmuResponse => {
-    if (!authorized(req)) return flyError(401, "unauthorized: missing or invalid Authorization header (FlyV1 or Bearer token)");
-    const match = router.match(req.method, req.path);
-    if (!match) return flyError(404, "not found");
-    const knobs = ctx.knobs();
-    const { value: route, params } = match;
-    const scopeId = route.scope === "app" ? (params["app"] ?? "") : `org:${params["org"] ?? ""}`;
-    if (route.scope === "app" && knobs.apps !== undefined && !knobs.apps.includes(scopeId)) {
-      return flyError(404, "app not found");
-    }
-    if (knobs.rateLimit !== false && !limiter.take(`${scopeId}\u0000${route.action}`, knobs.rateLimit)) {
-      const headers = knobs.retryAfterOn429 !== undefined ? { "retry-after": String(knobs.retryAfterOn429) } : undefined;
-      return flyError(429, "rate limit exceeded", undefined, headers);
-    }
-    try {
-      return route.handle({ store, knobs, req, params });
-    } catch (err) {
-      if (err instanceof FlyApiError) return flyError(err.status, err.message, err.code);
-      throw err;
-    }
-  };
+    const handle = (req: EmuRequest): EmuResponse => {
+        if (!authorized(req)) return flyError(401, "unauthorized: missing or invalid Authorization header (FlyV1 or Bearer token)");
+        const match = router.match(req.method, req.path);
+        if (!match) return flyError(404, "not found");
+        const knobs = ctx.knobs();
+        const { value: route, params } = match;
+        const scopeId = route.scope === "app" ? (params["app"] ?? "") : `org:${params["org"] ?? ""}`;
+        if (route.scope === "app" && knobs.apps !== undefined && !knobs.apps.includes(scopeId)) {
+            return flyError(404, "app not found");
+        }
+        if (knobs.rateLimit !== false && !limiter.take(`${scopeId}\u0000${route.action}`, knobs.rateLimit)) {
+            const headers = knobs.retryAfterOn429 !== undefined ? { "retry-after": String(knobs.retryAfterOn429) } : undefined;
+            return flyError(429, "rate limit exceeded", undefined, headers);
+        }
+        try {
+            return route.handle({ store, knobs, req, params });
+        } catch (err) {
+            if (err instanceof FlyApiError) return flyError(err.status, err.message, err.code);
+            throw err;
+        }
+    };
 
-  const control: FlyControl = {
-    attach: (app, id, machineId) => store.attach(app, id, machineId),
-    detach: (app, id) => store.detach(app, id),
-    migrateHost: (app, id) => store.migrateHost(app, id),
-    setState: (app, id, state) => store.setState(app, id, state),
-    resize: (app, id, sizeGb) => store.resize(app, id, sizeGb),
-    destroy: (app, id) => store.forceDestroy(app, id),
-    snapshot: (app, id) => {
-      const v = store.find(app, id);
-      if (!v || isGone(v)) throw new Error(`fly emulator: no live volume ${id} in app ${app}`);
-      return store.takeSnapshot(app, id).id;
-    },
-    reset: () => {
-      store.reset();
-      limiter.reset();
-    },
-  };
+    const control: FlyControl = {
+        attach: (app, id, machineId) => store.attach(app, id, machineId),
+        detach: (app, id) => store.detach(app, id),
+        migrateHost: (app, id) => store.migrateHost(app, id),
+        setState: (app, id, state) => store.setState(app, id, state),
+        resize: (app, id, sizeGb) => store.resize(app, id, sizeGb),
+        destroy: (app, id) => store.forceDestroy(app, id),
+        snapshot: (app, id) => {
+            const v = store.find(app, id);
+            if (!v || isGone(v)) throw new Error(`fly emulator: no live volume ${id} in app ${app}`);
+            return store.takeSnapshot(app, id).id;
+        },
+        reset: () => {
+            store.reset();
+            limiter.reset();
+        },
+    };
 
-  return {
-    name: "fly",
-    control,
-    handle,
-    authScheme: (req) => describeAuthScheme(req.headers.authorization, SCHEMES, ctx.token),
-    responseHeaders: () => ({ "fly-request-id": newRequestId() }),
-    errorBody: (_status, message) => flyErrorBody(message),
-    env: (url) => ({ FLY_API_URL: url, FLY_API_TOKEN: ctx.token }),
-    inventory: () =>
-      store
-        .all()
-        .sort((a, b) => (a.app < b.app ? -1 : a.app > b.app ? 1 : a.seq - b.seq))
-        .map(toRecord),
-    knobsChanged: () => limiter.reset(),
-    reset: control.reset,
-  };
+    return {
+        name: "fly",
+        control,
+        handle,
+        authScheme: (req) => describeAuthScheme(req.headers.authorization, SCHEMES, ctx.token),
+        responseHeaders: () => ({ "fly-request-id": newRequestId() }),
+        errorBody: (_status, message) => flyErrorBody(message),
+        env: (url) => ({ FLY_API_URL: url, FLY_API_TOKEN: ctx.token }),
+        inventory: () =>
+            store
+                .all()
+                .sort((a, b) => (a.app < b.app ? -1 : a.app > b.app ? 1 : a.seq - b.seq))
+                .map(toRecord),
+        knobsChanged: () => limiter.reset(),
+        reset: control.reset,
+    };
 }

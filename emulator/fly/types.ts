@@ -6,156 +6,156 @@ import type { RateLimit } from "../core/rateLimiter";
 
 /** Volume states: documented ones, plus those seen in fly-go / flyctl. */
 export type FlyVolumeState =
-  | "creating"
-  | "created"
-  | "extending"
-  | "restoring"
-  | "enabling_remote_export"
-  | "hydrating"
-  | "recovering"
-  | "scheduling_destroy"
-  | "pending_destroy"
-  | "fork_cleanup"
-  | "waiting_for_detach"
-  | "destroying"
-  | "destroyed";
+    | "creating"
+    | "created"
+    | "extending"
+    | "restoring"
+    | "enabling_remote_export"
+    | "hydrating"
+    | "recovering"
+    | "scheduling_destroy"
+    | "pending_destroy"
+    | "fork_cleanup"
+    | "waiting_for_detach"
+    | "destroying"
+    | "destroyed";
 
 /** Every state, for validation of `setState` and the org list's `state` filter. */
 export const FLY_VOLUME_STATES: readonly FlyVolumeState[] = [
-  "creating",
-  "created",
-  "extending",
-  "restoring",
-  "enabling_remote_export",
-  "hydrating",
-  "recovering",
-  "scheduling_destroy",
-  "pending_destroy",
-  "fork_cleanup",
-  "waiting_for_detach",
-  "destroying",
-  "destroyed",
+    "creating",
+    "created",
+    "extending",
+    "restoring",
+    "enabling_remote_export",
+    "hydrating",
+    "recovering",
+    "scheduling_destroy",
+    "pending_destroy",
+    "fork_cleanup",
+    "waiting_for_detach",
+    "destroying",
+    "destroyed",
 ];
 
 /** States in which a volume is soft-deleted (fly-go's `destroyedVolumeStates` plus `destroyed`). */
 export const FLY_GONE_STATES: ReadonlySet<FlyVolumeState> = new Set<FlyVolumeState>([
-  "scheduling_destroy",
-  "fork_cleanup",
-  "waiting_for_detach",
-  "pending_destroy",
-  "destroying",
-  "destroyed",
+    "scheduling_destroy",
+    "fork_cleanup",
+    "waiting_for_detach",
+    "pending_destroy",
+    "destroying",
+    "destroyed",
 ]);
 
 /** A volume as `GET /v1/apps/{app}/volumes/{id}` returns it. Block stats are absent with `?summary=true`. */
 export interface FlyVolume {
-  id: string;
-  name: string;
-  state: FlyVolumeState;
-  size_gb: number;
-  region: string;
-  zone: string;
-  encrypted: boolean;
-  /** `""` until the volume is initialised, then `ext4` or `raw`. */
-  fstype: string;
-  attached_machine_id: string | null;
-  /** Legacy; always null. */
-  attached_alloc_id: null;
-  /** RFC 3339. */
-  created_at: string;
-  snapshot_retention: number;
-  auto_backup_enabled: boolean;
-  host_dedication_id: string;
-  host_status: "ok" | "unknown" | "unreachable";
-  type: "local" | "cache";
-  host_features: string[];
-  required_host_features: string[];
-  block_size?: number;
-  blocks?: number;
-  blocks_free?: number;
-  blocks_avail?: number;
-  bytes_total?: number;
-  bytes_used?: number;
+    id: string;
+    name: string;
+    state: FlyVolumeState;
+    size_gb: number;
+    region: string;
+    zone: string;
+    encrypted: boolean;
+    /** `""` until the volume is initialised, then `ext4` or `raw`. */
+    fstype: string;
+    attached_machine_id: string | null;
+    /** Legacy; always null. */
+    attached_alloc_id: null;
+    /** RFC 3339. */
+    created_at: string;
+    snapshot_retention: number;
+    auto_backup_enabled: boolean;
+    host_dedication_id: string;
+    host_status: "ok" | "unknown" | "unreachable";
+    type: "local" | "cache";
+    host_features: string[];
+    required_host_features: string[];
+    block_size?: number;
+    blocks?: number;
+    blocks_free?: number;
+    blocks_avail?: number;
+    bytes_total?: number;
+    bytes_used?: number;
 }
 
 /** An inventory record: the wire volume (with block stats) plus its app. */
 export interface FlyVolumeRecord extends FlyVolume {
-  app: string;
+    app: string;
 }
 
 /** A volume in `GET /v1/orgs/{org}/volumes`. */
 export interface FlyOrgVolume extends FlyVolume {
-  app_name: string;
-  /** RFC 3339. */
-  updated_at: string;
+    app_name: string;
+    /** RFC 3339. */
+    updated_at: string;
 }
 
 /** The org list response. */
 export interface FlyOrgVolumesPage {
-  volumes: FlyOrgVolume[];
-  /** Opaque; `""` on the last page. */
-  next_cursor: string;
-  /** Id of the last volume in this page; `""` when the page is empty. */
-  last_volume_id: string;
-  /** `updated_at` of the last volume in this page; `""` when the page is empty. */
-  last_updated_at: string;
+    volumes: FlyOrgVolume[];
+    /** Opaque; `""` on the last page. */
+    next_cursor: string;
+    /** Id of the last volume in this page; `""` when the page is empty. */
+    last_volume_id: string;
+    /** `updated_at` of the last volume in this page; `""` when the page is empty. */
+    last_updated_at: string;
 }
 
 /** A volume snapshot. */
 export interface FlyVolumeSnapshot {
-  id: string;
-  /** Bytes stored. */
-  size: number;
-  /** Size of the source volume, GB. */
-  volume_size: number;
-  digest: string;
-  created_at: string;
-  status: "created";
-  retention_days: number;
+    id: string;
+    /** Bytes stored. */
+    size: number;
+    /** Size of the source volume, GB. */
+    volume_size: number;
+    digest: string;
+    created_at: string;
+    status: "created";
+    retention_days: number;
 }
 
 /** Run-time knobs of the Fly emulator. */
 export interface FlyKnobs {
-  /** Time a new volume spends in `creating` (ms). Default 500. */
-  timeToReadyMs: number;
-  /** Time a restore spends in `restoring`, after `creating` (ms). Default 500. */
-  timeToRestoreMs: number;
-  /** Time a fork spends in `hydrating`, after `creating` and `enabling_remote_export` (ms). Default 500. */
-  timeToHydrateMs: number;
-  /** Time an extend spends in `extending`; the new size is visible only after it (ms). Default 500. */
-  timeToExtendMs: number;
-  /** Time a delete spends in `scheduling_destroy` before `pending_destroy` (ms). Default 250. */
-  timeToDestroyMs: number;
-  /** After a detach, the volume still reads attached and refuses delete this long (ms). Default 0. */
-  detachLagMs: number;
-  /** How long a deleted volume stays listed (ms). Default 24 h. */
-  softDeleteRetentionMs: number;
-  /** GET of a soft-deleted id: `"200"` with its state, or `"404"`. Default `"200"`. */
-  softDeletedGet: "200" | "404";
-  /** Token bucket per (app, action), or `false` for none. Default `{ perSecond: 1, burst: 3 }`. */
-  rateLimit: RateLimit | false;
-  /** `Retry-After` seconds on a 429; absent (as on Fly) by default. */
-  retryAfterOn429?: number;
-  /** When set, only these apps exist; any other → 404 `app not found`. Default: every app exists. */
-  apps?: string[];
-  /** Zones per region available to unique-zone placement. Default 8. */
-  zonesPerRegion: number;
+    /** Time a new volume spends in `creating` (ms). Default 500. */
+    timeToReadyMs: number;
+    /** Time a restore spends in `restoring`, after `creating` (ms). Default 500. */
+    timeToRestoreMs: number;
+    /** Time a fork spends in `hydrating`, after `creating` and `enabling_remote_export` (ms). Default 500. */
+    timeToHydrateMs: number;
+    /** Time an extend spends in `extending`; the new size is visible only after it (ms). Default 500. */
+    timeToExtendMs: number;
+    /** Time a delete spends in `scheduling_destroy` before `pending_destroy` (ms). Default 250. */
+    timeToDestroyMs: number;
+    /** After a detach, the volume still reads attached and refuses delete this long (ms). Default 0. */
+    detachLagMs: number;
+    /** How long a deleted volume stays listed (ms). Default 24 h. */
+    softDeleteRetentionMs: number;
+    /** GET of a soft-deleted id: `"200"` with its state, or `"404"`. Default `"200"`. */
+    softDeletedGet: "200" | "404";
+    /** Token bucket per (app, action), or `false` for none. Default `{ perSecond: 1, burst: 3 }`. */
+    rateLimit: RateLimit | false;
+    /** `Retry-After` seconds on a 429; absent (as on Fly) by default. */
+    retryAfterOn429?: number;
+    /** When set, only these apps exist; any other → 404 `app not found`. Default: every app exists. */
+    apps?: string[];
+    /** Zones per region available to unique-zone placement. Default 8. */
+    zonesPerRegion: number;
 }
 
 /** Fresh default knobs. */
 export function defaultFlyKnobs(): FlyKnobs {
-  return {
-    timeToReadyMs: 500,
-    timeToRestoreMs: 500,
-    timeToHydrateMs: 500,
-    timeToExtendMs: 500,
-    timeToDestroyMs: 250,
-    detachLagMs: 0,
-    softDeleteRetentionMs: 24 * 60 * 60 * 1000,
-    softDeletedGet: "200",
-    rateLimit: { perSecond: 1, burst: 3 },
-    zonesPerRegion: 8,
-  };
+    return {
+        timeToReadyMs: 500,
+        timeToRestoreMs: 500,
+        timeToHydrateMs: 500,
+        timeToExtendMs: 500,
+        timeToDestroyMs: 250,
+        detachLagMs: 0,
+        softDeleteRetentionMs: 24 * 60 * 60 * 1000,
+        softDeletedGet: "200",
+        rateLimit: { perSecond: 1, burst: 3 },
+        zonesPerRegion: 8,
+    };
 }
 
 /**
@@ -164,20 +164,20 @@ export function defaultFlyKnobs(): FlyKnobs {
  * `Error` for an unknown volume.
  */
 export interface FlyControl {
-  /** Bind a volume to a Machine (a soft-deleted volume throws). */
-  attach(app: string, volumeId: string, machineId: string): void;
-  /** Unbind it; it still reads attached (and refuses delete) for `detachLagMs`. */
-  detach(app: string, volumeId: string): void;
-  /** Fly host migration: fork to a new id (attachment moves), old one → `pending_destroy` for 7 days. Returns the new id. */
-  migrateHost(app: string, volumeId: string): string;
-  /** Force a state; pending transitions are cancelled. A gone state soft-deletes the volume. */
-  setState(app: string, volumeId: string, state: FlyVolumeState): void;
-  /** Out-of-band growth (e.g. mount auto-extend): the size changes at once, state unchanged. */
-  resize(app: string, volumeId: string, sizeGb: number): void;
-  /** Out-of-band delete: detaches and soft-deletes (`scheduling_destroy` → `pending_destroy`). */
-  destroy(app: string, volumeId: string): void;
-  /** Take a snapshot of a volume; returns its `vs_…` id (usable as `snapshot_id`). */
-  snapshot(app: string, volumeId: string): string;
-  /** Forget every volume, snapshot and rate-limit bucket. */
-  reset(): void;
+    /** Bind a volume to a Machine (a soft-deleted volume throws). */
+    attach(app: string, volumeId: string, machineId: string): void;
+    /** Unbind it; it still reads attached (and refuses delete) for `detachLagMs`. */
+    detach(app: string, volumeId: string): void;
+    /** Fly host migration: fork to a new id (attachment moves), old one → `pending_destroy` for 7 days. Returns the new id. */
+    migrateHost(app: string, volumeId: string): string;
+    /** Force a state; pending transitions are cancelled. A gone state soft-deletes the volume. */
+    setState(app: string, volumeId: string, state: FlyVolumeState): void;
+    /** Out-of-band growth (e.g. mount auto-extend): the size changes at once, state unchanged. */
+    resize(app: string, volumeId: string, sizeGb: number): void;
+    /** Out-of-band delete: detaches and soft-deletes (`scheduling_destroy` → `pending_destroy`). */
+    destroy(app: string, volumeId: string): void;
+    /** Take a snapshot of a volume; returns its `vs_…` id (usable as `snapshot_id`). */
+    snapshot(app: string, volumeId: string): string;
+    /** Forget every volume, snapshot and rate-limit bucket. */
+    reset(): void;
 }

@@ -15,34 +15,34 @@ const META_REGIONS = new Set(["any"]);
 
 /** A validated `CreateVolumeRequest`; absent/null fields stay undefined. */
 export interface CreateVolumeInput {
-  readonly name: string;
-  readonly region: string;
-  readonly sizeGb?: number;
-  readonly encrypted?: boolean;
-  readonly fstype?: "ext4" | "raw";
-  readonly requireUniqueZone?: boolean;
-  readonly uniqueZoneAppWide?: boolean;
-  readonly snapshotRetention?: number;
-  readonly autoBackupEnabled?: boolean;
-  readonly snapshotId?: string;
-  readonly sourceVolumeId?: string;
+    readonly name: string;
+    readonly region: string;
+    readonly sizeGb?: number;
+    readonly encrypted?: boolean;
+    readonly fstype?: "ext4" | "raw";
+    readonly requireUniqueZone?: boolean;
+    readonly uniqueZoneAppWide?: boolean;
+    readonly snapshotRetention?: number;
+    readonly autoBackupEnabled?: boolean;
+    readonly snapshotId?: string;
+    readonly sourceVolumeId?: string;
 }
 
 /** A validated `UpdateVolumeRequest` (null/absent = unchanged). */
 export interface UpdateVolumeInput {
-  readonly snapshotRetention?: number;
-  readonly autoBackupEnabled?: boolean;
+    readonly snapshotRetention?: number;
+    readonly autoBackupEnabled?: boolean;
 }
 
 function bad(message: string): never {
-  throw new FlyApiError(400, message);
+    throw new FlyApiError(400, message);
 }
 
 function optional<T>(body: Record<string, unknown>, key: string, check: (v: unknown) => v is T, expected: string): T | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (!check(value)) bad(`${key} must be ${expected}`);
-  return value;
+    const value = body[key];
+    if (value === undefined || value === null) return undefined;
+    if (!check(value)) bad(`${key} must be ${expected}`);
+    return value;
 }
 
 const isBool = (v: unknown): v is boolean => typeof v === "boolean";
@@ -52,68 +52,68 @@ const isObject = (v: unknown): v is object => typeof v === "object" && v !== nul
 
 /** Validate `size_gb` (integer, 1–500). */
 export function checkSizeGb(value: unknown, key = "size_gb"): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_SIZE_GB) {
-    bad(`${key} must be an integer between 1 and ${MAX_SIZE_GB}`);
-  }
-  return value;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_SIZE_GB) {
+        bad(`${key} must be an integer between 1 and ${MAX_SIZE_GB}`);
+    }
+    return value;
 }
 
 function checkRetention(value: number | undefined): number | undefined {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 60)) {
-    bad("snapshot_retention must be an integer number of days between 1 and 60");
-  }
-  return value;
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 60)) {
+        bad("snapshot_retention must be an integer number of days between 1 and 60");
+    }
+    return value;
 }
 
 /** Validate a create body. */
 export function parseCreateVolume(body: Record<string, unknown>): CreateVolumeInput {
-  const name = body["name"];
-  if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
-    bad(
-      `invalid volume name ${JSON.stringify(name ?? "")}: names must be 1-30 characters, ` +
-        "only lowercase alphanumeric characters and underscores are allowed",
-    );
-  }
-  const region = body["region"];
-  if (typeof region !== "string" || region === "") bad("region is required");
-  if (!REGION_PATTERN.test(region) || META_REGIONS.has(region)) bad(`invalid region ${JSON.stringify(region)}`);
-  const rawSize = body["size_gb"];
-  const sizeGb = rawSize === undefined || rawSize === null ? undefined : checkSizeGb(rawSize);
-  const fstype = optional(body, "fstype", isString, `"ext4" or "raw"`);
-  if (fstype !== undefined && fstype !== "ext4" && fstype !== "raw") bad(`fstype must be "ext4" or "raw"`);
-  const snapshotId = optional(body, "snapshot_id", isString, "a string");
-  const sourceVolumeId = optional(body, "source_volume_id", isString, "a string");
-  if (snapshotId !== undefined && sourceVolumeId !== undefined) {
-    bad("snapshot_id and source_volume_id cannot both be set");
-  }
-  optional(body, "compute", isObject, "an object");
-  optional(body, "compute_image", isString, "a string");
-  const input: CreateVolumeInput = {
-    name,
-    region,
-    sizeGb,
-    encrypted: optional(body, "encrypted", isBool, "a boolean"),
-    fstype,
-    requireUniqueZone: optional(body, "require_unique_zone", isBool, "a boolean"),
-    uniqueZoneAppWide: optional(body, "unique_zone_app_wide", isBool, "a boolean"),
-    snapshotRetention: checkRetention(optional(body, "snapshot_retention", isNumber, "a number")),
-    autoBackupEnabled: optional(body, "auto_backup_enabled", isBool, "a boolean"),
-    snapshotId: snapshotId === "" ? undefined : snapshotId,
-    sourceVolumeId: sourceVolumeId === "" ? undefined : sourceVolumeId,
-  };
-  return input;
+    const name = body["name"];
+    if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
+        bad(
+            `invalid volume name ${JSON.stringify(name ?? "")}: names must be 1-30 characters, ` +
+                "only lowercase alphanumeric characters and underscores are allowed",
+        );
+    }
+    const region = body["region"];
+    if (typeof region !== "string" || region === "") bad("region is required");
+    if (!REGION_PATTERN.test(region) || META_REGIONS.has(region)) bad(`invalid region ${JSON.stringify(region)}`);
+    const rawSize = body["size_gb"];
+    const sizeGb = rawSize === undefined || rawSize === null ? undefined : checkSizeGb(rawSize);
+    const fstype = optional(body, "fstype", isString, `"ext4" or "raw"`);
+    if (fstype !== undefined && fstype !== "ext4" && fstype !== "raw") bad(`fstype must be "ext4" or "raw"`);
+    const snapshotId = optional(body, "snapshot_id", isString, "a string");
+    const sourceVolumeId = optional(body, "source_volume_id", isString, "a string");
+    if (snapshotId !== undefined && sourceVolumeId !== undefined) {
+        bad("snapshot_id and source_volume_id cannot both be set");
+    }
+    optional(body, "compute", isObject, "an object");
+    optional(body, "compute_image", isString, "a string");
+    const input: CreateVolumeInput = {
+        name,
+        region,
+        sizeGb,
+        encrypted: optional(body, "encrypted", isBool, "a boolean"),
+        fstype,
+        requireUniqueZone: optional(body, "require_unique_zone", isBool, "a boolean"),
+        uniqueZoneAppWide: optional(body, "unique_zone_app_wide", isBool, "a boolean"),
+        snapshotRetention: checkRetention(optional(body, "snapshot_retention", isNumber, "a number")),
+        autoBackupEnabled: optional(body, "auto_backup_enabled", isBool, "a boolean"),
+        snapshotId: snapshotId === "" ? undefined : snapshotId,
+        sourceVolumeId: sourceVolumeId === "" ? undefined : sourceVolumeId,
+    };
+    return input;
 }
 
 /** Validate an update body (partial: null/absent = unchanged). */
 export function parseUpdateVolume(body: Record<string, unknown>): UpdateVolumeInput {
-  return {
-    snapshotRetention: checkRetention(optional(body, "snapshot_retention", isNumber, "a number")),
-    autoBackupEnabled: optional(body, "auto_backup_enabled", isBool, "a boolean"),
-  };
+    return {
+        snapshotRetention: checkRetention(optional(body, "snapshot_retention", isNumber, "a number")),
+        autoBackupEnabled: optional(body, "auto_backup_enabled", isBool, "a boolean"),
+    };
 }
 
 /** Validate an extend body: `size_gb` is the new total. */
 export function parseExtendVolume(body: Record<string, unknown>): number {
-  if (body["size_gb"] === undefined || body["size_gb"] === null) bad("size_gb is required");
-  return checkSizeGb(body["size_gb"]);
+    if (body["size_gb"] === undefined || body["size_gb"] === null) bad("size_gb is required");
+    return checkSizeGb(body["size_gb"]);
 }

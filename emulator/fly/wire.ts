@@ -10,72 +10,74 @@ const ROOT_RESERVE = 0.05;
 
 /** RFC 3339 in UTC with milliseconds. */
 export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString();
+    return new Date(ms).toISOString();
 }
 
 /** A volume as the API returns it; `summary` omits the block stats. */
 export function toWireVolume(v: VolumeEntity, summary = false): FlyVolume {
-  const out: FlyVolume = {
-    id: v.id,
-    name: v.name,
-    state: v.state,
-    size_gb: v.sizeGb,
-    region: v.region,
-    zone: v.zone,
-    encrypted: v.encrypted,
-    fstype: v.initialised ? v.fstype : "",
-    attached_machine_id: v.attachedMachineId,
-    attached_alloc_id: null,
-    created_at: rfc3339(v.createdAt),
-    snapshot_retention: v.snapshotRetention,
-    auto_backup_enabled: v.autoBackupEnabled,
-    host_dedication_id: "",
-    host_status: "ok",
-    type: "local",
-    host_features: [],
-    required_host_features: [],
-  };
-  if (summary) return out;
-  return { ...out, ...blockStats(v) };
+    const out: FlyVolume = {
+        id: v.id,
+        name: v.name,
+        state: v.state,
+        size_gb: v.sizeGb,
+        region: v.region,
+        zone: v.zone,
+        encrypted: v.encrypted,
+        fstype: v.initialised ? v.fstype : "",
+        attached_machine_id: v.attachedMachineId,
+        attached_alloc_id: null,
+        created_at: rfc3339(v.createdAt),
+        snapshot_retention: v.snapshotRetention,
+        auto_backup_enabled: v.autoBackupEnabled,
+        host_dedication_id: "",
+        host_status: "ok",
+        type: "local",
+        host_features: [],
+        required_host_features: [],
+    };
+    if (summary) return out;
+    return { ...out, ...blockStats(v) };
 }
 
 /** An inventory record: the full wire volume plus its app. */
 export function toRecord(v: VolumeEntity): FlyVolumeRecord {
-  return { app: v.app, ...toWireVolume(v) };
+    return { app: v.app, ...toWireVolume(v) };
 }
 
 /** A volume as the org list returns it. */
 export function toOrgVolume(v: VolumeEntity, summary = false): FlyOrgVolume {
-  return { ...toWireVolume(v, summary), app_name: v.app, updated_at: rfc3339(v.updatedAt) };
+    return { ...toWireVolume(v, summary), app_name: v.app, updated_at: rfc3339(v.updatedAt) };
 }
 
 /** A snapshot as the API returns it. */
 export function toWireSnapshot(s: SnapshotEntity): FlyVolumeSnapshot {
-  return {
-    id: s.id,
-    size: s.size,
-    volume_size: s.volumeSize,
-    digest: s.digest,
-    created_at: rfc3339(s.createdAt),
-    status: "created",
-    retention_days: s.retentionDays,
-  };
+    return {
+        id: s.id,
+        size: s.size,
+        volume_size: s.volumeSize,
+        digest: s.digest,
+        created_at: rfc3339(s.createdAt),
+        status: "created",
+        retention_days: s.retentionDays,
+    };
 }
 
 /** Block stats: all zero until the filesystem is initialised. */
-function blockStats(v: VolumeEntity): Required<Pick<FlyVolume, "block_size" | "blocks" | "blocks_free" | "blocks_avail" | "bytes_total" | "bytes_used">> {
-  if (!v.initialised) {
-    return { block_size: 0, blocks: 0, blocks_free: 0, blocks_avail: 0, bytes_total: 0, bytes_used: 0 };
-  }
-  const blocks = v.sizeGb * BLOCKS_PER_GB;
-  const used = Math.min(blocks, Math.ceil(blocks * FS_OVERHEAD) + Math.ceil(v.usedBytes / BLOCK_SIZE));
-  const free = blocks - used;
-  return {
-    block_size: BLOCK_SIZE,
-    blocks,
-    blocks_free: free,
-    blocks_avail: Math.max(0, free - Math.floor(blocks * ROOT_RESERVE)),
-    bytes_total: blocks * BLOCK_SIZE,
-    bytes_used: used * BLOCK_SIZE,
-  };
+function blockStats(
+    v: VolumeEntity,
+): Required<Pick<FlyVolume, "block_size" | "blocks" | "blocks_free" | "blocks_avail" | "bytes_total" | "bytes_used">> {
+    if (!v.initialised) {
+        return { block_size: 0, blocks: 0, blocks_free: 0, blocks_avail: 0, bytes_total: 0, bytes_used: 0 };
+    }
+    const blocks = v.sizeGb * BLOCKS_PER_GB;
+    const used = Math.min(blocks, Math.ceil(blocks * FS_OVERHEAD) + Math.ceil(v.usedBytes / BLOCK_SIZE));
+    const free = blocks - used;
+    return {
+        block_size: BLOCK_SIZE,
+        blocks,
+        blocks_free: free,
+        blocks_avail: Math.max(0, free - Math.floor(blocks * ROOT_RESERVE)),
+        bytes_total: blocks * BLOCK_SIZE,
+        bytes_used: used * BLOCK_SIZE,
+    };
 }

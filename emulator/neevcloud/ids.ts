@@ -6,15 +6,15 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 
 /** A fresh lowercase v4 uuid (volume, attachment, resource and request ids). */
 export function newUuid(): string {
-  return randomUUID();
+    return randomUUID();
 }
 
 /** The name of a volume created without one: `pvc-<8 hex>`, like a Kubernetes-generated PVC name. */
 export function autoName(): string {
-  return `pvc-${randomBytes(4).toString("hex")}`;
+    return `pvc-${randomBytes(4).toString("hex")}`;
 }
 
 /** A default resource name for `attach`: `<type>-<8 hex>`. */
 export function resourceName(type: string): string {
-  return `${type}-${randomBytes(4).toString("hex")}`;
+    return `${type}-${randomBytes(4).toString("hex")}`;
 }

@@ -24,78 +24,81 @@ const SCHEMES = ["Bearer"] as const;
 
 /** The NeevCloud entry of the cloud table. */
 export const neevcloudCloud: CloudDefinition<NeevCloudKnobs, NeevCloudControl, NeevNetworkVolume> = {
-  name: "neevcloud",
-  defaultKnobs: defaultNeevCloudKnobs,
-  fromCommonOptions(options) {
-    return {
-      ...(options.readyMs !== undefined ? { timeToBoundMs: options.readyMs } : {}),
-      ...(options.extendMs !== undefined ? { timeToExtendMs: options.extendMs } : {}),
-      ...(options.noRateLimit ? { rateLimit: false as const } : {}),
-    };
-  },
-  create: createNeevCloudEmulator,
+    name: "neevcloud",
+    defaultKnobs: defaultNeevCloudKnobs,
+    fromCommonOptions(options) {
+        return {
+            ...(options.readyMs !== undefined ? { timeToBoundMs: options.readyMs } : {}),
+            ...(options.extendMs !== undefined ? { timeToExtendMs: options.extendMs } : {}),
+            ...(options.noRateLimit ? { rateLimit: false as const } : {}),
+        };
+    },
+    create: createNeevCloudEmulator,
 };
 
 function createNeevCloudEmulator(ctx: CloudContext<NeevCloudKnobs>): CloudEmulator<NeevCloudControl, NeevNetworkVolume> {
-  const store = new NeevStore(() => ctx.knobs(), () => ctx.now());
-  const limiter = new TokenBucketLimiter(() => ctx.now());
-  const router = neevRouter();
+    const store = new NeevStore(
+        () => ctx.knobs(),
+        () => ctx.now(),
+    );
+    const limiter = new TokenBucketLimiter(() => ctx.now());
+    const router = neevRouter();
 
-  const authorized = (req: EmuRequest): boolean => {
-    const auth = parseAuthorization(req.headers.authorization);
-    return auth !== undefined && auth.scheme.toLowerCase() === "bearer" && auth.credentials === ctx.token;
-  };
+    const authorized = (req: EmuRequest): boolean => {
+        const auth = parseAuthorization(req.headers.authorization);
+        return auth !== undefined && auth.scheme.toLowerCase() === "bearer" && auth.credentials === ctx.token;
+    };
 
-  const handle = (req: EmuRequest): EmuResponse => {
-    if (!authorized(req)) return neevError(401, "UNAUTHORIZED", "missing or invalid bearer token (Authorization: Bearer <token>)");
-    const match = router.match(req.method, req.path);
-    if (!match) return neevError(404, "NOT_FOUND", `no route for ${req.method} ${req.path}`);
-    const { value: route, params } = match;
-    const knobs = ctx.knobs();
-    const key = `${params["org"] ?? ""}\u0000${params["project"] ?? ""}\u0000${route.action}`;
-    if (knobs.rateLimit !== false && !limiter.take(key, knobs.rateLimit)) {
-      const headers = knobs.retryAfterOn429 !== undefined ? { "retry-after": String(knobs.retryAfterOn429) } : undefined;
-      return neevError(429, "RATE_LIMITED", "rate limit exceeded", headers);
-    }
-    try {
-      return route.handle({ store, req, params });
-    } catch (err) {
-      if (err instanceof NeevApiError) return neevError(err.status, err.code, err.message, undefined, err.details);
-      throw err;
-    }
-  };
+    const handle = (req: EmuRequest): EmuResponse => {
+        if (!authorized(req)) return neevError(401, "UNAUTHORIZED", "missing or invalid bearer token (Authorization: Bearer <token>)");
+        const match = router.match(req.method, req.path);
+        if (!match) return neevError(404, "NOT_FOUND", `no route for ${req.method} ${req.path}`);
+        const { value: route, params } = match;
+        const knobs = ctx.knobs();
+        const key = `${params["org"] ?? ""}\u0000${params["project"] ?? ""}\u0000${route.action}`;
+        if (knobs.rateLimit !== false && !limiter.take(key, knobs.rateLimit)) {
+            const headers = knobs.retryAfterOn429 !== undefined ? { "retry-after": String(knobs.retryAfterOn429) } : undefined;
+            return neevError(429, "RATE_LIMITED", "rate limit exceeded", headers);
+        }
+        try {
+            return route.handle({ store, req, params });
+        } catch (err) {
+            if (err instanceof NeevApiError) return neevError(err.status, err.code, err.message, undefined, err.details);
+            throw err;
+        }
+    };
 
-  const control: NeevCloudControl = {
-    attach: (org, project, id, options) => store.attach(org, project, id, options),
-    detach: (org, project, id) => store.detach(org, project, id),
-    setStatus: (org, project, id, status) => store.setStatus(org, project, id, status),
-    destroy: (org, project, id) => store.destroy(org, project, id),
-    reset: () => {
-      store.reset();
-      limiter.reset();
-    },
-  };
+    const control: NeevCloudControl = {
+        attach: (org, project, id, options) => store.attach(org, project, id, options),
+        detach: (org, project, id) => store.detach(org, project, id),
+        setStatus: (org, project, id, status) => store.setStatus(org, project, id, status),
+        destroy: (org, project, id) => store.destroy(org, project, id),
+        reset: () => {
+            store.reset();
+            limiter.reset();
+        },
+    };
 
-  return {
-    name: "neevcloud",
-    basePath: BASE_PATH,
-    control,
-    handle,
-    authScheme: (req) => describeAuthScheme(req.headers.authorization, SCHEMES, ctx.token),
-    responseHeaders: () => ({ "x-request-id": newUuid() }),
-    errorBody: (status, message) => neevErrorBody(codeForStatus(status), message),
-    // The org and project belong to the user (neevcloud:orgId / NEEVCLOUD_ORG_ID, …): not emitted.
-    env: (url) => ({ NEEVCLOUD_API_URL: url, NEEVCLOUD_API_TOKEN: ctx.token }),
-    inventory: () =>
-      store
-        .all()
-        .sort((a, b) => compare(a.orgId, b.orgId) || compare(a.projectId, b.projectId) || a.seq - b.seq)
-        .map(toWireVolume),
-    knobsChanged: () => limiter.reset(),
-    reset: control.reset,
-  };
+    return {
+        name: "neevcloud",
+        basePath: BASE_PATH,
+        control,
+        handle,
+        authScheme: (req) => describeAuthScheme(req.headers.authorization, SCHEMES, ctx.token),
+        responseHeaders: () => ({ "x-request-id": newUuid() }),
+        errorBody: (status, message) => neevErrorBody(codeForStatus(status), message),
+        // The org and project belong to the user (neevcloud:orgId / NEEVCLOUD_ORG_ID, …): not emitted.
+        env: (url) => ({ NEEVCLOUD_API_URL: url, NEEVCLOUD_API_TOKEN: ctx.token }),
+        inventory: () =>
+            store
+                .all()
+                .sort((a, b) => compare(a.orgId, b.orgId) || compare(a.projectId, b.projectId) || a.seq - b.seq)
+                .map(toWireVolume),
+        knobsChanged: () => limiter.reset(),
+        reset: control.reset,
+    };
 }
 
 function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+    return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -20,56 +20,56 @@ export type NeevAction = "list" | "create" | "get" | "extend" | "delete";
 
 /** What a route handler gets. */
 export interface NeevRouteContext {
-  readonly store: NeevStore;
-  readonly req: EmuRequest;
-  readonly params: RouteParams;
+    readonly store: NeevStore;
+    readonly req: EmuRequest;
+    readonly params: RouteParams;
 }
 
 /** A route: its action and handler. */
 export interface NeevRoute {
-  readonly action: NeevAction;
-  handle(ctx: NeevRouteContext): EmuResponse;
+    readonly action: NeevAction;
+    handle(ctx: NeevRouteContext): EmuResponse;
 }
 
 /** The route table (the spec's five operations). */
 export function neevRouter(): Router<NeevRoute> {
-  return new Router<NeevRoute>()
-    .add("GET", VOLUMES, { action: "list", handle: listVolumes })
-    .add("POST", VOLUMES, { action: "create", handle: createVolume })
-    .add("GET", VOLUME, { action: "get", handle: getVolume })
-    .add("DELETE", VOLUME, { action: "delete", handle: deleteVolume })
-    .add("POST", `${VOLUME}/extend`, { action: "extend", handle: extendVolume });
+    return new Router<NeevRoute>()
+        .add("GET", VOLUMES, { action: "list", handle: listVolumes })
+        .add("POST", VOLUMES, { action: "create", handle: createVolume })
+        .add("GET", VOLUME, { action: "get", handle: getVolume })
+        .add("DELETE", VOLUME, { action: "delete", handle: deleteVolume })
+        .add("POST", `${VOLUME}/extend`, { action: "extend", handle: extendVolume });
 }
 
 /** org, project and (for volume routes) id. */
 function scope(ctx: NeevRouteContext): [string, string, string] {
-  return [ctx.params["org"] ?? "", ctx.params["project"] ?? "", ctx.params["id"] ?? ""];
+    return [ctx.params["org"] ?? "", ctx.params["project"] ?? "", ctx.params["id"] ?? ""];
 }
 
 function listVolumes(ctx: NeevRouteContext): EmuResponse {
-  const [org, project] = scope(ctx);
-  const query = parseListQuery(ctx.req.query);
-  return json(200, toListPage(ctx.store.list(org, project), query));
+    const [org, project] = scope(ctx);
+    const query = parseListQuery(ctx.req.query);
+    return json(200, toListPage(ctx.store.list(org, project), query));
 }
 
 function createVolume(ctx: NeevRouteContext): EmuResponse {
-  const [org, project] = scope(ctx);
-  const input = parseCreateVolume(jsonBody(ctx.req.body));
-  return json(201, toWireVolume(ctx.store.create(org, project, input)));
+    const [org, project] = scope(ctx);
+    const input = parseCreateVolume(jsonBody(ctx.req.body));
+    return json(201, toWireVolume(ctx.store.create(org, project, input)));
 }
 
 function getVolume(ctx: NeevRouteContext): EmuResponse {
-  return json(200, toWireVolume(ctx.store.get(...scope(ctx))));
+    return json(200, toWireVolume(ctx.store.get(...scope(ctx))));
 }
 
 function extendVolume(ctx: NeevRouteContext): EmuResponse {
-  const [org, project, id] = scope(ctx);
-  ctx.store.get(org, project, id); // 404 before body errors
-  const sizeGb = parseExtendVolume(jsonBody(ctx.req.body));
-  return json(202, toWireVolume(ctx.store.extend(org, project, id, sizeGb)));
+    const [org, project, id] = scope(ctx);
+    ctx.store.get(org, project, id); // 404 before body errors
+    const sizeGb = parseExtendVolume(jsonBody(ctx.req.body));
+    return json(202, toWireVolume(ctx.store.extend(org, project, id, sizeGb)));
 }
 
 function deleteVolume(ctx: NeevRouteContext): EmuResponse {
-  ctx.store.delete(...scope(ctx));
-  return { status: 204 };
+    ctx.store.delete(...scope(ctx));
+    return { status: 204 };
 }

@@ -49,7 +49,10 @@ export function checkInputs<Shape extends z.ZodRawShape>(
 
     for (const key of Object.keys(news)) {
         if (!reserved.has(key) && !(key in shape)) {
-            failures.push({ property: key, reason: `is not an input of this resource (expected one of: ${Object.keys(shape).join(", ")})` });
+            failures.push({
+                property: key,
+                reason: `is not an input of this resource (expected one of: ${Object.keys(shape).join(", ")})`,
+            });
         }
     }
     for (const [key, fieldSchema] of Object.entries(shape)) {

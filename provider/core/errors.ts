@@ -131,6 +131,7 @@ const tokenPatterns: RegExp[] = [
 export function scrub(text: string): string {
     let out = text;
     for (const s of secrets) out = out.split(s).join("***");
-    for (const p of tokenPatterns) out = out.replace(p, (m) => (m.startsWith("FlyV1") || m.startsWith("Bearer") ? `${m.split(/\s/)[0]} ***` : "***"));
+    for (const p of tokenPatterns)
+        out = out.replace(p, (m) => (m.startsWith("FlyV1") || m.startsWith("Bearer") ? `${m.split(/\s/)[0]} ***` : "***"));
     return out;
 }

@@ -3,14 +3,7 @@ import type { Deadline } from "./deadline";
 import { Clock, realClock } from "./deadline";
 import { ApiError, CloudName, scrub } from "./errors";
 import { bucketFor, RateLimit } from "./rateLimit";
-import {
-    defaultRetryPolicy,
-    isConnectionError,
-    isNotSentError,
-    parseRetryAfter,
-    retryDelay,
-    RetryPolicy,
-} from "./retry";
+import { defaultRetryPolicy, isConnectionError, isNotSentError, parseRetryAfter, retryDelay, RetryPolicy } from "./retry";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -137,9 +130,7 @@ export class HttpClient {
                 const res = await this.send(req);
                 if ((res.status >= 200 && res.status < 300) || req.allowStatuses?.includes(res.status)) return res;
                 failure = this.apiError(req, res, idempotent);
-                retryable =
-                    this.policy.retryStatuses.has(res.status) &&
-                    (idempotent || this.policy.notProcessedStatuses.has(res.status));
+                retryable = this.policy.retryStatuses.has(res.status) && (idempotent || this.policy.notProcessedStatuses.has(res.status));
                 retryAfterMs = parseRetryAfter(res.headers["retry-after"], this.clock.now());
             } catch (error) {
                 if (!isConnectionError(error)) throw error;

@@ -2,7 +2,13 @@ import { z } from "zod";
 import { ApiError, CloudName } from "./errors";
 
 /** A 2xx body that is not what the docs say is the cloud's fault, said plainly. */
-export function parseResponse<T extends z.ZodType>(cloud: CloudName, schema: T, body: unknown, operation: string, target?: string): z.infer<T> {
+export function parseResponse<T extends z.ZodType>(
+    cloud: CloudName,
+    schema: T,
+    body: unknown,
+    operation: string,
+    target?: string,
+): z.infer<T> {
     const result = schema.safeParse(body);
     if (!result.success) {
         const issue = result.error.issues[0];

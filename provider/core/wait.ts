@@ -4,9 +4,7 @@ import { DeadlineError, errorMessage, WaitError } from "./errors";
 
 /** One look at the thing being waited on. */
 export type WaitStep<T> =
-    | { status: "done"; value: T }
-    | { status: "pending"; state: string }
-    | { status: "failed"; state: string; reason: string };
+    { status: "done"; value: T } | { status: "pending"; state: string } | { status: "failed"; state: string; reason: string };
 
 export interface WaitOptions {
     deadline: Deadline;

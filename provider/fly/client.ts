@@ -156,12 +156,7 @@ export class FlyClient {
     }
 
     /** Extends to `sizeGb` (the new total). `needsRestart`: the Machine must restart to see it. */
-    async extendVolume(
-        app: string,
-        id: string,
-        sizeGb: number,
-        deadline: Deadline,
-    ): Promise<{ volume: FlyVolume; needsRestart: boolean }> {
+    async extendVolume(app: string, id: string, sizeGb: number, deadline: Deadline): Promise<{ volume: FlyVolume; needsRestart: boolean }> {
         const res = await this.http.request({
             method: "PUT",
             path: `/v1/apps/${enc(app)}/volumes/${enc(id)}/extend`,

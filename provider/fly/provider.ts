@@ -86,12 +86,7 @@ function judgeSize(target: number) {
  * reports `fstype` empty until the volume initialises); size and the in-place fields are live, so
  * the next diff sees drift; the rest is what Fly reports.
  */
-export function toFlyOutputs(
-    app: string,
-    declared: Partial<FlyVolumeOutputs>,
-    v: FlyVolume,
-    needsRestart?: boolean,
-): FlyVolumeOutputs {
+export function toFlyOutputs(app: string, declared: Partial<FlyVolumeOutputs>, v: FlyVolume, needsRestart?: boolean): FlyVolumeOutputs {
     const outs: FlyVolumeOutputs = {
         app,
         name: declared.name ?? v.name ?? "",
@@ -129,10 +124,7 @@ export function toFlyOutputs(
 const inPlaceFields = fieldsWith(flyVolumeRules, "inPlace") as Array<"snapshotRetention" | "autoBackupEnabled">;
 
 function isBoundToMachine(error: unknown): error is ApiError {
-    return (
-        error instanceof ApiError &&
-        (error.status === 412 || /bound to machine|attached/i.test(error.details.cloudMessage ?? ""))
-    );
+    return error instanceof ApiError && (error.status === 412 || /bound to machine|attached/i.test(error.details.cloudMessage ?? ""));
 }
 
 async function deleteVolume(id: string, _props: FlyVolumeOutputs, deadline: Deadline): Promise<void> {

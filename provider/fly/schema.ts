@@ -75,6 +75,9 @@ export const flyVolumeSpec: InputSpec<typeof flyVolumeInputs.shape> = {
  * cut to 30. (Peers that used `-` produced names Fly refuses.)
  */
 export function defaultFlyVolumeName(resourceName: string): string {
-    const name = resourceName.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 30);
+    const name = resourceName
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, "_")
+        .slice(0, 30);
     return name || "volume";
 }

@@ -98,12 +98,23 @@ function judgeExtended(target: number, queued: boolean) {
 }
 
 /** Polls one volume until `judge` says done or failed. */
-function waitOn(client: NeevCloudClient, scope: NeevScope, id: string, judge: (v: NetworkVolume | undefined) => WaitStep<NetworkVolume>, deadline: Deadline, goal: string) {
-    return waitFor(async () => judge(await client.getVolume(scope, id, deadline)), {
-        deadline,
-        subject: `neevcloud network volume ${scope.orgId}/${scope.projectId}/${id}`,
-        goal,
-    }, { minMs: 500, maxMs: 5_000 });
+function waitOn(
+    client: NeevCloudClient,
+    scope: NeevScope,
+    id: string,
+    judge: (v: NetworkVolume | undefined) => WaitStep<NetworkVolume>,
+    deadline: Deadline,
+    goal: string,
+) {
+    return waitFor(
+        async () => judge(await client.getVolume(scope, id, deadline)),
+        {
+            deadline,
+            subject: `neevcloud network volume ${scope.orgId}/${scope.projectId}/${id}`,
+            goal,
+        },
+        { minMs: 500, maxMs: 5_000 },
+    );
 }
 
 function judgeResizeOver(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {

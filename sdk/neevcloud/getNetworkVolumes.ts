@@ -37,7 +37,9 @@ export async function getNetworkVolumes(args: GetNetworkVolumesArgs = {}): Promi
     const orgId = args.orgId ?? resolveSetting(orgIdSetting);
     const projectId = args.projectId ?? resolveSetting(projectIdSetting);
     if (!orgId || !projectId) {
-        throw new VolumeError("neevcloud getNetworkVolumes: set orgId and projectId, or neevcloud:orgId/neevcloud:projectId, or NEEVCLOUD_ORG_ID/NEEVCLOUD_PROJECT_ID");
+        throw new VolumeError(
+            "neevcloud getNetworkVolumes: set orgId and projectId, or neevcloud:orgId/neevcloud:projectId, or NEEVCLOUD_ORG_ID/NEEVCLOUD_PROJECT_ID",
+        );
     }
     const list = await neevClient().listVolumes({ orgId, projectId }, deadline, { available: args.available || undefined });
     const volumes = list.map((v) => ({ id: `${orgId}/${projectId}/${v.id}`, ...toNeevOutputs({}, v) }));

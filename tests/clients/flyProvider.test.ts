@@ -32,7 +32,9 @@ describe("fly.Volume provider against the emulator", function () {
         const vols = emu().inventory().fly;
         assert.equal(vols.length, 1);
         assert.equal(vols[0].state, "created");
-        const posts = emu().requests().filter((r) => r.method === "POST");
+        const posts = emu()
+            .requests()
+            .filter((r) => r.method === "POST");
         assert.equal(posts.length, 1);
         assert.equal(posts[0].authScheme, "Bearer");
     });
@@ -65,7 +67,10 @@ describe("fly.Volume provider against the emulator", function () {
         assert.equal(res.outs.snapshotRetention, 14);
         assert.equal(res.outs.autoBackupEnabled, false);
         assert.equal(res.outs.state, "created");
-        const writes = emu().requests().filter((r) => r.method === "PUT").map((r) => r.path);
+        const writes = emu()
+            .requests()
+            .filter((r) => r.method === "PUT")
+            .map((r) => r.path);
         assert.deepEqual(writes, [`/v1/apps/${app}/volumes/${outs.volumeId}/extend`, `/v1/apps/${app}/volumes/${outs.volumeId}`]);
         assert.equal(emu().inventory().fly[0].size_gb, 10);
     });
@@ -111,7 +116,11 @@ describe("fly.Volume provider against the emulator", function () {
         emu().fly.attach(app, String(outs.volumeId), "m_1234");
         setTimeout(() => emu().fly.detach(app, String(outs.volumeId)), 1500);
         await p.delete(id, outs);
-        assert.ok(emu().requests().some((r) => r.method === "DELETE" && r.status === 412));
+        assert.ok(
+            emu()
+                .requests()
+                .some((r) => r.method === "DELETE" && r.status === 412),
+        );
     });
 
     it("delete of a volume bound past the delete timeout fails naming the machine", async () => {
@@ -161,7 +170,10 @@ describe("fly.Volume provider against the emulator", function () {
         const started = Date.now();
         const err = await rejection(p.create(await inputs({ timeouts: { create: 3 } })));
         assert.ok(Date.now() - started < 4500, `took ${Date.now() - started} ms`);
-        assert.match(err.message, /not seen after 3 s waiting to be created; the last poll failed: fly list volumes in app \S+: .*\(503, request [^)]+\).*raise timeouts.create/);
+        assert.match(
+            err.message,
+            /not seen after 3 s waiting to be created; the last poll failed: fly list volumes in app \S+: .*\(503, request [^)]+\).*raise timeouts.create/,
+        );
         assert.match(String(err.id), new RegExp(`^${app}/vol_`), "partial state: Fly had accepted it");
     });
 
@@ -170,7 +182,12 @@ describe("fly.Volume provider against the emulator", function () {
             emu().setFaults([{ cloud: "fly", method: "POST", status: 429, times: 4 }]);
             await p.create(await inputs());
             assert.equal(emu().inventory().fly.length, 1);
-            assert.equal(emu().requests().filter((r) => r.status === 429).length, 4);
+            assert.equal(
+                emu()
+                    .requests()
+                    .filter((r) => r.status === 429).length,
+                4,
+            );
         });
         it("a 503 on create", async () => {
             emu().setFaults([{ cloud: "fly", method: "POST", status: 503 }]);
@@ -188,7 +205,12 @@ describe("fly.Volume provider against the emulator", function () {
             const vols = emu().inventory().fly;
             assert.equal(vols.length, 1, "no duplicate");
             assert.equal(`${app}/${vols[0].id}`, id, "the lost volume is the one adopted");
-            assert.equal(emu().requests().filter((r) => r.method === "POST").length, 1);
+            assert.equal(
+                emu()
+                    .requests()
+                    .filter((r) => r.method === "POST").length,
+                1,
+            );
         });
         it("a lost response beside a same-named volume created at the same moment takes only its own", async () => {
             emu().setFaults([{ cloud: "fly", method: "POST", loseResponse: true }]);
@@ -212,6 +234,15 @@ describe("fly.Volume provider with a macaroon token", function () {
     const { emu } = useEmulator({ fly: { timeToReadyMs: 10 } }, { token: "fm2_testmacaroon" });
     it("authenticates with the FlyV1 scheme", async () => {
         await p.create(await inputs());
-        assert.deepEqual([...new Set(emu().requests().map((r) => r.authScheme))], ["FlyV1"]);
+        assert.deepEqual(
+            [
+                ...new Set(
+                    emu()
+                        .requests()
+                        .map((r) => r.authScheme),
+                ),
+            ],
+            ["FlyV1"],
+        );
     });
 });

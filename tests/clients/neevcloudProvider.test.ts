@@ -12,14 +12,18 @@ async function inputs(extra: Record<string, unknown> = {}) {
     return inputs;
 }
 
-
 describe("neevcloud.NetworkVolume provider against the emulator", function () {
     this.timeout(30_000);
-    const knobs = { neevcloud: { timeToBoundMs: 150, timeToExtendMs: 250, createOutcome: "bound" as const, extendOutcome: "succeeded" as const } };
+    const knobs = {
+        neevcloud: { timeToBoundMs: 150, timeToExtendMs: 250, createOutcome: "bound" as const, extendOutcome: "succeeded" as const },
+    };
     const { emu } = useEmulator(knobs);
     const inventory = () => emu().inventory().neevcloud;
     const control = () => emu().neevcloud;
-    const requests = () => emu().requests().filter((r) => r.cloud === "neevcloud");
+    const requests = () =>
+        emu()
+            .requests()
+            .filter((r) => r.cloud === "neevcloud");
 
     it("create waits pending → bound and returns <org>/<project>/<id>", async () => {
         const { id, outs } = await p.create(await inputs());

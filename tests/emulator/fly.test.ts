@@ -6,313 +6,355 @@ import { call, createBody, createVolume, sleep, sleepUntil, useEmulator } from "
 const VOLUMES = "/v1/apps/demo/volumes";
 
 describe("fly emulator: volume lifecycle", () => {
-  const emu = useEmulator();
+    const emu = useEmulator();
 
-  it("creates a volume in `creating` with zeroed block stats and Fly's defaults, then reaches `created`", async () => {
-    const created = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody() });
-    assert.equal(created.status, 200);
-    const v = created.body;
-    assert.match(v.id, /^vol_[a-z0-9]{16}$/);
-    assert.match(v.zone, /^[0-9a-f]{4}$/);
-    assert.equal(v.state, "creating");
-    assert.equal(v.fstype, "");
-    assert.equal(v.blocks, 0);
-    assert.equal(v.bytes_total, 0);
-    assert.equal(v.encrypted, true);
-    assert.equal(v.snapshot_retention, 5);
-    assert.equal(v.auto_backup_enabled, true);
-    assert.equal(v.attached_machine_id, null);
-    assert.equal(v.attached_alloc_id, null);
-    assert.ok(!Number.isNaN(Date.parse(v.created_at)));
+    it("creates a volume in `creating` with zeroed block stats and Fly's defaults, then reaches `created`", async () => {
+        const created = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody() });
+        assert.equal(created.status, 200);
+        const v = created.body;
+        assert.match(v.id, /^vol_[a-z0-9]{16}$/);
+        assert.match(v.zone, /^[0-9a-f]{4}$/);
+        assert.equal(v.state, "creating");
+        assert.equal(v.fstype, "");
+        assert.equal(v.blocks, 0);
+        assert.equal(v.bytes_total, 0);
+        assert.equal(v.encrypted, true);
+        assert.equal(v.snapshot_retention, 5);
+        assert.equal(v.auto_backup_enabled, true);
+        assert.equal(v.attached_machine_id, null);
+        assert.equal(v.attached_alloc_id, null);
+        assert.ok(!Number.isNaN(Date.parse(v.created_at)));
 
-    await sleep(60);
-    const got = await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${v.id}`);
-    assert.equal(got.status, 200);
-    assert.equal(got.body.state, "created");
-    assert.equal(got.body.fstype, "ext4");
-    assert.equal(got.body.bytes_total, 3 * 1024 ** 3);
-    assert.ok((got.body.blocks_free ?? 0) > 0);
-  });
+        await sleep(60);
+        const got = await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${v.id}`);
+        assert.equal(got.status, 200);
+        assert.equal(got.body.state, "created");
+        assert.equal(got.body.fstype, "ext4");
+        assert.equal(got.body.bytes_total, 3 * 1024 ** 3);
+        assert.ok((got.body.blocks_free ?? 0) > 0);
+    });
 
-  it("allows duplicate names: two creates with the same body make two volumes", async () => {
-    const a = await createVolume(emu());
-    const b = await createVolume(emu());
-    assert.notEqual(a, b);
-    const list = await call<FlyVolume[]>(emu(), "GET", VOLUMES);
-    assert.deepEqual(list.body.map((v) => v.id), [a, b]);
-  });
+    it("allows duplicate names: two creates with the same body make two volumes", async () => {
+        const a = await createVolume(emu());
+        const b = await createVolume(emu());
+        assert.notEqual(a, b);
+        const list = await call<FlyVolume[]>(emu(), "GET", VOLUMES);
+        assert.deepEqual(
+            list.body.map((v) => v.id),
+            [a, b],
+        );
+    });
 
-  it("places same-named volumes in distinct zones and refuses when unique zones run out", async () => {
-    emu().configure({ fly: { zonesPerRegion: 2 } });
-    const a = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody() });
-    const b = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody() });
-    assert.notEqual(a.body.zone, b.body.zone);
-    const c = await call(emu(), "POST", VOLUMES, { body: createBody() });
-    assert.equal(c.status, 400);
-    assert.deepEqual(Object.keys(c.body as object).sort(), ["error", "status"]);
-    const d = await call(emu(), "POST", VOLUMES, { body: createBody({ require_unique_zone: false }) });
-    assert.equal(d.status, 200);
-  });
+    it("places same-named volumes in distinct zones and refuses when unique zones run out", async () => {
+        emu().configure({ fly: { zonesPerRegion: 2 } });
+        const a = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody() });
+        const b = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody() });
+        assert.notEqual(a.body.zone, b.body.zone);
+        const c = await call(emu(), "POST", VOLUMES, { body: createBody() });
+        assert.equal(c.status, 400);
+        assert.deepEqual(Object.keys(c.body as object).sort(), ["error", "status"]);
+        const d = await call(emu(), "POST", VOLUMES, { body: createBody({ require_unique_zone: false }) });
+        assert.equal(d.status, 200);
+    });
 
-  it("restores from a snapshot through `restoring`, at no less than the snapshot's size", async () => {
-    const source = await createVolume(emu(), "demo", { size_gb: 4 });
-    await sleep(60);
-    const snapshotId = emu().fly.snapshot("demo", source);
-    const snaps = await call<FlyVolumeSnapshot[]>(emu(), "GET", `${VOLUMES}/${source}/snapshots`);
-    assert.deepEqual(snaps.body.map((s) => s.id), [snapshotId]);
-    assert.equal((await call(emu(), "POST", VOLUMES, { body: createBody({ snapshot_id: snapshotId, size_gb: 3 }) })).status, 400);
+    it("restores from a snapshot through `restoring`, at no less than the snapshot's size", async () => {
+        const source = await createVolume(emu(), "demo", { size_gb: 4 });
+        await sleep(60);
+        const snapshotId = emu().fly.snapshot("demo", source);
+        const snaps = await call<FlyVolumeSnapshot[]>(emu(), "GET", `${VOLUMES}/${source}/snapshots`);
+        assert.deepEqual(
+            snaps.body.map((s) => s.id),
+            [snapshotId],
+        );
+        assert.equal((await call(emu(), "POST", VOLUMES, { body: createBody({ snapshot_id: snapshotId, size_gb: 3 }) })).status, 400);
 
-    emu().configure({ fly: { timeToReadyMs: 60, timeToRestoreMs: 60 } });
-    const t0 = Date.now();
-    const restored = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody({ snapshot_id: snapshotId, size_gb: null }) });
-    assert.equal(restored.body.state, "creating");
-    assert.equal(restored.body.size_gb, 4);
-    const states: string[] = [];
-    for (const at of [90, 150]) {
-      await sleepUntil(t0 + at);
-      states.push((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${restored.body.id}`)).body.state);
-    }
-    assert.deepEqual(states, ["restoring", "created"]);
-  });
+        emu().configure({ fly: { timeToReadyMs: 60, timeToRestoreMs: 60 } });
+        const t0 = Date.now();
+        const restored = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody({ snapshot_id: snapshotId, size_gb: null }) });
+        assert.equal(restored.body.state, "creating");
+        assert.equal(restored.body.size_gb, 4);
+        const states: string[] = [];
+        for (const at of [90, 150]) {
+            await sleepUntil(t0 + at);
+            states.push((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${restored.body.id}`)).body.state);
+        }
+        assert.deepEqual(states, ["restoring", "created"]);
+    });
 
-  it("forks through `enabling_remote_export` and `hydrating` to `created`", async () => {
-    emu().configure({ fly: { timeToReadyMs: 60, timeToHydrateMs: 60 } });
-    const source = await createVolume(emu());
-    const t0 = Date.now();
-    const fork = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody({ source_volume_id: source, region: "fra" }) });
-    assert.equal(fork.status, 200);
-    const states: string[] = [fork.body.state];
-    // phases: creating [0, 60), enabling_remote_export [60, 120), hydrating [120, 180), created after
-    for (const at of [90, 150, 210]) {
-      await sleepUntil(t0 + at);
-      states.push((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${fork.body.id}`)).body.state);
-    }
-    assert.deepEqual(states, ["creating", "enabling_remote_export", "hydrating", "created"]);
-    const missing = await call(emu(), "POST", VOLUMES, { body: createBody({ source_volume_id: "vol_doesnotexist00" }) });
-    assert.equal(missing.status, 400);
-  });
+    it("forks through `enabling_remote_export` and `hydrating` to `created`", async () => {
+        emu().configure({ fly: { timeToReadyMs: 60, timeToHydrateMs: 60 } });
+        const source = await createVolume(emu());
+        const t0 = Date.now();
+        const fork = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody({ source_volume_id: source, region: "fra" }) });
+        assert.equal(fork.status, 200);
+        const states: string[] = [fork.body.state];
+        // phases: creating [0, 60), enabling_remote_export [60, 120), hydrating [120, 180), created after
+        for (const at of [90, 150, 210]) {
+            await sleepUntil(t0 + at);
+            states.push((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${fork.body.id}`)).body.state);
+        }
+        assert.deepEqual(states, ["creating", "enabling_remote_export", "hydrating", "created"]);
+        const missing = await call(emu(), "POST", VOLUMES, { body: createBody({ source_volume_id: "vol_doesnotexist00" }) });
+        assert.equal(missing.status, 400);
+    });
 
-  it("refuses bad create bodies with 400 before creating anything", async () => {
-    const cases: Array<Record<string, unknown>> = [
-      createBody({ size_gb: 0 }),
-      createBody({ size_gb: 501 }),
-      createBody({ size_gb: 2.5 }),
-      createBody({ name: "Bad-Name" }),
-      createBody({ name: "a".repeat(31) }),
-      createBody({ region: undefined }),
-      createBody({ region: "any" }),
-      createBody({ snapshot_retention: 0 }),
-      createBody({ snapshot_retention: 61 }),
-      createBody({ fstype: "xfs" }),
-      createBody({ encrypted: "yes" }),
-    ];
-    for (const body of cases) {
-      const reply = await call<{ error: string }>(emu(), "POST", VOLUMES, { body });
-      assert.equal(reply.status, 400, JSON.stringify(body));
-      assert.equal(typeof reply.body.error, "string");
-    }
-    const notJson = await call(emu(), "POST", VOLUMES, { rawBody: "name=data" });
-    assert.equal(notJson.status, 400);
-    assert.deepEqual(emu().inventory().fly, []);
-    assert.equal((await call(emu(), "POST", VOLUMES, { body: createBody({ name: "a".repeat(30) }) })).status, 200);
-  });
+    it("refuses bad create bodies with 400 before creating anything", async () => {
+        const cases: Array<Record<string, unknown>> = [
+            createBody({ size_gb: 0 }),
+            createBody({ size_gb: 501 }),
+            createBody({ size_gb: 2.5 }),
+            createBody({ name: "Bad-Name" }),
+            createBody({ name: "a".repeat(31) }),
+            createBody({ region: undefined }),
+            createBody({ region: "any" }),
+            createBody({ snapshot_retention: 0 }),
+            createBody({ snapshot_retention: 61 }),
+            createBody({ fstype: "xfs" }),
+            createBody({ encrypted: "yes" }),
+        ];
+        for (const body of cases) {
+            const reply = await call<{ error: string }>(emu(), "POST", VOLUMES, { body });
+            assert.equal(reply.status, 400, JSON.stringify(body));
+            assert.equal(typeof reply.body.error, "string");
+        }
+        const notJson = await call(emu(), "POST", VOLUMES, { rawBody: "name=data" });
+        assert.equal(notJson.status, 400);
+        assert.deepEqual(emu().inventory().fly, []);
+        assert.equal((await call(emu(), "POST", VOLUMES, { body: createBody({ name: "a".repeat(30) }) })).status, 200);
+    });
 
-  it("answers 404 with Fly's error body for unknown volumes, apps outside `apps`, and unknown routes", async () => {
-    const unknown = await call(emu(), "GET", `${VOLUMES}/vol_0000000000000000`);
-    assert.equal(unknown.status, 404);
-    assert.deepEqual(unknown.body, { error: "volume not found" });
-    assert.equal((await call(emu(), "GET", "/v1/nope")).status, 404);
-    emu().configure({ fly: { apps: ["demo"] } });
-    assert.equal((await call(emu(), "GET", VOLUMES)).status, 200);
-    const other = await call(emu(), "GET", "/v1/apps/other/volumes");
-    assert.equal(other.status, 404);
-    assert.deepEqual(other.body, { error: "app not found" });
-    emu().configure({ fly: { apps: undefined } });
-    assert.equal((await call(emu(), "GET", "/v1/apps/other/volumes")).status, 200);
-  });
+    it("answers 404 with Fly's error body for unknown volumes, apps outside `apps`, and unknown routes", async () => {
+        const unknown = await call(emu(), "GET", `${VOLUMES}/vol_0000000000000000`);
+        assert.equal(unknown.status, 404);
+        assert.deepEqual(unknown.body, { error: "volume not found" });
+        assert.equal((await call(emu(), "GET", "/v1/nope")).status, 404);
+        emu().configure({ fly: { apps: ["demo"] } });
+        assert.equal((await call(emu(), "GET", VOLUMES)).status, 200);
+        const other = await call(emu(), "GET", "/v1/apps/other/volumes");
+        assert.equal(other.status, 404);
+        assert.deepEqual(other.body, { error: "app not found" });
+        emu().configure({ fly: { apps: undefined } });
+        assert.equal((await call(emu(), "GET", "/v1/apps/other/volumes")).status, 200);
+    });
 
-  it("updates snapshot_retention and auto_backup_enabled partially, null meaning unchanged", async () => {
-    const id = await createVolume(emu());
-    const first = await call<FlyVolume>(emu(), "PUT", `${VOLUMES}/${id}`, { body: { snapshot_retention: 10, auto_backup_enabled: null } });
-    assert.equal(first.status, 200);
-    assert.equal(first.body.snapshot_retention, 10);
-    assert.equal(first.body.auto_backup_enabled, true);
-    const second = await call<FlyVolume>(emu(), "PUT", `${VOLUMES}/${id}`, { body: { snapshot_retention: null, auto_backup_enabled: false } });
-    assert.equal(second.body.snapshot_retention, 10);
-    assert.equal(second.body.auto_backup_enabled, false);
-    assert.equal((await call(emu(), "PUT", `${VOLUMES}/${id}`, { body: { snapshot_retention: 61 } })).status, 400);
-    assert.equal((await call(emu(), "PUT", `${VOLUMES}/${id}`, { body: { snapshot_retention: 0 } })).status, 400);
-  });
+    it("updates snapshot_retention and auto_backup_enabled partially, null meaning unchanged", async () => {
+        const id = await createVolume(emu());
+        const first = await call<FlyVolume>(emu(), "PUT", `${VOLUMES}/${id}`, {
+            body: { snapshot_retention: 10, auto_backup_enabled: null },
+        });
+        assert.equal(first.status, 200);
+        assert.equal(first.body.snapshot_retention, 10);
+        assert.equal(first.body.auto_backup_enabled, true);
+        const second = await call<FlyVolume>(emu(), "PUT", `${VOLUMES}/${id}`, {
+            body: { snapshot_retention: null, auto_backup_enabled: false },
+        });
+        assert.equal(second.body.snapshot_retention, 10);
+        assert.equal(second.body.auto_backup_enabled, false);
+        assert.equal((await call(emu(), "PUT", `${VOLUMES}/${id}`, { body: { snapshot_retention: 61 } })).status, 400);
+        assert.equal((await call(emu(), "PUT", `${VOLUMES}/${id}`, { body: { snapshot_retention: 0 } })).status, 400);
+    });
 });
 
 describe("fly emulator: extend", () => {
-  const emu = useEmulator();
+    const emu = useEmulator();
 
-  it("extends in `extending` showing the old size until timeToExtendMs, then the new size in `created`", async () => {
-    const id = await createVolume(emu());
-    await sleep(60);
-    const reply = await call<{ volume: FlyVolume; needs_restart: boolean }>(emu(), "PUT", `${VOLUMES}/${id}/extend`, { body: { size_gb: 5 } });
-    assert.equal(reply.status, 200);
-    assert.equal(reply.body.needs_restart, false);
-    assert.equal(reply.body.volume.state, "extending");
-    assert.equal(reply.body.volume.size_gb, 3);
-    assert.equal((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`)).body.size_gb, 3);
-    await sleep(60);
-    const after = await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`);
-    assert.equal(after.body.state, "created");
-    assert.equal(after.body.size_gb, 5);
-  });
+    it("extends in `extending` showing the old size until timeToExtendMs, then the new size in `created`", async () => {
+        const id = await createVolume(emu());
+        await sleep(60);
+        const reply = await call<{ volume: FlyVolume; needs_restart: boolean }>(emu(), "PUT", `${VOLUMES}/${id}/extend`, {
+            body: { size_gb: 5 },
+        });
+        assert.equal(reply.status, 200);
+        assert.equal(reply.body.needs_restart, false);
+        assert.equal(reply.body.volume.state, "extending");
+        assert.equal(reply.body.volume.size_gb, 3);
+        assert.equal((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`)).body.size_gb, 3);
+        await sleep(60);
+        const after = await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`);
+        assert.equal(after.body.state, "created");
+        assert.equal(after.body.size_gb, 5);
+    });
 
-  it("refuses an extend to the same or a smaller size with 400 naming the current size", async () => {
-    const id = await createVolume(emu(), "demo", { size_gb: 4 });
-    await sleep(60);
-    for (const size of [4, 2]) {
-      const reply = await call<{ error: string }>(emu(), "PUT", `${VOLUMES}/${id}/extend`, { body: { size_gb: size } });
-      assert.equal(reply.status, 400);
-      assert.match(reply.body.error, /size must be greater than current size/);
-    }
-    assert.equal((await call(emu(), "PUT", `${VOLUMES}/${id}/extend`, { body: { size_gb: 501 } })).status, 400);
-  });
+    it("refuses an extend to the same or a smaller size with 400 naming the current size", async () => {
+        const id = await createVolume(emu(), "demo", { size_gb: 4 });
+        await sleep(60);
+        for (const size of [4, 2]) {
+            const reply = await call<{ error: string }>(emu(), "PUT", `${VOLUMES}/${id}/extend`, { body: { size_gb: size } });
+            assert.equal(reply.status, 400);
+            assert.match(reply.body.error, /size must be greater than current size/);
+        }
+        assert.equal((await call(emu(), "PUT", `${VOLUMES}/${id}/extend`, { body: { size_gb: 501 } })).status, 400);
+    });
 
-  it("refuses an extend with 412 unless the volume is `created`", async () => {
-    const id = await createVolume(emu());
-    const early = await call<{ error: string }>(emu(), "PUT", `${VOLUMES}/${id}/extend`, { body: { size_gb: 5 } });
-    assert.equal(early.status, 412);
-    assert.match(early.body.error, /failed_precondition/);
-  });
+    it("refuses an extend with 412 unless the volume is `created`", async () => {
+        const id = await createVolume(emu());
+        const early = await call<{ error: string }>(emu(), "PUT", `${VOLUMES}/${id}/extend`, { body: { size_gb: 5 } });
+        assert.equal(early.status, 412);
+        assert.match(early.body.error, /failed_precondition/);
+    });
 
-  it("reports needs_restart when the volume is attached to a Machine", async () => {
-    const id = await createVolume(emu());
-    await sleep(60);
-    emu().fly.attach("demo", id, "m_1");
-    const reply = await call<{ needs_restart: boolean }>(emu(), "PUT", `${VOLUMES}/${id}/extend`, { body: { size_gb: 6 } });
-    assert.equal(reply.body.needs_restart, true);
-  });
+    it("reports needs_restart when the volume is attached to a Machine", async () => {
+        const id = await createVolume(emu());
+        await sleep(60);
+        emu().fly.attach("demo", id, "m_1");
+        const reply = await call<{ needs_restart: boolean }>(emu(), "PUT", `${VOLUMES}/${id}/extend`, { body: { size_gb: 6 } });
+        assert.equal(reply.body.needs_restart, true);
+    });
 
-  it("shows out-of-band growth from the resize hook at once", async () => {
-    const id = await createVolume(emu());
-    emu().fly.resize("demo", id, 9);
-    assert.equal((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`)).body.size_gb, 9);
-  });
+    it("shows out-of-band growth from the resize hook at once", async () => {
+        const id = await createVolume(emu());
+        emu().fly.resize("demo", id, 9);
+        assert.equal((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`)).body.size_gb, 9);
+    });
 });
 
 describe("fly emulator: delete and soft delete", () => {
-  const emu = useEmulator();
+    const emu = useEmulator();
 
-  it("soft-deletes: 200 `scheduling_destroy`, then `pending_destroy`, still listed, 404 on a second delete", async () => {
-    const id = await createVolume(emu());
-    const del = await call<FlyVolume>(emu(), "DELETE", `${VOLUMES}/${id}`);
-    assert.equal(del.status, 200);
-    assert.equal(del.body.state, "scheduling_destroy");
-    await sleep(30);
-    const list = await call<FlyVolume[]>(emu(), "GET", VOLUMES);
-    assert.deepEqual(list.body.map((v) => [v.id, v.state]), [[id, "pending_destroy"]]);
-    const get = await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`);
-    assert.equal(get.status, 200);
-    assert.equal(get.body.state, "pending_destroy");
-    assert.equal((await call(emu(), "DELETE", `${VOLUMES}/${id}`)).status, 404);
-    assert.equal(emu().inventory().fly[0]?.state, "pending_destroy");
-  });
+    it("soft-deletes: 200 `scheduling_destroy`, then `pending_destroy`, still listed, 404 on a second delete", async () => {
+        const id = await createVolume(emu());
+        const del = await call<FlyVolume>(emu(), "DELETE", `${VOLUMES}/${id}`);
+        assert.equal(del.status, 200);
+        assert.equal(del.body.state, "scheduling_destroy");
+        await sleep(30);
+        const list = await call<FlyVolume[]>(emu(), "GET", VOLUMES);
+        assert.deepEqual(
+            list.body.map((v) => [v.id, v.state]),
+            [[id, "pending_destroy"]],
+        );
+        const get = await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`);
+        assert.equal(get.status, 200);
+        assert.equal(get.body.state, "pending_destroy");
+        assert.equal((await call(emu(), "DELETE", `${VOLUMES}/${id}`)).status, 404);
+        assert.equal(emu().inventory().fly[0]?.state, "pending_destroy");
+    });
 
-  it("answers 404 for a soft-deleted id when softDeletedGet is \"404\", while the list keeps it", async () => {
-    emu().configure({ fly: { softDeletedGet: "404" } });
-    const id = await createVolume(emu());
-    await call(emu(), "DELETE", `${VOLUMES}/${id}`);
-    assert.equal((await call(emu(), "GET", `${VOLUMES}/${id}`)).status, 404);
-    assert.equal((await call<FlyVolume[]>(emu(), "GET", VOLUMES)).body.length, 1);
-  });
+    it('answers 404 for a soft-deleted id when softDeletedGet is "404", while the list keeps it', async () => {
+        emu().configure({ fly: { softDeletedGet: "404" } });
+        const id = await createVolume(emu());
+        await call(emu(), "DELETE", `${VOLUMES}/${id}`);
+        assert.equal((await call(emu(), "GET", `${VOLUMES}/${id}`)).status, 404);
+        assert.equal((await call<FlyVolume[]>(emu(), "GET", VOLUMES)).body.length, 1);
+    });
 
-  it("purges a soft-deleted volume after softDeleteRetentionMs", async () => {
-    emu().configure({ fly: { softDeleteRetentionMs: 30 } });
-    const id = await createVolume(emu());
-    await call(emu(), "DELETE", `${VOLUMES}/${id}`);
-    await sleep(40);
-    assert.deepEqual((await call(emu(), "GET", VOLUMES)).body, []);
-    assert.equal((await call(emu(), "GET", `${VOLUMES}/${id}`)).status, 404);
-  });
+    it("purges a soft-deleted volume after softDeleteRetentionMs", async () => {
+        emu().configure({ fly: { softDeleteRetentionMs: 30 } });
+        const id = await createVolume(emu());
+        await call(emu(), "DELETE", `${VOLUMES}/${id}`);
+        await sleep(40);
+        assert.deepEqual((await call(emu(), "GET", VOLUMES)).body, []);
+        assert.equal((await call(emu(), "GET", `${VOLUMES}/${id}`)).status, 404);
+    });
 
-  it("refuses to delete a bound volume with 412 naming the machine, and keeps refusing for detachLagMs", async () => {
-    emu().configure({ fly: { detachLagMs: 80 } });
-    const id = await createVolume(emu());
-    emu().fly.attach("demo", id, "3d8d9e1c2b7e18");
-    const bound = await call(emu(), "DELETE", `${VOLUMES}/${id}`);
-    assert.equal(bound.status, 412);
-    assert.deepEqual(bound.body, { error: "failed_precondition: volume is currently bound to machine: 3d8d9e1c2b7e18" });
+    it("refuses to delete a bound volume with 412 naming the machine, and keeps refusing for detachLagMs", async () => {
+        emu().configure({ fly: { detachLagMs: 80 } });
+        const id = await createVolume(emu());
+        emu().fly.attach("demo", id, "3d8d9e1c2b7e18");
+        const bound = await call(emu(), "DELETE", `${VOLUMES}/${id}`);
+        assert.equal(bound.status, 412);
+        assert.deepEqual(bound.body, { error: "failed_precondition: volume is currently bound to machine: 3d8d9e1c2b7e18" });
 
-    emu().fly.detach("demo", id);
-    assert.equal((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`)).body.attached_machine_id, "3d8d9e1c2b7e18");
-    assert.equal((await call(emu(), "DELETE", `${VOLUMES}/${id}`)).status, 412);
-    await sleep(100);
-    assert.equal((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`)).body.attached_machine_id, null);
-    assert.equal((await call(emu(), "DELETE", `${VOLUMES}/${id}`)).status, 200);
-  });
+        emu().fly.detach("demo", id);
+        assert.equal((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`)).body.attached_machine_id, "3d8d9e1c2b7e18");
+        assert.equal((await call(emu(), "DELETE", `${VOLUMES}/${id}`)).status, 412);
+        await sleep(100);
+        assert.equal((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`)).body.attached_machine_id, null);
+        assert.equal((await call(emu(), "DELETE", `${VOLUMES}/${id}`)).status, 200);
+    });
 
-  it("deletes out of band with the destroy hook, and forces states with setState", async () => {
-    const a = await createVolume(emu());
-    const b = await createVolume(emu());
-    emu().fly.attach("demo", a, "m_1");
-    emu().fly.destroy("demo", a);
-    emu().fly.setState("demo", b, "recovering");
-    const states = (await call<FlyVolume[]>(emu(), "GET", VOLUMES)).body.map((v) => v.state);
-    assert.deepEqual(states, ["scheduling_destroy", "recovering"]);
-  });
+    it("deletes out of band with the destroy hook, and forces states with setState", async () => {
+        const a = await createVolume(emu());
+        const b = await createVolume(emu());
+        emu().fly.attach("demo", a, "m_1");
+        emu().fly.destroy("demo", a);
+        emu().fly.setState("demo", b, "recovering");
+        const states = (await call<FlyVolume[]>(emu(), "GET", VOLUMES)).body.map((v) => v.state);
+        assert.deepEqual(states, ["scheduling_destroy", "recovering"]);
+    });
 
-  it("migrates a host: a new id takes over the attachment and the old one is `pending_destroy`", async () => {
-    const old = await createVolume(emu());
-    await sleep(60);
-    emu().fly.attach("demo", old, "m_1");
-    const fresh = emu().fly.migrateHost("demo", old);
-    assert.notEqual(fresh, old);
-    const byId = new Map(emu().inventory().fly.map((v) => [v.id, v]));
-    assert.equal(byId.get(old)?.state, "pending_destroy");
-    assert.equal(byId.get(old)?.attached_machine_id, null);
-    assert.equal(byId.get(fresh)?.name, "data");
-    assert.equal(byId.get(fresh)?.attached_machine_id, "m_1");
-  });
+    it("migrates a host: a new id takes over the attachment and the old one is `pending_destroy`", async () => {
+        const old = await createVolume(emu());
+        await sleep(60);
+        emu().fly.attach("demo", old, "m_1");
+        const fresh = emu().fly.migrateHost("demo", old);
+        assert.notEqual(fresh, old);
+        const byId = new Map(
+            emu()
+                .inventory()
+                .fly.map((v) => [v.id, v]),
+        );
+        assert.equal(byId.get(old)?.state, "pending_destroy");
+        assert.equal(byId.get(old)?.attached_machine_id, null);
+        assert.equal(byId.get(fresh)?.name, "data");
+        assert.equal(byId.get(fresh)?.attached_machine_id, "m_1");
+    });
 });
 
 describe("fly emulator: listing", () => {
-  const emu = useEmulator();
+    const emu = useEmulator();
 
-  it("omits block stats from the app list with ?summary=true", async () => {
-    await createVolume(emu());
-    const [full] = (await call<FlyVolume[]>(emu(), "GET", VOLUMES)).body;
-    const [summary] = (await call<FlyVolume[]>(emu(), "GET", `${VOLUMES}?summary=true`)).body;
-    assert.ok(full && "blocks" in full);
-    assert.ok(summary && !("blocks" in summary) && !("bytes_used" in summary));
-  });
+    it("omits block stats from the app list with ?summary=true", async () => {
+        await createVolume(emu());
+        const [full] = (await call<FlyVolume[]>(emu(), "GET", VOLUMES)).body;
+        const [summary] = (await call<FlyVolume[]>(emu(), "GET", `${VOLUMES}?summary=true`)).body;
+        assert.ok(full && "blocks" in full);
+        assert.ok(summary && !("blocks" in summary) && !("bytes_used" in summary));
+    });
 
-  it("pages the org list with cursor and limit, across apps, hiding soft-deleted volumes unless include_deleted", async () => {
-    const ids = [await createVolume(emu(), "a1"), await createVolume(emu(), "a2"), await createVolume(emu(), "a1", { region: "fra" })];
-    const gone = await createVolume(emu(), "a2");
-    await call(emu(), "DELETE", `/v1/apps/a2/volumes/${gone}`);
+    it("pages the org list with cursor and limit, across apps, hiding soft-deleted volumes unless include_deleted", async () => {
+        const ids = [await createVolume(emu(), "a1"), await createVolume(emu(), "a2"), await createVolume(emu(), "a1", { region: "fra" })];
+        const gone = await createVolume(emu(), "a2");
+        await call(emu(), "DELETE", `/v1/apps/a2/volumes/${gone}`);
 
-    const seen: string[] = [];
-    let cursor = "";
-    for (let page = 0; page < 5; page++) {
-      const reply = await call<FlyOrgVolumesPage>(emu(), "GET", `/v1/orgs/personal/volumes?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
-      assert.equal(reply.status, 200);
-      seen.push(...reply.body.volumes.map((v) => v.id));
-      for (const v of reply.body.volumes) assert.ok(v.app_name === "a1" || v.app_name === "a2");
-      cursor = reply.body.next_cursor;
-      if (cursor === "") break;
-    }
-    assert.deepEqual(seen, ids);
+        const seen: string[] = [];
+        let cursor = "";
+        for (let page = 0; page < 5; page++) {
+            const reply = await call<FlyOrgVolumesPage>(
+                emu(),
+                "GET",
+                `/v1/orgs/personal/volumes?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+            );
+            assert.equal(reply.status, 200);
+            seen.push(...reply.body.volumes.map((v) => v.id));
+            for (const v of reply.body.volumes) assert.ok(v.app_name === "a1" || v.app_name === "a2");
+            cursor = reply.body.next_cursor;
+            if (cursor === "") break;
+        }
+        assert.deepEqual(seen, ids);
 
-    const all = await call<FlyOrgVolumesPage>(emu(), "GET", "/v1/orgs/personal/volumes?include_deleted=true");
-    assert.equal(all.body.volumes.length, 4);
-    const fra = await call<FlyOrgVolumesPage>(emu(), "GET", "/v1/orgs/personal/volumes?region=fra");
-    assert.deepEqual(fra.body.volumes.map((v) => v.id), [ids[2]]);
-    const pending = await call<FlyOrgVolumesPage>(emu(), "GET", "/v1/orgs/personal/volumes?include_deleted=true&state=scheduling_destroy,pending_destroy");
-    assert.deepEqual(pending.body.volumes.map((v) => v.id), [gone]);
-    assert.equal((await call(emu(), "GET", "/v1/orgs/other/volumes")).status, 404);
-    assert.equal((await call(emu(), "GET", "/v1/orgs/personal/volumes?cursor=bogus")).status, 400);
-  });
+        const all = await call<FlyOrgVolumesPage>(emu(), "GET", "/v1/orgs/personal/volumes?include_deleted=true");
+        assert.equal(all.body.volumes.length, 4);
+        const fra = await call<FlyOrgVolumesPage>(emu(), "GET", "/v1/orgs/personal/volumes?region=fra");
+        assert.deepEqual(
+            fra.body.volumes.map((v) => v.id),
+            [ids[2]],
+        );
+        const pending = await call<FlyOrgVolumesPage>(
+            emu(),
+            "GET",
+            "/v1/orgs/personal/volumes?include_deleted=true&state=scheduling_destroy,pending_destroy",
+        );
+        assert.deepEqual(
+            pending.body.volumes.map((v) => v.id),
+            [gone],
+        );
+        assert.equal((await call(emu(), "GET", "/v1/orgs/other/volumes")).status, 404);
+        assert.equal((await call(emu(), "GET", "/v1/orgs/personal/volumes?cursor=bogus")).status, 400);
+    });
 
-  it("lists the inventory sorted by app, then creation order, with the app on each record", async () => {
-    const z = await createVolume(emu(), "zeta");
-    const a1 = await createVolume(emu(), "alpha");
-    const a2 = await createVolume(emu(), "alpha");
-    assert.deepEqual(emu().inventory().fly.map((v) => [v.app, v.id]), [["alpha", a1], ["alpha", a2], ["zeta", z]]);
-  });
+    it("lists the inventory sorted by app, then creation order, with the app on each record", async () => {
+        const z = await createVolume(emu(), "zeta");
+        const a1 = await createVolume(emu(), "alpha");
+        const a2 = await createVolume(emu(), "alpha");
+        assert.deepEqual(
+            emu()
+                .inventory()
+                .fly.map((v) => [v.app, v.id]),
+            [
+                ["alpha", a1],
+                ["alpha", a2],
+                ["zeta", z],
+            ],
+        );
+    });
 });

@@ -12,37 +12,37 @@ export const FAST = { timeToBoundMs: 80, timeToExtendMs: 80 };
 export const SETTLE = 160;
 
 export interface Reply<T> {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: T;
+    status: number;
+    headers: Headers;
+    text: string;
+    body: T;
 }
 
 /** Call the NeevCloud emulator (`path` is below `/storage`); `auth: null` sends no header. */
 export async function neev<T = NeevNetworkVolume>(
-  emu: Emulator,
-  method: string,
-  path: string,
-  options: { body?: unknown; rawBody?: string; auth?: string | null } = {},
+    emu: Emulator,
+    method: string,
+    path: string,
+    options: { body?: unknown; rawBody?: string; auth?: string | null } = {},
 ): Promise<Reply<T>> {
-  const headers: Record<string, string> = {};
-  const auth = options.auth === undefined ? `Bearer ${emu.token}` : options.auth;
-  if (auth !== null) headers["authorization"] = auth;
-  const payload = options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
-  if (payload !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${emu.urls.neevcloud}${path}`, { method, headers, body: payload });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, body: (text ? JSON.parse(text) : undefined) as T };
+    const headers: Record<string, string> = {};
+    const auth = options.auth === undefined ? `Bearer ${emu.token}` : options.auth;
+    if (auth !== null) headers["authorization"] = auth;
+    const payload = options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
+    if (payload !== undefined) headers["content-type"] = "application/json";
+    const res = await fetch(`${emu.urls.neevcloud}${path}`, { method, headers, body: payload });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
 export function createBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name: "data", sizeGB: 10, regionID: "in-bom-1", volumeMode: "filesystem", ...overrides };
+    return { name: "data", sizeGB: 10, regionID: "in-bom-1", volumeMode: "filesystem", ...overrides };
 }
 
 export async function create(emu: Emulator, overrides: Record<string, unknown> = {}, path = VOLUMES): Promise<NeevNetworkVolume> {
-  const reply = await neev(emu, "POST", path, { body: createBody(overrides) });
-  if (reply.status !== 201) throw new Error(`create failed: ${reply.status} ${reply.text}`);
-  return reply.body;
+    const reply = await neev(emu, "POST", path, { body: createBody(overrides) });
+    if (reply.status !== 201) throw new Error(`create failed: ${reply.status} ${reply.text}`);
+    return reply.body;
 }
 
 export const get = (emu: Emulator, id: string): Promise<Reply<NeevNetworkVolume>> => neev(emu, "GET", `${VOLUMES}/${id}`);

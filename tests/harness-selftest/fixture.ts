@@ -105,13 +105,20 @@ export interface FixtureStore {
 /** Writes the fixture package as a packable repo (package.json with `files`, plus a file that must not ship). */
 export function writeFixtureRepo(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fixture-provider-repo-"));
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({
-        name: "fixture-provider",
-        version: "1.0.0",
-        main: "index.js",
-        files: ["index.js"],
-        dependencies: {},
-    }, null, 2));
+    fs.writeFileSync(
+        path.join(dir, "package.json"),
+        JSON.stringify(
+            {
+                name: "fixture-provider",
+                version: "1.0.0",
+                main: "index.js",
+                files: ["index.js"],
+                dependencies: {},
+            },
+            null,
+            2,
+        ),
+    );
     fs.writeFileSync(path.join(dir, "index.js"), FIXTURE_INDEX);
     fs.writeFileSync(path.join(dir, "notes.txt"), "not shipped\n");
     return dir;

@@ -3,8 +3,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import {
-    Engine, findRepoRoot, type Host, HostError, installPackedPackage, type Registration, runProgram,
-    runProgramDetailed, type ScratchProject, startHost, type Step, writeProgramFile,
+    Engine,
+    findRepoRoot,
+    type Host,
+    HostError,
+    installPackedPackage,
+    type Registration,
+    runProgram,
+    runProgramDetailed,
+    type ScratchProject,
+    startHost,
+    type Step,
+    writeProgramFile,
 } from "../harness";
 import { FIXTURE_PROGRAM, readStore, writeFixtureRepo } from "./fixture";
 
@@ -68,7 +78,10 @@ describe("test harness (fixture provider through the real dynamic-provider host)
 
     it("runs a program under mocks and returns registrations with the serialized __provider and stack outputs", async () => {
         const run = await runProgramDetailed({
-            cwd: project.dir, entry: "program.js", project: "proj", stack: "dev",
+            cwd: project.dir,
+            entry: "program.js",
+            project: "proj",
+            stack: "dev",
             config: { "fixture:items": JSON.stringify([{ resource: "a", name: "alpha", size: 1 }]) },
         });
         assert.equal(run.registrations.length, 1);
@@ -81,7 +94,10 @@ describe("test harness (fixture provider through the real dynamic-provider host)
         assert.equal(typeof reg.inputs.__provider, "string");
         assert.match(reg.inputs.__provider as string, /require\("fixture-provider"\)/);
         assert.deepEqual(reg.secretInputs, []);
-        assert.deepEqual({ ...reg.inputs, __provider: "…" }, { name: "alpha", size: 1, failInit: false, dbr: false, delayMs: 0, __provider: "…" });
+        assert.deepEqual(
+            { ...reg.inputs, __provider: "…" },
+            { name: "alpha", size: 1, failInit: false, dbr: false, delayMs: 0, __provider: "…" },
+        );
         assert.equal(run.outputs.count, 1);
         assert.match(String(run.outputs.firstId), /^a-[0-9a-f]{8}$/);
         assert.equal(run.outputs.secretThing, "s3cr3t");
@@ -95,10 +111,14 @@ describe("test harness (fixture provider through the real dynamic-provider host)
     it("rejects a failing program with its error, including a provider that cannot be serialized", async () => {
         writeProgramFile(project.dir, "broken.js", `throw new Error("boom from program");`);
         await assert.rejects(runProgram({ cwd: project.dir, entry: "broken.js" }), /boom from program/);
-        writeProgramFile(project.dir, "unserializable.js", `
+        writeProgramFile(
+            project.dir,
+            "unserializable.js",
+            `
             const pulumi = require("@pulumi/pulumi");
             const hash = require("crypto").createHash("sha256");
-            new pulumi.dynamic.Resource({ create: async () => { hash.update("x"); return { id: "x" }; } }, "u", {});`);
+            new pulumi.dynamic.Resource({ create: async () => { hash.update("x"); return { id: "x" }; } }, "u", {});`,
+        );
         await assert.rejects(runProgram({ cwd: project.dir, entry: "unserializable.js" }), /Error serializing '\(\) => provider'/);
     });
 
@@ -115,7 +135,10 @@ describe("test harness (fixture provider through the real dynamic-provider host)
             assert.equal(checked.inputs.__provider, reg.inputs.__provider);
 
             const failing = { ...reg.inputs, size: 1, failInit: true };
-            const err = await direct.create(reg.urn, failing).then(() => undefined, (e: unknown) => e);
+            const err = await direct.create(reg.urn, failing).then(
+                () => undefined,
+                (e: unknown) => e,
+            );
             assert.ok(err instanceof HostError, String(err));
             assert.equal(err.method, "create");
             assert.match(err.message, /^item item-\d+ did not become ready$/);
@@ -124,12 +147,17 @@ describe("test harness (fixture provider through the real dynamic-provider host)
             assert.deepEqual(err.partial.reasons, ["not ready"]);
             assert.equal(err.partial.properties.__provider, reg.inputs.__provider);
 
-            const slow = await direct.create(reg.urn, { ...reg.inputs, size: 1, delayMs: 5_000 }, { timeoutMs: 100 })
-                .then(() => undefined, (e: unknown) => e);
+            const slow = await direct.create(reg.urn, { ...reg.inputs, size: 1, delayMs: 5_000 }, { timeoutMs: 100 }).then(
+                () => undefined,
+                (e: unknown) => e,
+            );
             assert.ok(slow instanceof HostError);
             assert.equal(slow.code, 4, "DEADLINE_EXCEEDED");
 
-            const bad = await direct.read(reg.urn, "x", {}).then(() => undefined, (e: unknown) => e);
+            const bad = await direct.read(reg.urn, "x", {}).then(
+                () => undefined,
+                (e: unknown) => e,
+            );
             assert.ok(bad instanceof HostError);
             assert.match(bad.message, /code must be a string, not undefined/);
             assert.match(direct.logs(), /code must be a string/, "the host prints provider errors");
@@ -140,18 +168,32 @@ describe("test harness (fixture provider through the real dynamic-provider host)
     });
 
     it("previews creates without calling Create", async () => {
-        const result = await engine.preview(await program([{ resource: "a", name: "alpha", size: 1 }, { resource: "b", name: "beta", size: 2 }]));
+        const result = await engine.preview(
+            await program([
+                { resource: "a", name: "alpha", size: 1 },
+                { resource: "b", name: "beta", size: 2 },
+            ]),
+        );
         assert.ok(result.ok, JSON.stringify(result.steps));
-        assert.deepEqual(result.steps.map((s) => s.op), ["create", "create"]);
+        assert.deepEqual(
+            result.steps.map((s) => s.op),
+            ["create", "create"],
+        );
         assert.deepEqual(readStore(store).items, {});
         assert.deepEqual(engine.state.resources, []);
     });
 
     it("creates, then reports same, then updates in place", async () => {
-        const items: Item[] = [{ resource: "a", name: "alpha", size: 1 }, { resource: "b", name: "beta", size: 2 }];
+        const items: Item[] = [
+            { resource: "a", name: "alpha", size: 1 },
+            { resource: "b", name: "beta", size: 2 },
+        ];
         const created = await engine.up(await program(items));
         assert.ok(created.ok, JSON.stringify(created.steps));
-        assert.deepEqual(created.steps.map((s) => s.op), ["create", "create"]);
+        assert.deepEqual(
+            created.steps.map((s) => s.op),
+            ["create", "create"],
+        );
         const a = engine.resource("a");
         assert.ok(a);
         assert.equal(a.outputs.tokenSeen, true, "configure received the stack config");
@@ -159,7 +201,10 @@ describe("test harness (fixture provider through the real dynamic-provider host)
         assert.equal(Object.keys(readStore(store).items).length, 2);
 
         const same = await engine.up(await program(items));
-        assert.deepEqual(same.steps.map((s) => s.op), ["same", "same"]);
+        assert.deepEqual(
+            same.steps.map((s) => s.op),
+            ["same", "same"],
+        );
 
         items[0] = { resource: "a", name: "alpha", size: 5 };
         const grown = await engine.up(await program(items));
@@ -173,7 +218,10 @@ describe("test harness (fixture provider through the real dynamic-provider host)
     it("replaces create-before-delete, or delete-before-create when the provider asks", async () => {
         const before = engine.resource("a");
         assert.ok(before);
-        const items: Item[] = [{ resource: "a", name: "alpha2", size: 5 }, { resource: "b", name: "beta", size: 2 }];
+        const items: Item[] = [
+            { resource: "a", name: "alpha2", size: 5 },
+            { resource: "b", name: "beta", size: 2 },
+        ];
         const replaced = await engine.up(await program(items));
         assert.ok(replaced.ok, JSON.stringify(replaced.steps));
         const s = step(replaced.steps, "a");
@@ -199,11 +247,19 @@ describe("test harness (fixture provider through the real dynamic-provider host)
     it("fails a step at Check without calling anything else", async () => {
         const logBefore = readStore(store).log.length;
         const stateBefore = engine.state;
-        const result = await engine.up(await program([{ resource: "a", name: "alpha3", size: 0, dbr: true }, { resource: "b", name: "beta", size: 2 }]));
+        const result = await engine.up(
+            await program([
+                { resource: "a", name: "alpha3", size: 0, dbr: true },
+                { resource: "b", name: "beta", size: 2 },
+            ]),
+        );
         assert.equal(result.ok, false);
         assert.deepEqual(step(result.steps, "a").failures, [{ property: "size", reason: "size must be at least 1, got 0" }]);
         assert.equal(readStore(store).log.length, logBefore);
-        assert.deepEqual(engine.state.resources.map((r) => r.id), stateBefore.resources.map((r) => r.id));
+        assert.deepEqual(
+            engine.state.resources.map((r) => r.id),
+            stateBefore.resources.map((r) => r.id),
+        );
     });
 
     it("keeps partial state from a failed create and retries it as an update on the next up", async () => {

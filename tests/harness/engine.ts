@@ -147,8 +147,8 @@ export class Engine {
 
     /** The state entry with this URN, or the first whose name is `nameOrUrn`. */
     resource(nameOrUrn: string): StateResource | undefined {
-        const found = this.current.resources.find((r) => r.urn === nameOrUrn)
-            ?? this.current.resources.find((r) => nameOf(r.urn) === nameOrUrn);
+        const found =
+            this.current.resources.find((r) => r.urn === nameOrUrn) ?? this.current.resources.find((r) => nameOf(r.urn) === nameOrUrn);
         return found ? structuredClone(found) : undefined;
     }
 
@@ -206,7 +206,9 @@ export class Engine {
         }
         return this.withHost(async (host) => {
             const work = new Working(this.current);
-            const steps = await this.each(custom, (r) => (r.id !== undefined ? this.readStep(host, work, r) : this.registerStep(host, work, r, preview)));
+            const steps = await this.each(custom, (r) =>
+                r.id !== undefined ? this.readStep(host, work, r) : this.registerStep(host, work, r, preview),
+            );
             const ok = steps.every((s) => !s.error);
             const gone = [...work.resources.values()].filter((r) => !seen.has(r.urn));
             if (preview) {
@@ -231,7 +233,14 @@ export class Engine {
             // A managed resource now only read is let go of: deleted at the end, as the engine's read-replacement.
             const managed = work.resources.get(r.urn);
             if (managed && !managed.external) work.pendingDeletes.push(managed);
-            work.resources.set(r.urn, { urn: r.urn, type: r.type, id: read.id, inputs: clone(r.inputs), outputs: read.properties, external: true });
+            work.resources.set(r.urn, {
+                urn: r.urn,
+                type: r.type,
+                id: read.id,
+                inputs: clone(r.inputs),
+                outputs: read.properties,
+                external: true,
+            });
             return { ...base, id: read.id };
         } catch (err) {
             return { ...base, error: message(err) };
@@ -314,7 +323,11 @@ export class Engine {
                 if (partial) {
                     const id = partial.id || old.id;
                     work.resources.set(r.urn, {
-                        urn: r.urn, type: r.type, id, inputs: checked, outputs: partial.properties,
+                        urn: r.urn,
+                        type: r.type,
+                        id,
+                        inputs: checked,
+                        outputs: partial.properties,
                         initErrors: partial.reasons.length > 0 ? partial.reasons : [message(err)],
                     });
                     return { ...step, id, error: message(err), partial };
@@ -337,7 +350,11 @@ export class Engine {
             const partial = partialOf(err);
             if (partial) {
                 work.resources.set(r.urn, {
-                    urn: r.urn, type: r.type, id: partial.id, inputs: checked, outputs: partial.properties,
+                    urn: r.urn,
+                    type: r.type,
+                    id: partial.id,
+                    inputs: checked,
+                    outputs: partial.properties,
                     initErrors: partial.reasons.length > 0 ? partial.reasons : [message(err)],
                 });
                 return { ...step, id: partial.id, error: message(err), partial };

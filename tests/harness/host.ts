@@ -149,11 +149,13 @@ export class Host {
         const output: string[] = [];
         const exit: ExitState = {
             info: undefined,
-            done: new Promise<void>((resolve) => child.once("exit", (code, signal) => {
-                live.delete(child);
-                exit.info = signal ? `signal ${signal}` : `code ${code}`;
-                resolve();
-            })),
+            done: new Promise<void>((resolve) =>
+                child.once("exit", (code, signal) => {
+                    live.delete(child);
+                    exit.info = signal ? `signal ${signal}` : `code ${code}`;
+                    resolve();
+                }),
+            ),
         };
         child.stderr?.setEncoding("utf8");
         child.stderr?.on("data", (chunk: string) => output.push(chunk));
@@ -217,7 +219,8 @@ export class Host {
         req.setOlds(toStruct(olds));
         req.setNews(toStruct(news));
         const resp = await this.call("check", opts, (md, o, cb: Callback<InstanceType<typeof provpb.CheckResponse>>) =>
-            this.client.check(req, md, o, cb));
+            this.client.check(req, md, o, cb),
+        );
         return {
             inputs: fromStruct(resp.getInputs()),
             failures: resp.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -225,7 +228,13 @@ export class Host {
     }
 
     /** Diff(id, olds = old outputs, news = checked inputs). */
-    async diff(urn: string, id: string, olds: Readonly<PropertyMap>, news: Readonly<PropertyMap>, opts?: OldInputsOptions): Promise<DiffResult> {
+    async diff(
+        urn: string,
+        id: string,
+        olds: Readonly<PropertyMap>,
+        news: Readonly<PropertyMap>,
+        opts?: OldInputsOptions,
+    ): Promise<DiffResult> {
         const { provpb } = wire();
         const req = new provpb.DiffRequest();
         req.setUrn(urn);
@@ -234,7 +243,8 @@ export class Host {
         req.setNews(toStruct(news));
         if (opts?.oldInputs) req.setOldInputs(toStruct(opts.oldInputs));
         const resp = await this.call("diff", opts, (md, o, cb: Callback<InstanceType<typeof provpb.DiffResponse>>) =>
-            this.client.diff(req, md, o, cb));
+            this.client.diff(req, md, o, cb),
+        );
         const C = provpb.DiffResponse.DiffChanges;
         const changes = resp.getChanges() === C.DIFF_SOME ? "some" : resp.getChanges() === C.DIFF_NONE ? "none" : "unknown";
         return { changes, replaces: resp.getReplacesList(), deleteBeforeReplace: resp.getDeletebeforereplace() };
@@ -248,12 +258,19 @@ export class Host {
         req.setProperties(toStruct(properties));
         req.setPreview(opts?.preview ?? false);
         const resp = await this.call("create", opts, (md, o, cb: Callback<InstanceType<typeof provpb.CreateResponse>>) =>
-            this.client.create(req, md, o, cb));
+            this.client.create(req, md, o, cb),
+        );
         return { id: resp.getId(), properties: fromStruct(resp.getProperties()) };
     }
 
     /** Read(id, properties = state, inputs?). A static `get` sends its props as `properties` and no inputs. */
-    async read(urn: string, id: string, properties: Readonly<PropertyMap>, inputs?: Readonly<PropertyMap>, opts?: CallOptions): Promise<ReadResult> {
+    async read(
+        urn: string,
+        id: string,
+        properties: Readonly<PropertyMap>,
+        inputs?: Readonly<PropertyMap>,
+        opts?: CallOptions,
+    ): Promise<ReadResult> {
         const { provpb } = wire();
         const req = new provpb.ReadRequest();
         req.setUrn(urn);
@@ -261,14 +278,21 @@ export class Host {
         req.setProperties(toStruct(properties));
         if (inputs) req.setInputs(toStruct(inputs));
         const resp = await this.call("read", opts, (md, o, cb: Callback<InstanceType<typeof provpb.ReadResponse>>) =>
-            this.client.read(req, md, o, cb));
+            this.client.read(req, md, o, cb),
+        );
         const result: ReadResult = { id: resp.getId(), properties: fromStruct(resp.getProperties()) };
         if (resp.hasInputs()) result.inputs = fromStruct(resp.getInputs());
         return result;
     }
 
     /** Update(id, olds = old outputs, news = checked inputs). */
-    async update(urn: string, id: string, olds: Readonly<PropertyMap>, news: Readonly<PropertyMap>, opts?: OldInputsOptions & { preview?: boolean }): Promise<UpdateResult> {
+    async update(
+        urn: string,
+        id: string,
+        olds: Readonly<PropertyMap>,
+        news: Readonly<PropertyMap>,
+        opts?: OldInputsOptions & { preview?: boolean },
+    ): Promise<UpdateResult> {
         const { provpb } = wire();
         const req = new provpb.UpdateRequest();
         req.setUrn(urn);
@@ -278,7 +302,8 @@ export class Host {
         req.setPreview(opts?.preview ?? false);
         if (opts?.oldInputs) req.setOldInputs(toStruct(opts.oldInputs));
         const resp = await this.call("update", opts, (md, o, cb: Callback<InstanceType<typeof provpb.UpdateResponse>>) =>
-            this.client.update(req, md, o, cb));
+            this.client.update(req, md, o, cb),
+        );
         return { properties: fromStruct(resp.getProperties()) };
     }
 
@@ -319,8 +344,14 @@ export class Host {
                 }
                 const hostErr = toHostError(method, err);
                 if (!this.running) {
-                    reject(new HostError(method, hostErr.code,
-                        `${hostErr.message} (host exited with ${this.exit.info}; output:\n${this.logs()})`, hostErr.partial));
+                    reject(
+                        new HostError(
+                            method,
+                            hostErr.code,
+                            `${hostErr.message} (host exited with ${this.exit.info}; output:\n${this.logs()})`,
+                            hostErr.partial,
+                        ),
+                    );
                 } else {
                     reject(hostErr);
                 }

@@ -57,13 +57,15 @@ interface MonitorLike {
 
 function safeStringify(value: unknown): string {
     const seen = new WeakSet<object>();
-    return JSON.stringify(value, (_k, v: unknown) => {
-        if (typeof v === "object" && v !== null) {
-            if (seen.has(v)) return "[cycle]";
-            seen.add(v);
-        }
-        return typeof v === "function" ? "[function]" : v;
-    }) ?? "";
+    return (
+        JSON.stringify(value, (_k, v: unknown) => {
+            if (typeof v === "object" && v !== null) {
+                if (seen.has(v)) return "[cycle]";
+                seen.add(v);
+            }
+            return typeof v === "function" ? "[function]" : v;
+        }) ?? ""
+    );
 }
 
 function errorText(err: unknown): string {
@@ -95,7 +97,6 @@ async function main(specFile: string): Promise<void> {
 }
 
 async function run(spec: RunnerSpec, result: RunnerResult, fail: (err: unknown) => void): Promise<void> {
-
     // Resolve @pulumi/pulumi from the project, so the program and its packages share this instance.
     const projectRequire = createRequire(path.join(process.cwd(), "__pulumi_mock_runner__.js"));
     const pulumi = projectRequire("@pulumi/pulumi") as typeof pulumiT;
@@ -103,7 +104,9 @@ async function run(spec: RunnerSpec, result: RunnerResult, fail: (err: unknown) 
     const mocks: pulumiT.runtime.Mocks = {
         newResource(args) {
             // Reads (static get) and imports keep their id; new custom resources get one derived from their inputs.
-            const digest = createHash("sha256").update(safeStringify({ t: args.type, n: args.name, i: args.inputs })).digest("hex");
+            const digest = createHash("sha256")
+                .update(safeStringify({ t: args.type, n: args.name, i: args.inputs }))
+                .digest("hex");
             const id = args.id ? args.id : args.custom ? `${args.name}-${digest.slice(0, 8)}` : undefined;
             return { id, state: args.inputs };
         },

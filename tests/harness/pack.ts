@@ -123,12 +123,19 @@ async function packAndInstall(repoRoot: string, opts: PackOptions): Promise<Scra
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${manifest.name.replace(/[@/]/g, "_")}-scratch-`));
     removeAtExit(dir);
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({
-        name: "scratch-project",
-        version: "0.0.0",
-        private: true,
-        dependencies: { [manifest.name]: `file:${tarball}` },
-    }, null, 2));
+    fs.writeFileSync(
+        path.join(dir, "package.json"),
+        JSON.stringify(
+            {
+                name: "scratch-project",
+                version: "0.0.0",
+                private: true,
+                dependencies: { [manifest.name]: `file:${tarball}` },
+            },
+            null,
+            2,
+        ),
+    );
     const packageDir = path.join(dir, "node_modules", manifest.name);
     fs.mkdirSync(packageDir, { recursive: true });
     await run("tar", ["-xzf", tarball, "-C", packageDir, "--strip-components=1"]);
@@ -162,7 +169,7 @@ async function packAndInstall(repoRoot: string, opts: PackOptions): Promise<Scra
         async cleanup() {
             if (cleaned) return;
             cleaned = true;
-            for (const [k, v] of memo) if (await v.catch(() => undefined) === project) memo.delete(k);
+            for (const [k, v] of memo) if ((await v.catch(() => undefined)) === project) memo.delete(k);
             await fs.promises.rm(dir, { recursive: true, force: true });
             await fs.promises.rm(packDir, { recursive: true, force: true });
             toRemove.delete(dir);

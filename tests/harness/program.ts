@@ -155,28 +155,31 @@ export async function runProgramDetailed(opts: ProgramOptions): Promise<ProgramR
             else env[k] = v;
         }
         const runner = path.join(__dirname, "mock-runner.js");
-        const { code, stdout, stderr, timedOut } = await new Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>(
-            (resolve, reject) => {
-                const child = spawn(process.execPath, [runner, specFile], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-                let out = "";
-                let err = "";
-                let timedOut = false;
-                child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
-                child.stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
-                const timer = setTimeout(() => {
-                    timedOut = true;
-                    child.kill("SIGKILL");
-                }, opts.timeoutMs ?? 120_000);
-                child.once("error", (e) => {
-                    clearTimeout(timer);
-                    reject(e);
-                });
-                child.once("close", (c) => {
-                    clearTimeout(timer);
-                    resolve({ code: c, stdout: out, stderr: err, timedOut });
-                });
-            },
-        );
+        const { code, stdout, stderr, timedOut } = await new Promise<{
+            code: number | null;
+            stdout: string;
+            stderr: string;
+            timedOut: boolean;
+        }>((resolve, reject) => {
+            const child = spawn(process.execPath, [runner, specFile], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+            let out = "";
+            let err = "";
+            let timedOut = false;
+            child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
+            child.stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
+            const timer = setTimeout(() => {
+                timedOut = true;
+                child.kill("SIGKILL");
+            }, opts.timeoutMs ?? 120_000);
+            child.once("error", (e) => {
+                clearTimeout(timer);
+                reject(e);
+            });
+            child.once("close", (c) => {
+                clearTimeout(timer);
+                resolve({ code: c, stdout: out, stderr: err, timedOut });
+            });
+        });
         if (timedOut) throw new ProgramError(`program ${opts.entry} timed out`, stdout, stderr);
         const result: RunnerResult | undefined = fs.existsSync(spec.outFile)
             ? (JSON.parse(fs.readFileSync(spec.outFile, "utf8")) as RunnerResult)

@@ -121,7 +121,9 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
     it("refuses every bad input at preview, one failure per property, with no request sent", async () => {
         const { emu } = ctx();
         emu.reset();
-        const result = await ctx().engine().preview(await ctx().program("bad.js"));
+        const result = await ctx()
+            .engine()
+            .preview(await ctx().program("bad.js"));
         const properties = (findStep(result, "bad")?.failures ?? []).map((f) => f.property).sort();
         assert.deepEqual(properties, ["app", "name", "region", "sizeGb", "snapshotRetention"]);
         assert.equal(emu.requests().length, 0);

@@ -56,7 +56,12 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
         assert.ok(renamed.ok, JSON.stringify(renamed.steps));
         const second = engine.resource("datasets")!;
         assert.notEqual(second.id, first.id);
-        assert.deepEqual(inventory().filter((v) => v.status !== "terminated").map((v) => v.name), ["datasets2"]);
+        assert.deepEqual(
+            inventory()
+                .filter((v) => v.status !== "terminated")
+                .map((v) => v.name),
+            ["datasets2"],
+        );
 
         neev.destroy("org-demo", "proj-demo", String(second.outputs.volumeId));
         const refreshed = await engine.refresh();
@@ -65,10 +70,17 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
         // in use: the delete fails clearly after its timeout, naming what mounts it
         await engine.up(await deploy({ size: "250", volName: "datasets2", deleteTimeout: "2" }));
         const third = engine.resource("datasets")!;
-        neev.attach("org-demo", "proj-demo", String(third.outputs.volumeId), { resourceType: "airuntime", resourceName: "trainer-1", mountPath: "/mnt/datasets" });
+        neev.attach("org-demo", "proj-demo", String(third.outputs.volumeId), {
+            resourceType: "airuntime",
+            resourceName: "trainer-1",
+            mountPath: "/mnt/datasets",
+        });
         const blocked = await engine.destroy();
         assert.equal(blocked.ok, false);
-        assert.match(findStep(blocked, "datasets")?.error ?? "", /still in use by airuntime trainer-1 at \/mnt\/datasets after 2 s.*Detach/);
+        assert.match(
+            findStep(blocked, "datasets")?.error ?? "",
+            /still in use by airuntime trainer-1 at \/mnt\/datasets after 2 s.*Detach/,
+        );
         assert.ok(engine.resource("datasets"), "still tracked");
         neev.detach("org-demo", "proj-demo", String(third.outputs.volumeId));
         const destroyed = await engine.destroy();

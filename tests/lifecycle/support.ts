@@ -1,5 +1,14 @@
 import { startEmulator, type DeepPartial, type Emulator, type Knobs } from "../../emulator";
-import { Engine, installPackedPackage, runProgram, startHost, writeProgramFile, type Host, type Registration, type ScratchProject } from "../harness";
+import {
+    Engine,
+    installPackedPackage,
+    runProgram,
+    startHost,
+    writeProgramFile,
+    type Host,
+    type Registration,
+    type ScratchProject,
+} from "../harness";
 
 /** The stack's config keys the example programs read (project `lifecycle`). */
 export type ProgramConfig = Record<string, string>;
@@ -64,6 +73,11 @@ export function useLifecycle(knobs: DeepPartial<Knobs>, programs: Record<string,
 function neevConfig(emu: Emulator): Record<string, string> {
     const urls = emu.urls as Record<string, string>;
     return urls.neevcloud
-        ? { "neevcloud:token": emu.token, "neevcloud:apiUrl": urls.neevcloud, "neevcloud:orgId": "org-demo", "neevcloud:projectId": "proj-demo" }
+        ? {
+              "neevcloud:token": emu.token,
+              "neevcloud:apiUrl": urls.neevcloud,
+              "neevcloud:orgId": "org-demo",
+              "neevcloud:projectId": "proj-demo",
+          }
         : {};
 }

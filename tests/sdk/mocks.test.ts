@@ -15,7 +15,9 @@ describe("the SDK classes in a program under pulumi.runtime.setMocks", () => {
             {
                 newResource(args) {
                     seen.set(args.name, args);
-                    const state = args.id ? { ...args.inputs, sizeGb: 42, volumeId: "vol_adopted", state: "created" } : { ...args.inputs, volumeId: "vol_mock", state: "created" };
+                    const state = args.id
+                        ? { ...args.inputs, sizeGb: 42, volumeId: "vol_adopted", state: "created" }
+                        : { ...args.inputs, volumeId: "vol_mock", state: "created" };
                     return { id: args.id ?? `${args.name}-id`, state };
                 },
                 call: () => ({}),

@@ -31,14 +31,32 @@ describe("core", () => {
             assert.equal(parseRetryAfter(undefined, 0), undefined);
         });
         it("honours Retry-After without jitter, capped", () => {
-            assert.equal(retryDelay(defaultRetryPolicy, 0, 2000, () => 0), 2000);
-            assert.equal(retryDelay(defaultRetryPolicy, 0, 10 * 60_000, () => 0), defaultRetryPolicy.maxRetryAfterMs);
+            assert.equal(
+                retryDelay(defaultRetryPolicy, 0, 2000, () => 0),
+                2000,
+            );
+            assert.equal(
+                retryDelay(defaultRetryPolicy, 0, 10 * 60_000, () => 0),
+                defaultRetryPolicy.maxRetryAfterMs,
+            );
         });
         it("uses full jitter below an exponentially growing cap", () => {
-            assert.equal(retryDelay(defaultRetryPolicy, 0, undefined, () => 0.999), 249);
-            assert.equal(retryDelay(defaultRetryPolicy, 3, undefined, () => 0.5), 1000);
-            assert.equal(retryDelay(defaultRetryPolicy, 20, undefined, () => 0.5), defaultRetryPolicy.maxDelayMs / 2);
-            assert.equal(retryDelay(defaultRetryPolicy, 5, undefined, () => 0), 0);
+            assert.equal(
+                retryDelay(defaultRetryPolicy, 0, undefined, () => 0.999),
+                249,
+            );
+            assert.equal(
+                retryDelay(defaultRetryPolicy, 3, undefined, () => 0.5),
+                1000,
+            );
+            assert.equal(
+                retryDelay(defaultRetryPolicy, 20, undefined, () => 0.5),
+                defaultRetryPolicy.maxDelayMs / 2,
+            );
+            assert.equal(
+                retryDelay(defaultRetryPolicy, 5, undefined, () => 0),
+                0,
+            );
         });
     });
 
@@ -66,11 +84,15 @@ describe("core", () => {
             const d = new Deadline(clock.now() + 60_000, "create", 60, clock);
             let n = 0;
             await assert.rejects(
-                waitFor(async () => (++n < 3 ? { status: "pending", state: "creating" } : { status: "failed", state: "failed", reason: "no capacity" }), {
-                    deadline: d,
-                    subject: "vol x",
-                    goal: "to be ready",
-                }),
+                waitFor(
+                    async () =>
+                        ++n < 3 ? { status: "pending", state: "creating" } : { status: "failed", state: "failed", reason: "no capacity" },
+                    {
+                        deadline: d,
+                        subject: "vol x",
+                        goal: "to be ready",
+                    },
+                ),
                 /vol x reached 'failed' waiting to be ready: no capacity/,
             );
             assert.equal(n, 3);
@@ -79,7 +101,11 @@ describe("core", () => {
             const clock = fakeClock();
             const d = new Deadline(clock.now() + 5_000, "create", 5, clock);
             await assert.rejects(
-                waitFor(async () => ({ status: "pending", state: "creating" }), { deadline: d, subject: "fly volume a/vol_1", goal: "to be created" }),
+                waitFor(async () => ({ status: "pending", state: "creating" }), {
+                    deadline: d,
+                    subject: "fly volume a/vol_1",
+                    goal: "to be created",
+                }),
                 /fly volume a\/vol_1 still 'creating' after 5 s waiting to be created; raise timeouts.create/,
             );
             assert.ok(clock.now() <= d.at);
@@ -102,7 +128,8 @@ describe("core", () => {
                 clock,
             );
             const d = new Deadline(clock.now() + 60_000, "create", 60, clock);
-            const judge = (s: string | undefined) => (s === "ready" ? { status: "done" as const, value: s } : { status: "pending" as const, state: s ?? "?" });
+            const judge = (s: string | undefined) =>
+                s === "ready" ? { status: "done" as const, value: s } : { status: "pending" as const, state: s ?? "?" };
             const opts = { deadline: d, subject: "v", goal: "ready" };
             const results = await Promise.all(["a", "b", "c"].map((id) => poller.waitFor("app", id, judge, opts)));
             assert.deepEqual(results, ["ready", "ready", "ready"]);
@@ -139,12 +166,15 @@ describe("core", () => {
             const saved = process.env.FLY_API_TOKEN;
             delete process.env.FLY_API_TOKEN;
             try {
-                assert.throws(() => requireCredential("fly", { configKey: "fly:token", envVars: ["FLY_API_TOKEN"] }), (e: Error) => {
-                    assert.ok(e instanceof MissingCredentialError);
-                    assert.match(e.message, /fly:token/);
-                    assert.match(e.message, /FLY_API_TOKEN/);
-                    return true;
-                });
+                assert.throws(
+                    () => requireCredential("fly", { configKey: "fly:token", envVars: ["FLY_API_TOKEN"] }),
+                    (e: Error) => {
+                        assert.ok(e instanceof MissingCredentialError);
+                        assert.match(e.message, /fly:token/);
+                        assert.match(e.message, /FLY_API_TOKEN/);
+                        return true;
+                    },
+                );
             } finally {
                 if (saved !== undefined) process.env.FLY_API_TOKEN = saved;
             }

@@ -15,7 +15,10 @@ function check(news: Record<string, unknown>, olds: Record<string, unknown> = {}
 describe("fly.Volume rules", () => {
     it("the rules table names every input field, and nothing the schema lacks but outputs", () => {
         const inputs = Object.keys(flyVolumeInputs.shape).sort();
-        const ruled = Object.entries(flyVolumeRules).filter(([, r]) => r !== "output").map(([k]) => k).sort();
+        const ruled = Object.entries(flyVolumeRules)
+            .filter(([, r]) => r !== "output")
+            .map(([k]) => k)
+            .sort();
         assert.deepEqual(ruled, inputs);
     });
 
@@ -86,7 +89,10 @@ describe("fly.Volume rules", () => {
             assert.equal(unknownApp.inputs.app, unknownValue);
             assert.equal(unknownApp.inputs.encrypted, true);
             const stillBad = check({ ...valid, app: unknownValue, name: "Bad-Name" });
-            assert.deepEqual(stillBad.failures.map((f) => f.property), ["name"]);
+            assert.deepEqual(
+                stillBad.failures.map((f) => f.property),
+                ["name"],
+            );
             const nested = check({ ...valid, timeouts: { create: unknownValue, delete: 5 } });
             assert.deepEqual(nested.failures, []);
         });

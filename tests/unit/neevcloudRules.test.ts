@@ -19,7 +19,10 @@ describe("neevcloud.NetworkVolume rules", () => {
 
     it("the rules table names every input field", () => {
         const inputs = Object.keys(networkVolumeInputs.shape).sort();
-        const ruled = Object.entries(networkVolumeRules).filter(([, r]) => r !== "output").map(([k]) => k).sort();
+        const ruled = Object.entries(networkVolumeRules)
+            .filter(([, r]) => r !== "output")
+            .map(([k]) => k)
+            .sort();
         assert.deepEqual(ruled, inputs);
     });
 
@@ -56,13 +59,20 @@ describe("neevcloud.NetworkVolume rules", () => {
         ["an uppercase name", { ...valid, name: "Data" }, "name"],
         ["a name ending in '-'", { ...valid, name: "data-" }, "name"],
         ["a relative mount path", { ...valid, mountPath: "mnt/data" }, "mountPath"],
-        ["an attachment with a non-UUID id", { ...valid, attachedTo: [{ instanceId: "x", instanceName: "n", instanceType: "t" }] }, "attachedTo.0.instanceId"],
+        [
+            "an attachment with a non-UUID id",
+            { ...valid, attachedTo: [{ instanceId: "x", instanceName: "n", instanceType: "t" }] },
+            "attachedTo.0.instanceId",
+        ],
         ["an orgId with a slash", { ...valid, orgId: "a/b" }, "orgId"],
     ];
     for (const [what, news, property] of bad) {
         it(`refuses ${what}, naming ${property}`, () => {
             const { failures } = check(news);
-            assert.ok(failures.some((f) => f.property === property), JSON.stringify(failures));
+            assert.ok(
+                failures.some((f) => f.property === property),
+                JSON.stringify(failures),
+            );
         });
     }
 
@@ -101,7 +111,10 @@ describe("neevcloud.NetworkVolume rules", () => {
         });
         it("nothing changed is no change; timeouts alone is no change", async () => {
             assert.deepEqual(await diff({}), { changes: false, replaces: [] });
-            assert.deepEqual(await diffByRules(networkVolumeRules, olds, { ...olds, timeouts: { update: 5 } }), { changes: false, replaces: [] });
+            assert.deepEqual(await diffByRules(networkVolumeRules, olds, { ...olds, timeouts: { update: 5 } }), {
+                changes: false,
+                replaces: [],
+            });
         });
     });
 });
