@@ -44,6 +44,17 @@ export class Deadline {
         return !this.expired();
     }
 
+    /**
+     * A child deadline that ends `ms` earlier, keeping that time for what must follow: after a
+     * create whose response hung, the lookup that finds what it made. It never takes more than
+     * half of the time left, so a short timeout still leaves the request itself a chance.
+     * Messages still name this operation's timeout.
+     */
+    reserve(ms: number): Deadline {
+        const keep = Math.min(Math.max(0, ms), this.remaining() / 2);
+        return new Deadline(this.at - keep, this.label, this.seconds, this.clock);
+    }
+
     /** A hint for messages: "raise timeouts.create (300 s)". */
     hint(): string {
         return ["create", "update", "delete"].includes(this.label)

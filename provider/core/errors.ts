@@ -5,6 +5,11 @@
  * credential that reached an error from anywhere is still never shown.
  */
 
+import { oneLine, scrub } from "./secrets";
+
+// The registry lives in secrets.ts; re-exported because callers import it from here.
+export { registerSecret, scrub } from "./secrets";
+
 /** Names the cloud in messages: `fly`, `neevcloud`, `agentbay`, `vm0`. */
 export type CloudName = "fly" | "neevcloud" | "agentbay" | "vm0";
 
@@ -50,9 +55,16 @@ export class ApiError extends VolumeError {
     }
 }
 
-/** `<cloud> <operation> <target>: <what> (<status> <code>, request <rid>). <remedy>` */
+/**
+ * An ApiError that leaves open whether the server applied the request: a create (or another
+ * request that must not be repeated) went out and no clear answer came back. The caller
+ * reconciles (looks for what it may have made) instead of sending again.
+ */
+export class AmbiguousRequestError extends ApiError {}
+
+/** `<cloud> <operation> <target>: <what> (<status> <code>, request <rid>). <remedy>`, on one line. */
 function formatApiError(d: ApiErrorDetails): string {
-    const what = d.cloudMessage || (d.status ? `HTTP ${d.status}` : "no response");
+    const what = (d.cloudMessage && oneLine(d.cloudMessage)) || (d.status ? `HTTP ${d.status}` : "no response");
     const facts = [d.status ? String(d.status) : undefined, d.code].filter(Boolean).join(" ");
     const meta = [facts || undefined, d.requestId ? `request ${d.requestId}` : undefined].filter(Boolean);
     const head = `${d.cloud} ${d.operation}${d.target ? ` ${d.target}` : ""}: ${what}`;
@@ -108,30 +120,4 @@ export function partialState(
 
 export function errorMessage(error: unknown): string {
     return scrub(error instanceof Error ? error.message : String(error));
-}
-
-const secrets = new Set<string>();
-
-/** Registers a credential so that `scrub` masks it wherever it appears. */
-export function registerSecret(value: string | undefined): void {
-    if (value && value.length >= 6) secrets.add(value);
-}
-
-/** Known token shapes, masked even when never registered (a token pasted into a name, say). */
-const tokenPatterns: RegExp[] = [
-    /\b(?:FlyV1|Bearer)\s+[A-Za-z0-9_\-.,+/=]{8,}/g,
-    /\bfm[12][ra]?_[A-Za-z0-9_\-+/=]{8,}/g,
-    /\bfo1_[A-Za-z0-9_\-]{8,}/g,
-    /\bvm0_live_[0-9a-fA-F]{8,}/g,
-    /\bakm-[A-Za-z0-9_\-]{8,}/g,
-    /\beyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}(?:\.[A-Za-z0-9_\-]*)?/g,
-];
-
-/** Masks every registered credential and every token-shaped string. */
-export function scrub(text: string): string {
-    let out = text;
-    for (const s of secrets) out = out.split(s).join("***");
-    for (const p of tokenPatterns)
-        out = out.replace(p, (m) => (m.startsWith("FlyV1") || m.startsWith("Bearer") ? `${m.split(/\s/)[0]} ***` : "***"));
-    return out;
 }

@@ -1,13 +1,16 @@
-import { Pool } from "undici";
 import type { Deadline } from "./deadline";
 import { Clock, realClock } from "./deadline";
-import { ApiError, CloudName, scrub } from "./errors";
+import { AmbiguousRequestError, ApiError, ApiErrorDetails, CloudName, VolumeError } from "./errors";
 import { bucketFor, RateLimit } from "./rateLimit";
-import { defaultRetryPolicy, isConnectionError, isNotSentError, parseRetryAfter, retryDelay, RetryPolicy } from "./retry";
+import { defaultRetryPolicy, parseRetryAfter, RetryPolicy } from "./retry";
+import { safeText } from "./secrets";
+import { endpointUrl, failureWithoutAnswer, Headers, judgeAnswer, RequestKind, retryLoop, sendOnce, Verdict } from "./transport";
+
+export { AmbiguousRequestError } from "./errors";
+export { closeAllPools, endpointUrl, type Headers, type RequestKind } from "./transport";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Query = Record<string, string | number | boolean | undefined>;
-export type Headers = Record<string, string | string[] | undefined>;
 
 export interface HttpRequest {
     method: HttpMethod;
@@ -18,16 +21,17 @@ export interface HttpRequest {
     json?: unknown;
     /** Sent as application/x-www-form-urlencoded (AgentBay's POP RPC). */
     form?: Record<string, string>;
+    /** What the request is, which decides when it may be resent: see {@link RequestKind}. */
+    kind: RequestKind;
     /** For messages: `create volume`, `extend volume`, … */
     operation: string;
     /** For messages: the volume or scope the request is about. */
     target?: string;
-    deadline: Deadline;
     /**
-     * Safe to resend after an ambiguous failure. Defaults to true for every method but POST: a
-     * create is never resent blindly, because a lost response would leave a duplicate volume.
+     * Bounds the request, retries and the whole response body. A create passes a shorter one
+     * (`deadline.reserve(ms)`) to keep time for the lookup after an ambiguous failure.
      */
-    idempotent?: boolean;
+    deadline: Deadline;
     /** Rate-limit bucket within this client, e.g. `<app>:create`. No bucket when absent. */
     rateKey?: string;
     /** Statuses returned to the caller instead of thrown (e.g. 404 on a read). */
@@ -37,7 +41,7 @@ export interface HttpRequest {
 export interface HttpResponse {
     status: number;
     headers: Headers;
-    /** Parsed JSON, or the raw text when the body is not JSON, or undefined when empty. */
+    /** Parsed JSON (`null` stays `null`), or the raw text when the body is not JSON, or undefined when empty. */
     body: unknown;
     requestId?: string;
 }
@@ -47,131 +51,162 @@ export interface CloudErrorInfo {
     code?: string;
     message?: string;
     requestId?: string;
+    /** The status the cloud's envelope reports (AgentBay's `HttpStatusCode`); the HTTP status when absent. */
+    status?: number;
+}
+
+/** Parts of a request computed afresh for every attempt, merged over the request's own. */
+export interface AttemptParts {
+    headers?: Record<string, string>;
+    query?: Query;
+    form?: Record<string, string>;
 }
 
 export interface HttpClientOptions {
     cloud: CloudName;
+    /** A full URL (`http://127.0.0.1:4000/storage`) or a bare host (`wuyingai.cn-shanghai.aliyuncs.com`, `host:port`): `https://` assumed. */
     baseUrl: string;
-    /** Auth and other headers, computed per request so credentials are read at run time. */
-    headers: () => Record<string, string>;
+    /** Where the user sets the endpoint, for messages: "`fly:apiUrl` or FLY_API_URL". */
+    endpointSource?: string;
+    /** Headers for every request (auth for REST clouds), computed per request so credentials are read at run time. */
+    headers?: () => Record<string, string>;
+    /**
+     * Builds per attempt what must be fresh or placed where the API wants it: AgentBay's
+     * `Timestamp`/`SignatureNonce` query and its key in the form body. Never echoed in errors.
+     */
+    prepare?: (attempt: number, req: HttpRequest) => AttemptParts;
     /** Response headers that carry the cloud's request id, in order of preference. */
     requestIdHeaders: readonly string[];
-    /** Reads the cloud's error body. */
+    /** Reads the cloud's error body (JSON; a text body becomes the message without it). */
     parseError: (status: number, body: unknown) => CloudErrorInfo;
+    /** Reads a 2xx response as a failure (AgentBay's `Success: false`): undefined when it is a success. */
+    classify?: (res: HttpResponse) => CloudErrorInfo | undefined;
+    /** Cloud error codes that are transient: retried like a 503 (a create: never resent, ambiguous). */
+    retryCodes?: readonly string[];
     /** What the user can do about a failure, by status and code. */
     remedy?: (status: number | undefined, code: string | undefined) => string | undefined;
     rateLimit?: RateLimit;
-    /** Ceiling for one attempt, ms; the deadline may cut it shorter. */
+    /** Ceiling for one attempt, ms, body included; the deadline may cut it shorter. */
     attemptTimeoutMs?: number;
     policy?: RetryPolicy;
     clock?: Clock;
     random?: () => number;
 }
 
-/** An ApiError that leaves open whether the server applied the request. */
-export class AmbiguousRequestError extends ApiError {}
-
-const pools = new Map<string, Pool>();
-
-/** One keep-alive pool per origin, shared by every resource in the process. */
-function poolFor(origin: string): Pool {
-    let pool = pools.get(origin);
-    if (!pool) {
-        pool = new Pool(origin, { connections: 32, keepAliveTimeout: 10_000 });
-        pools.set(origin, pool);
-    }
-    return pool;
-}
-
-/** Closes every pool (tests and CLIs that want the process to exit promptly). */
-export async function closeAllPools(): Promise<void> {
-    const all = [...pools.values()];
-    pools.clear();
-    await Promise.all(all.map((p) => p.close().catch(() => undefined)));
-}
+const maxBodyBytes = 32 * 1024 * 1024;
 
 /**
- * JSON over HTTP for one cloud: keep-alive pool, per-attempt timeout, client-side rate limit,
- * retries with backoff for idempotent requests, everything bounded by the request's deadline.
+ * JSON over HTTP for one cloud, REST or RPC: keep-alive pool, per-attempt timeout over the whole
+ * response, client-side rate limit, retries with backoff by request kind, error status and cloud
+ * code, everything bounded by the request's deadline.
  */
 export class HttpClient {
     private readonly origin: string;
     private readonly basePath: string;
+    /** Origin and base path, for messages (the base URL has no credential). */
+    private readonly endpoint: string;
     private readonly policy: RetryPolicy;
     private readonly clock: Clock;
+    private readonly retryCodes: ReadonlySet<string>;
 
     constructor(private readonly options: HttpClientOptions) {
-        const url = new URL(options.baseUrl);
+        const url = endpointUrl(options.baseUrl);
+        if (!url) {
+            const where = options.endpointSource ? `; check ${options.endpointSource}` : "";
+            throw new VolumeError(
+                `${options.cloud}: the API URL '${safeText(options.baseUrl, 100)}' is not an http(s) URL or host${where}`,
+            );
+        }
         this.origin = url.origin;
         this.basePath = url.pathname.replace(/\/+$/, "");
+        this.endpoint = this.origin + this.basePath;
         this.policy = options.policy ?? defaultRetryPolicy;
         this.clock = options.clock ?? realClock;
+        this.retryCodes = new Set(options.retryCodes ?? []);
     }
 
     async request(req: HttpRequest): Promise<HttpResponse> {
-        const idempotent = req.idempotent ?? req.method !== "POST";
-        const bucket =
-            req.rateKey && this.options.rateLimit
-                ? bucketFor(`${this.options.baseUrl}|${req.rateKey}`, this.options.rateLimit, this.clock)
-                : undefined;
-        let lastFailure: ApiError | undefined;
-        for (let attempt = 0; ; attempt++) {
+        const { rateLimit, cloud } = this.options;
+        const bucket = req.rateKey && rateLimit ? bucketFor(`${this.endpoint}|${req.rateKey}`, rateLimit, this.clock) : undefined;
+        const what = `${cloud} ${req.operation}${req.target ? ` ${req.target}` : ""}`;
+        const loop = { deadline: req.deadline, policy: this.policy, clock: this.clock, random: this.options.random, bucket, what };
+        return retryLoop(loop, async (attempt) => {
             try {
-                await bucket?.take(req.deadline);
+                return this.judge(req, await this.send(req, attempt));
             } catch (error) {
-                // Out of time waiting for a slot: what the cloud last said matters more.
-                throw lastFailure ?? error;
+                const remedy = this.options.endpointSource ? `check ${this.options.endpointSource}` : undefined;
+                return failureWithoutAnswer(
+                    req.kind,
+                    error,
+                    { cloud, operation: req.operation, target: req.target },
+                    this.endpoint,
+                    remedy,
+                );
             }
-            const started = this.clock.now();
-            let failure: ApiError;
-            let retryAfterMs: number | undefined;
-            let retryable: boolean;
-            try {
-                const res = await this.send(req);
-                if ((res.status >= 200 && res.status < 300) || req.allowStatuses?.includes(res.status)) return res;
-                failure = this.apiError(req, res, idempotent);
-                retryable = this.policy.retryStatuses.has(res.status) && (idempotent || this.policy.notProcessedStatuses.has(res.status));
-                retryAfterMs = parseRetryAfter(res.headers["retry-after"], this.clock.now());
-            } catch (error) {
-                if (!isConnectionError(error)) throw error;
-                const sent = !isNotSentError(error);
-                failure = this.connectionError(req, error, !idempotent && sent);
-                retryable = idempotent || !sent;
-            }
-            if (!retryable) throw failure;
-            lastFailure = failure;
-            const delay = retryDelay(this.policy, attempt, retryAfterMs, this.options.random);
-            // A retry that could not finish before the deadline is not worth starting.
-            if (delay + Math.min(this.clock.now() - started, 1000) >= req.deadline.remaining()) {
-                throw failure;
-            }
-            await this.clock.sleep(delay);
-        }
+        });
     }
 
-    private async send(req: HttpRequest): Promise<HttpResponse> {
-        const timeout = Math.max(1, Math.min(this.options.attemptTimeoutMs ?? 30_000, req.deadline.remaining()));
-        const headers: Record<string, string> = { accept: "application/json", ...this.options.headers() };
+    private judge(req: HttpRequest, res: HttpResponse): Verdict<HttpResponse> {
+        let info: CloudErrorInfo | undefined;
+        if (res.status >= 200 && res.status < 300) {
+            info = this.options.classify?.(res);
+            if (!info) return { done: res };
+        } else if (req.allowStatuses?.includes(res.status)) {
+            return { done: res };
+        } else {
+            info = this.errorInfo(res);
+        }
+        const status = info.status ?? res.status;
+        const { retryable, ambiguous } = judgeAnswer(req.kind, this.policy, status, !!info.code && this.retryCodes.has(info.code));
+        const details: ApiErrorDetails = {
+            cloud: this.options.cloud,
+            operation: req.operation,
+            target: req.target,
+            status,
+            code: info.code,
+            cloudMessage: info.message ? safeText(info.message, 500) : undefined,
+            requestId: res.requestId ?? info.requestId,
+            remedy: this.options.remedy?.(status, info.code) ?? defaultRemedy(status, retryable),
+        };
+        return {
+            failure: ambiguous ? new AmbiguousRequestError(details) : new ApiError(details),
+            retryable,
+            retryAfterMs: parseRetryAfter(res.headers["retry-after"], this.clock.now()),
+        };
+    }
+
+    private errorInfo(res: HttpResponse): CloudErrorInfo {
+        if (res.body === undefined || res.body === null) return {};
+        // A text body (a proxy's page, a plain message) is the message, scrubbed before it is cut.
+        if (typeof res.body === "string") return { message: res.body };
+        return this.options.parseError(res.status, res.body);
+    }
+
+    private async send(req: HttpRequest, attempt: number): Promise<HttpResponse> {
+        const parts = this.options.prepare?.(attempt, req) ?? {};
+        const timeoutMs = Math.max(1, Math.min(this.options.attemptTimeoutMs ?? 30_000, req.deadline.remaining()));
+        const headers: Record<string, string> = { accept: "application/json", ...this.options.headers?.(), ...parts.headers };
         let body: string | undefined;
+        const form = req.form || parts.form ? { ...req.form, ...parts.form } : undefined;
         if (req.json !== undefined) {
             headers["content-type"] = "application/json";
             body = JSON.stringify(req.json);
-        } else if (req.form) {
+        } else if (form) {
             headers["content-type"] = "application/x-www-form-urlencoded";
-            body = new URLSearchParams(req.form).toString();
+            body = formBody(form);
         }
-        const res = await poolFor(this.origin).request({
+        const query = req.query || parts.query ? { ...req.query, ...parts.query } : undefined;
+        const raw = await sendOnce({
+            origin: this.origin,
             method: req.method,
-            path: this.basePath + req.path + queryString(req.query),
+            path: this.basePath + req.path + queryString(query),
             headers,
             body,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
+            timeoutMs,
+            maxBodyBytes,
         });
-        const text = await res.body.text();
-        const parsed = parseBody(text);
-        const requestId = this.requestId(res.headers, parsed);
-        return { status: res.statusCode, headers: res.headers, body: parsed, requestId };
+        const parsed = parseBody(raw.body.toString("utf8"));
+        return { status: raw.status, headers: raw.headers, body: parsed, requestId: this.requestId(raw.headers, parsed) };
     }
 
     private requestId(headers: Headers, body: unknown): string | undefined {
@@ -182,41 +217,13 @@ export class HttpClient {
         if (body && typeof body === "object") return this.options.parseError(200, body).requestId;
         return undefined;
     }
-
-    private apiError(req: HttpRequest, res: HttpResponse, idempotent: boolean): ApiError {
-        const info = res.body === undefined ? {} : this.options.parseError(res.status, res.body);
-        const details = {
-            cloud: this.options.cloud,
-            operation: req.operation,
-            target: req.target,
-            status: res.status,
-            code: info.code,
-            cloudMessage: info.message ? scrub(info.message).slice(0, 500) : undefined,
-            requestId: res.requestId ?? info.requestId,
-            remedy: this.options.remedy?.(res.status, info.code) ?? defaultRemedy(res.status),
-        };
-        // A 5xx or 408 to a create may hide a volume that was made anyway.
-        const ambiguous = !idempotent && this.policy.retryStatuses.has(res.status) && !this.policy.notProcessedStatuses.has(res.status);
-        return ambiguous ? new AmbiguousRequestError(details) : new ApiError(details);
-    }
-
-    /** `ambiguous`: a non-idempotent request went out and may have been applied. */
-    private connectionError(req: HttpRequest, error: unknown, ambiguous: boolean): ApiError {
-        const details = {
-            cloud: this.options.cloud,
-            operation: req.operation,
-            target: req.target,
-            code: (error as { code?: string }).code ?? "connection error",
-            cloudMessage: `no response from ${this.origin}`,
-            remedy: "check the network and the API URL",
-        };
-        return ambiguous ? new AmbiguousRequestError(details, { cause: error }) : new ApiError(details, { cause: error });
-    }
 }
 
-function defaultRemedy(status: number): string | undefined {
-    if (status === 429) return "the cloud is rate limiting; retried until the deadline, raise timeouts to wait longer";
-    if (status >= 500) return "the cloud failed; retried until the deadline, try again later";
+function defaultRemedy(status: number, retried: boolean): string | undefined {
+    const after = retried ? "retried until the deadline, " : "";
+    if (status === 429)
+        return `the cloud is rate limiting; ${retried ? "retried until the deadline, raise timeouts to wait longer" : "try again later"}`;
+    if (status >= 500) return `the cloud failed; ${after}try again later`;
     return undefined;
 }
 
@@ -228,6 +235,14 @@ function queryString(query: Query | undefined): string {
     return s ? `?${s}` : "";
 }
 
+/** Form encoding as Alibaba's transport writes it: `encodeURIComponent` on both sides (a space is `%20`). */
+export function formBody(form: Record<string, string>): string {
+    return Object.entries(form)
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+        .join("&");
+}
+
+/** JSON when it parses (`null` included, as Fly may answer a list), else the text; undefined when empty. */
 function parseBody(text: string): unknown {
     if (!text) return undefined;
     try {

@@ -24,7 +24,8 @@ export function flyAuthorization(token: string): string {
 }
 
 export function parseFlyError(_status: number, body: unknown): CloudErrorInfo {
-    if (typeof body === "string") return { message: body.trim().slice(0, 300) };
+    // A text body is the message as is: the core scrubs it, then cuts it.
+    if (typeof body === "string") return { message: body };
     const parsed = wireError.safeParse(body);
     if (!parsed.success) return {};
     const e = parsed.data;
@@ -66,6 +67,7 @@ export class FlyClient {
         this.http = new HttpClient({
             cloud: "fly",
             baseUrl,
+            endpointSource: "`fly:apiUrl` or FLY_API_URL",
             headers: () => ({ authorization }),
             requestIdHeaders: ["fly-request-id", "x-request-id"],
             parseError: parseFlyError,
@@ -78,19 +80,22 @@ export class FlyClient {
     async listVolumes(app: string, deadline: Deadline): Promise<FlyVolume[]> {
         const res = await this.http.request({
             method: "GET",
+            kind: "read",
             path: `/v1/apps/${enc(app)}/volumes`,
             operation: "list volumes",
             target: `in app ${app}`,
             deadline,
             rateKey: `${app}:list`,
         });
-        return parse(z.array(wireVolume), res.body, "list volumes").map(toFlyVolume);
+        // Fly's OpenAPI allows `null` for an empty list.
+        return parse(z.array(wireVolume), res.body ?? [], "list volumes").map(toFlyVolume);
     }
 
     /** The volume, or undefined on 404. */
     async getVolume(app: string, id: string, deadline: Deadline): Promise<FlyVolume | undefined> {
         const res = await this.http.request({
             method: "GET",
+            kind: "read",
             path: `/v1/apps/${enc(app)}/volumes/${enc(id)}`,
             operation: "read volume",
             target: `${app}/${id}`,
@@ -112,6 +117,7 @@ export class FlyClient {
             send: async () => {
                 const res = await this.http.request({
                     method: "POST",
+                    kind: "create",
                     path: `/v1/apps/${enc(app)}/volumes`,
                     json: toWireCreate(req),
                     operation: "create volume",
@@ -145,6 +151,7 @@ export class FlyClient {
     ): Promise<FlyVolume> {
         const res = await this.http.request({
             method: "PUT",
+            kind: "write",
             path: `/v1/apps/${enc(app)}/volumes/${enc(id)}`,
             json: { snapshot_retention: fields.snapshotRetention, auto_backup_enabled: fields.autoBackupEnabled },
             operation: "update volume",
@@ -159,6 +166,7 @@ export class FlyClient {
     async extendVolume(app: string, id: string, sizeGb: number, deadline: Deadline): Promise<{ volume: FlyVolume; needsRestart: boolean }> {
         const res = await this.http.request({
             method: "PUT",
+            kind: "write",
             path: `/v1/apps/${enc(app)}/volumes/${enc(id)}/extend`,
             json: { size_gb: sizeGb },
             operation: "extend volume",
@@ -174,6 +182,7 @@ export class FlyClient {
     async deleteVolume(app: string, id: string, deadline: Deadline): Promise<FlyVolume | undefined> {
         const res = await this.http.request({
             method: "DELETE",
+            kind: "write",
             path: `/v1/apps/${enc(app)}/volumes/${enc(id)}`,
             operation: "delete volume",
             target: `${app}/${id}`,

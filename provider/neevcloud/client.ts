@@ -15,7 +15,8 @@ import {
 } from "./wire";
 
 export function parseNeevError(_status: number, body: unknown): CloudErrorInfo {
-    if (typeof body === "string") return { message: body.trim().slice(0, 300) };
+    // A text body is the message as is: the core scrubs it, then cuts it.
+    if (typeof body === "string") return { message: body };
     const parsed = wireErrorResponse.safeParse(body);
     if (parsed.success) return { code: parsed.data.code, message: parsed.data.message };
     const loose = body as { message?: unknown; error?: unknown } | undefined;
@@ -58,6 +59,7 @@ export class NeevCloudClient {
         this.http = new HttpClient({
             cloud: "neevcloud",
             baseUrl,
+            endpointSource: "`neevcloud:apiUrl` or NEEVCLOUD_API_URL",
             headers: () => ({ authorization }),
             requestIdHeaders: ["x-request-id", "request-id", "x-correlation-id"],
             parseError: parseNeevError,
@@ -78,6 +80,7 @@ export class NeevCloudClient {
     ): Promise<{ volumes: NetworkVolume[]; totalPages?: number }> {
         const res = await this.http.request({
             method: "GET",
+            kind: "read",
             path: this.base(scope),
             query: { page, limit: opts.limit ?? pageSize, available: opts.available },
             operation: "list network volumes",
@@ -103,6 +106,7 @@ export class NeevCloudClient {
     async getVolume(scope: NeevScope, id: string, deadline: Deadline): Promise<NetworkVolume | undefined> {
         const res = await this.http.request({
             method: "GET",
+            kind: "read",
             path: `${this.base(scope)}/${enc(id)}`,
             operation: "read network volume",
             target: id,
@@ -136,6 +140,7 @@ export class NeevCloudClient {
             send: async () => {
                 const res = await this.http.request({
                     method: "POST",
+                    kind: "create",
                     path: this.base(scope),
                     json: compact(body),
                     operation: "create network volume",
@@ -165,6 +170,8 @@ export class NeevCloudClient {
     async extendVolume(scope: NeevScope, id: string, sizeGb: number, deadline: Deadline): Promise<NetworkVolume> {
         const res = await this.http.request({
             method: "POST",
+            // Each extend POST queues an extension: never resent blindly, like a create.
+            kind: "create",
             path: `${this.base(scope)}/${enc(id)}/extend`,
             json: wireExtendRequest.parse({ sizeGB: sizeGb }),
             operation: "extend network volume",
@@ -178,6 +185,7 @@ export class NeevCloudClient {
     async deleteVolume(scope: NeevScope, id: string, deadline: Deadline): Promise<boolean> {
         const res = await this.http.request({
             method: "DELETE",
+            kind: "write",
             path: `${this.base(scope)}/${enc(id)}`,
             operation: "delete network volume",
             target: id,
