@@ -73,11 +73,12 @@ export interface HttpClientOptions {
     /**
      * Builds per attempt what must be fresh or placed where the API wants it: AgentBay's
      * `Timestamp`/`SignatureNonce` query and its key in the form body. Never echoed in errors.
+     * `attempt` counts from 0; a hook that throws fails the request (an ApiError, not resent).
      */
     prepare?: (attempt: number, req: HttpRequest) => AttemptParts;
     /** Response headers that carry the cloud's request id, in order of preference. */
     requestIdHeaders: readonly string[];
-    /** Reads the cloud's error body (JSON; a text body becomes the message without it). */
+    /** Reads the cloud's JSON error body. A text body never reaches it: the core makes it the message. */
     parseError: (status: number, body: unknown) => CloudErrorInfo;
     /** Reads a 2xx response as a failure (AgentBay's `Success: false`): undefined when it is a success. */
     classify?: (res: HttpResponse) => CloudErrorInfo | undefined;
@@ -240,6 +241,22 @@ export function formBody(form: Record<string, string>): string {
     return Object.entries(form)
         .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
         .join("&");
+}
+
+/**
+ * POP RPC parameters as form fields, flattened as Alibaba's transport does: nested maps `A.B=v`,
+ * arrays 1-based `A.1=v`, numbers and booleans stringified (`true`/`false`); undefined dropped.
+ */
+export function flattenForm(params: Record<string, unknown>, prefix = ""): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(params)) {
+        const name = prefix ? `${prefix}.${k}` : k;
+        if (v === undefined || v === null) continue;
+        if (Array.isArray(v)) Object.assign(out, flattenForm(Object.fromEntries(v.map((x, i) => [String(i + 1), x])), name));
+        else if (typeof v === "object") Object.assign(out, flattenForm(v as Record<string, unknown>, name));
+        else out[name] = String(v);
+    }
+    return out;
 }
 
 /** JSON when it parses (`null` included, as Fly may answer a list), else the text; undefined when empty. */

@@ -7,7 +7,7 @@
  * and never shorter than the backoff floor so `Retry-After: 0` cannot make a tight loop.
  */
 export interface RetryPolicy {
-    /** Statuses worth another try for an idempotent request. */
+    /** Statuses worth another try for a read or an idempotent write. */
     readonly retryStatuses: ReadonlySet<number>;
     /** Statuses that prove the request was not processed, so even a create may be resent. */
     readonly notProcessedStatuses: ReadonlySet<number>;

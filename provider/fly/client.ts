@@ -24,8 +24,7 @@ export function flyAuthorization(token: string): string {
 }
 
 export function parseFlyError(_status: number, body: unknown): CloudErrorInfo {
-    // A text body is the message as is: the core scrubs it, then cuts it.
-    if (typeof body === "string") return { message: body };
+    // A text body never gets here: the core makes it the message, scrubbed, then cut.
     const parsed = wireError.safeParse(body);
     if (!parsed.success) return {};
     const e = parsed.data;

@@ -15,8 +15,7 @@ import {
 } from "./wire";
 
 export function parseNeevError(_status: number, body: unknown): CloudErrorInfo {
-    // A text body is the message as is: the core scrubs it, then cuts it.
-    if (typeof body === "string") return { message: body };
+    // A text body never gets here: the core makes it the message, scrubbed, then cut.
     const parsed = wireErrorResponse.safeParse(body);
     if (parsed.success) return { code: parsed.data.code, message: parsed.data.message };
     const loose = body as { message?: unknown; error?: unknown } | undefined;

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import { Clock, Deadline } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError } from "../../provider/core/errors";
-import { closeAllPools, CloudErrorInfo, HttpClient, HttpRequest } from "../../provider/core/http";
+import { closeAllPools, CloudErrorInfo, flattenForm, formBody, HttpClient, HttpRequest } from "../../provider/core/http";
 import { defaultRetryPolicy, RetryPolicy } from "../../provider/core/retry";
 import { registerSecret } from "../../provider/core/secrets";
 import { fakeClock, json, Loopback, loopback, Seen } from "./httpLoopback";
@@ -163,5 +163,25 @@ describe("http core: RPC", () => {
             );
         assert.ok(e instanceof AmbiguousRequestError, e.message);
         assert.equal(server.seen.length, 1);
+    });
+
+    it("flattens RPC parameters and encodes them as the official transport does", () => {
+        const form = flattenForm({
+            ImageId: "imgc-1",
+            MaxResults: 10,
+            AllowCreate: false,
+            VolumeIds: ["vol-1", "vol-2"],
+            Tag: { A: "x y" },
+            No: undefined,
+        });
+        assert.deepEqual(form, {
+            ImageId: "imgc-1",
+            MaxResults: "10",
+            AllowCreate: "false",
+            "VolumeIds.1": "vol-1",
+            "VolumeIds.2": "vol-2",
+            "Tag.A": "x y",
+        });
+        assert.equal(formBody({ Authorization: "Bearer akm-x", "Tag.A": "x y&z" }), "Authorization=Bearer%20akm-x&Tag.A=x%20y%26z");
     });
 });
