@@ -16,7 +16,8 @@ export type CloudName = "fly" | "neevcloud" | "agentbay" | "vm0";
 /** Base class: every error this package raises on purpose. */
 export class VolumeError extends Error {
     constructor(message: string, options?: { cause?: unknown }) {
-        super(scrub(message), options);
+        // One line: the host prints it as is, and a cloud message may carry line breaks.
+        super(oneLine(scrub(message)), options);
         this.name = new.target.name;
     }
 }

@@ -109,6 +109,8 @@ export async function sendOnce(req: RawRequest): Promise<RawResponse> {
         }
         return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) };
     } catch (error) {
+        // A stream the attempt did not finish (a file, say) is closed, not left open.
+        if (req.body && typeof req.body === "object" && !Buffer.isBuffer(req.body)) req.body.destroy();
         throw controller.signal.aborted ? timeout : error;
     } finally {
         clearTimeout(timer);
@@ -163,6 +165,7 @@ export async function retryLoop<T>(options: LoopOptions, attempt: (n: number) =>
     let unreachable = 0;
     for (let n = 0; ; n++) {
         try {
+            deadline.check(options.what);
             await options.bucket?.take(deadline);
             deadline.check(options.what);
         } catch (error) {
