@@ -1,6 +1,6 @@
 import { createOnce } from "../core/createOnce";
 import type { Deadline } from "../core/deadline";
-import { CloudErrorInfo, HttpClient } from "../core/http";
+import { CloudErrorInfo, createLookupReserveMs, HttpClient } from "../core/http";
 import { parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
 import { FlyVolume, toFlyVolume, wireError, wireExtendResponse, wireVolume } from "./wire";
@@ -121,7 +121,8 @@ export class FlyClient {
                     json: toWireCreate(req),
                     operation: "create volume",
                     target: `${req.name} in app ${app}`,
-                    deadline,
+                    // Keeps time for the lookup that follows a hung or lost response.
+                    deadline: deadline.reserve(createLookupReserveMs),
                     rateKey: `${app}:create`,
                 });
                 return toFlyVolume(parse(wireVolume, res.body, "create volume"));

@@ -1,6 +1,6 @@
 import { createOnce } from "../core/createOnce";
 import type { Deadline } from "../core/deadline";
-import { CloudErrorInfo, HttpClient } from "../core/http";
+import { CloudErrorInfo, createLookupReserveMs, HttpClient } from "../core/http";
 import { compact } from "../core/objects";
 import { parseResponse } from "../core/parse";
 import {
@@ -144,7 +144,8 @@ export class NeevCloudClient {
                     json: compact(body),
                     operation: "create network volume",
                     target: `${req.name} in ${scope.orgId}/${scope.projectId}`,
-                    deadline,
+                    // Keeps time for the lookup that follows a hung or lost response.
+                    deadline: deadline.reserve(createLookupReserveMs),
                 });
                 return toNetworkVolume(parseResponse("neevcloud", wireNetworkVolume, res.body, "create network volume"));
             },
