@@ -17,21 +17,14 @@ import { FaultInjector } from "./core/faults";
 import { clone, mergeKnobs } from "./core/knobs";
 import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from "./core/requestLog";
 import { startCloudServer, type RunningCloudServer } from "./core/server";
+import type { RequestMatch } from "./core/match";
 import type { CloudDefinition, CloudEmulator, DeepPartial, Fault, RecordedRequest } from "./core/types";
 
 export type { CloudName } from "./clouds";
 export type { DeepPartial, Fault, RecordedRequest } from "./core/types";
+export type { RequestMatch } from "./core/match";
 export type { RateLimit } from "./core/rateLimiter";
-export type {
-    FlyControl,
-    FlyKnobs,
-    FlyOrgVolume,
-    FlyOrgVolumesPage,
-    FlyVolume,
-    FlyVolumeRecord,
-    FlyVolumeSnapshot,
-    FlyVolumeState,
-} from "./fly/types";
+export type { FlyControl, FlyExtendResponse, FlyKnobs, FlyVolume, FlyVolumeRecord, FlyVolumeState } from "./fly/types";
 export type {
     NeevVolumeStatus,
     NeevExtensionStatus,
@@ -46,6 +39,16 @@ export type {
     NeevAttachOptions,
     NeevCloudControl,
 } from "./neevcloud/types";
+export type {
+    AgentBayControl,
+    AgentBayEnvelope,
+    AgentBayGetVolumeResponse,
+    AgentBayKnobs,
+    AgentBayListVolumesResponse,
+    AgentBayPopError,
+    AgentBayVolume,
+    AgentBayVolumeRecord,
+} from "./agentbay/types";
 
 /** Knobs that apply to every cloud. */
 export interface GlobalKnobs {
@@ -92,8 +95,12 @@ export interface Emulator extends CloudControls {
     readonly token: string;
     /** Every resource per cloud, soft-deleted ones included, as wire-shaped records (Fly: sorted by app, then creation). */
     inventory(): Inventory;
-    /** The request log, oldest first. Never contains the token or an `Authorization` value. */
-    requests(): RecordedRequest[];
+    /**
+     * The request log, oldest first; with a filter, only the requests it matches (as a fault
+     * matches: `{ cloud: "agentbay", action: "GetVolume" }`). Never contains the token or an
+     * `Authorization` value.
+     */
+    requests(filter?: RequestMatch): RecordedRequest[];
     /** Empty the request log. */
     clearRequests(): void;
     /** Replace the active fault list (counters restart). Throws `TypeError` for an invalid fault. */
@@ -169,7 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         urls: urls as CloudUrls,
         token,
         inventory: () => Object.fromEntries(cloudNames.map((name) => [name, instances.get(name)?.inventory() ?? []])) as Inventory,
-        requests: () => log.list(),
+        requests: (filter) => log.list(filter),
         clearRequests: () => log.clear(),
         setFaults: (list) => faults.set(list),
         configure: (patch) => {
