@@ -1,11 +1,11 @@
 /**
- * The Fly emulator's state: volumes and snapshots per app. State advances
+ * The Fly emulator's state: volumes per app, and snapshots to restore from. State advances
  * lazily through the core's {@link Transitions}: changes are scheduled for a time
  * and applied whenever the store is read, so no timers run.
  */
 import { Transitions } from "../core/transitions";
 import { FlyApiError, volumeNotFound } from "./errors";
-import { newDigest, newSnapshotId, newVolumeId, zonesOf } from "./ids";
+import { newSnapshotId, newVolumeId, zonesOf } from "./ids";
 import { FLY_GONE_STATES, FLY_VOLUME_STATES, type FlyKnobs, type FlyVolumeState } from "./types";
 import type { CreateVolumeInput, UpdateVolumeInput } from "./validate";
 
@@ -46,16 +46,13 @@ export interface VolumeEntity {
     usedBytes: number;
 }
 
-/** A snapshot as the store keeps it. */
+/** A snapshot as the store keeps it: what a restore needs (the routes to list or take snapshots are not emulated). */
 export interface SnapshotEntity {
     readonly id: string;
-    readonly app: string;
-    readonly volumeId: string;
+    /** Bytes stored. */
     readonly size: number;
+    /** Size of the source volume, GB (a restore is at least this big). */
     readonly volumeSize: number;
-    readonly digest: string;
-    readonly createdAt: number;
-    readonly retentionDays: number;
 }
 
 /** Whether the volume is soft-deleted (a destroy state). */
@@ -204,16 +201,7 @@ export class FlyStore {
     /** Take a snapshot of a live volume. */
     takeSnapshot(app: string, id: string): SnapshotEntity {
         const v = this.live(app, id);
-        const snap: SnapshotEntity = {
-            id: newSnapshotId(),
-            app,
-            volumeId: v.id,
-            size: v.usedBytes,
-            volumeSize: v.sizeGb,
-            digest: newDigest(),
-            createdAt: this.now(),
-            retentionDays: v.snapshotRetention,
-        };
+        const snap: SnapshotEntity = { id: newSnapshotId(), size: v.usedBytes, volumeSize: v.sizeGb };
         this.snapshots.set(snap.id, snap);
         return snap;
     }
