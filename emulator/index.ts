@@ -5,7 +5,7 @@
  * ```ts
  * import { startEmulator } from "pulumi-volumes/emulator";
  * const emu = await startEmulator({ knobs: { fly: { timeToReadyMs: 50 } } });
- * Object.assign(process.env, emu.env); // FLY_API_URL, FLY_API_TOKEN
+ * Object.assign(process.env, emu.env); // every cloud's URL and credential (FLY_API_URL, AGENTBAY_API_KEY, …)
  * // … run the provider …
  * console.log(emu.inventory().fly, emu.requests());
  * await emu.close();
@@ -87,11 +87,11 @@ export interface EmulatorOptions {
 
 /** A running emulator. Every cloud listens on its own loopback port. */
 export interface Emulator extends CloudControls {
-    /** Environment a client needs: `FLY_API_URL`, `FLY_API_TOKEN`, … */
+    /** Everything a program needs to run against the emulator unchanged: `FLY_API_URL`, `FLY_API_TOKEN`, `NEEVCLOUD_ORG_ID`, `AGENTBAY_API_KEY`, … */
     readonly env: Record<string, string>;
     /** Base URL per cloud (`http://127.0.0.1:PORT`; NeevCloud's ends in `/storage`, as its real base URL does). */
     readonly urls: CloudUrls;
-    /** The token the emulator accepts. */
+    /** The token the emulator accepts (AgentBay's key is derived from it: `env.AGENTBAY_API_KEY`). */
     readonly token: string;
     /** Every resource per cloud, soft-deleted ones included, as wire-shaped records (Fly: sorted by app, then creation). */
     inventory(): Inventory;
