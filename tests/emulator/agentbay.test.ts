@@ -125,6 +125,14 @@ describe("agentbay emulator: the RPC envelope and auth", () => {
         assert.equal(res.status, 400);
         assert.equal(((await res.json()) as { Code: string }).Code, "NOT_LOGIN");
         assert.equal((await rpc(emu(), "ListVolumes", { ImageId: IMAGE }, { authorization: `bearer ${key(emu())}` })).status, 200);
+        // `+` for the space, as a form encoder other than Node's may send it.
+        const plus = await fetch(`${emu().urls.agentbay}/?Action=ListVolumes&Version=2025-05-06`, {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: `Authorization=Bearer+${key(emu())}&ImageId=${IMAGE}`,
+        });
+        assert.equal(plus.status, 200);
+        await plus.text();
         assert.ok(!JSON.stringify(emu().requests()).includes(key(emu())));
         assert.ok(!JSON.stringify(emu().requests()).includes(emu().token));
     });
