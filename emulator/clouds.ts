@@ -4,6 +4,7 @@
  * `startEmulator`, its types (`urls`, `inventory()`, knobs, test hooks), the
  * env it prints and the CLI's `--<cloud>-port` flag all follow from this table.
  */
+import { agentbayCloud } from "./agentbay";
 import type { CloudDefinition } from "./core/types";
 import { flyCloud } from "./fly";
 import { neevcloudCloud } from "./neevcloud";
@@ -12,6 +13,7 @@ import { neevcloudCloud } from "./neevcloud";
 export const clouds = {
     fly: flyCloud,
     neevcloud: neevcloudCloud,
+    agentbay: agentbayCloud,
 } as const;
 
 /** The cloud table's type. */

@@ -5,7 +5,7 @@
  * ```ts
  * import { startEmulator } from "pulumi-volumes/emulator";
  * const emu = await startEmulator({ knobs: { fly: { timeToReadyMs: 50 } } });
- * Object.assign(process.env, emu.env); // FLY_API_URL, FLY_API_TOKEN
+ * Object.assign(process.env, emu.env); // every cloud's URL and credential (FLY_API_URL, AGENTBAY_API_KEY, …)
  * // … run the provider …
  * console.log(emu.inventory().fly, emu.requests());
  * await emu.close();
@@ -17,21 +17,14 @@ import { FaultInjector } from "./core/faults";
 import { clone, mergeKnobs } from "./core/knobs";
 import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from "./core/requestLog";
 import { startCloudServer, type RunningCloudServer } from "./core/server";
+import type { RequestMatch } from "./core/match";
 import type { CloudDefinition, CloudEmulator, DeepPartial, Fault, RecordedRequest } from "./core/types";
 
 export type { CloudName } from "./clouds";
 export type { DeepPartial, Fault, RecordedRequest } from "./core/types";
+export type { RequestMatch } from "./core/match";
 export type { RateLimit } from "./core/rateLimiter";
-export type {
-    FlyControl,
-    FlyKnobs,
-    FlyOrgVolume,
-    FlyOrgVolumesPage,
-    FlyVolume,
-    FlyVolumeRecord,
-    FlyVolumeSnapshot,
-    FlyVolumeState,
-} from "./fly/types";
+export type { FlyControl, FlyExtendResponse, FlyKnobs, FlyVolume, FlyVolumeRecord, FlyVolumeState } from "./fly/types";
 export type {
     NeevVolumeStatus,
     NeevExtensionStatus,
@@ -46,6 +39,16 @@ export type {
     NeevAttachOptions,
     NeevCloudControl,
 } from "./neevcloud/types";
+export type {
+    AgentBayControl,
+    AgentBayEnvelope,
+    AgentBayGetVolumeResponse,
+    AgentBayKnobs,
+    AgentBayListVolumesResponse,
+    AgentBayPopError,
+    AgentBayVolume,
+    AgentBayVolumeRecord,
+} from "./agentbay/types";
 
 /** Knobs that apply to every cloud. */
 export interface GlobalKnobs {
@@ -84,16 +87,20 @@ export interface EmulatorOptions {
 
 /** A running emulator. Every cloud listens on its own loopback port. */
 export interface Emulator extends CloudControls {
-    /** Environment a client needs: `FLY_API_URL`, `FLY_API_TOKEN`, … */
+    /** Everything a program needs to run against the emulator unchanged: `FLY_API_URL`, `FLY_API_TOKEN`, `NEEVCLOUD_ORG_ID`, `AGENTBAY_API_KEY`, … */
     readonly env: Record<string, string>;
     /** Base URL per cloud (`http://127.0.0.1:PORT`; NeevCloud's ends in `/storage`, as its real base URL does). */
     readonly urls: CloudUrls;
-    /** The token the emulator accepts. */
+    /** The token the emulator accepts (AgentBay's key is derived from it: `env.AGENTBAY_API_KEY`). */
     readonly token: string;
     /** Every resource per cloud, soft-deleted ones included, as wire-shaped records (Fly: sorted by app, then creation). */
     inventory(): Inventory;
-    /** The request log, oldest first. Never contains the token or an `Authorization` value. */
-    requests(): RecordedRequest[];
+    /**
+     * The request log, oldest first; with a filter, only the requests it matches (as a fault
+     * matches: `{ cloud: "agentbay", action: "GetVolume" }`). Never contains the token or an
+     * `Authorization` value.
+     */
+    requests(filter?: RequestMatch): RecordedRequest[];
     /** Empty the request log. */
     clearRequests(): void;
     /** Replace the active fault list (counters restart). Throws `TypeError` for an invalid fault. */
@@ -169,7 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         urls: urls as CloudUrls,
         token,
         inventory: () => Object.fromEntries(cloudNames.map((name) => [name, instances.get(name)?.inventory() ?? []])) as Inventory,
-        requests: () => log.list(),
+        requests: (filter) => log.list(filter),
         clearRequests: () => log.clear(),
         setFaults: (list) => faults.set(list),
         configure: (patch) => {

@@ -1,12 +1,9 @@
 /** Fault injection: match requests, count them, and decide which fault fires. */
+import { matchesRequest, type MatchTarget } from "./match";
 import type { Fault } from "./types";
 
 /** What a request is matched on. */
-export interface FaultTarget {
-    readonly cloud: string;
-    readonly method: string;
-    readonly path: string;
-}
+export type FaultTarget = MatchTarget;
 
 interface ActiveFault {
     readonly fault: Fault;
@@ -28,7 +25,7 @@ export class FaultInjector {
     take(target: FaultTarget): Fault | undefined {
         let chosen: ActiveFault | undefined;
         for (const entry of this.active) {
-            if (!matches(entry.fault, target)) continue;
+            if (!matchesRequest(entry.fault, target)) continue;
             entry.seen += 1;
             if (chosen) continue;
             const skip = entry.fault.skip ?? 0;
@@ -60,18 +57,6 @@ export function faultLabel(fault: Fault, status: number): string {
     else if (fault.loseResponse) parts.push("loseResponse");
     else if (isRespondingFault(fault)) parts.push(`status ${status}`);
     return parts.length > 0 ? parts.join(", ") : "delay 0ms";
-}
-
-function matches(fault: Fault, target: FaultTarget): boolean {
-    if (fault.cloud !== undefined && fault.cloud !== target.cloud) return false;
-    if (fault.method !== undefined && fault.method.toUpperCase() !== target.method) return false;
-    const { path } = fault;
-    if (path === undefined) return true;
-    if (typeof path === "string") {
-        return path.endsWith("*") ? target.path.startsWith(path.slice(0, -1)) : target.path === path;
-    }
-    path.lastIndex = 0;
-    return path.test(target.path);
 }
 
 function validateFault(fault: Fault, index: number): void {

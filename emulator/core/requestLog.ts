@@ -1,4 +1,5 @@
 /** The request log: what every emulator served, oldest first, without credentials. */
+import { matchesRequest, type RequestMatch } from "./match";
 import type { RecordedRequest } from "./types";
 
 /** Default number of entries kept; older ones are dropped first. */
@@ -16,9 +17,9 @@ export class RequestLog {
         if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
     }
 
-    /** A copy of the log, oldest first. */
-    list(): RecordedRequest[] {
-        return [...this.entries];
+    /** A copy of the log, oldest first; only the entries `filter` matches when given. */
+    list(filter?: RequestMatch): RecordedRequest[] {
+        return filter === undefined ? [...this.entries] : this.entries.filter((e) => matchesRequest(filter, e));
     }
 
     /** Forget every entry. */

@@ -88,18 +88,21 @@ async function serve(options: CloudServerOptions, req: IncomingMessage, res: Ser
     }
     const emuReq: EmuRequest = { method, path, query: url.searchParams, headers: req.headers, body };
     const baseHeaders = cloud.responseHeaders();
+    const action = cloud.action?.(emuReq);
     const base = {
         cloud: cloud.name,
         method,
         path: redactToken(path, token),
         query: Object.fromEntries([...url.searchParams].map(([k, v]) => [redactToken(k, token), redactToken(v, token)])),
+        ...(action !== undefined ? { action } : {}),
         authScheme: cloud.authScheme(emuReq),
         at,
         ...(requestIdOf(baseHeaders) !== undefined ? { requestId: requestIdOf(baseHeaders) } : {}),
     };
-    const record = (status: number, fault?: string): void =>
+    const record = (status: number, fault?: string, requestId?: string): void =>
         log.add({
             ...base,
+            ...(requestId !== undefined ? { requestId } : {}),
             status,
             durationMs: Math.round((performance.now() - started) * 1000) / 1000,
             ...(fault !== undefined ? { fault } : {}),
@@ -108,7 +111,7 @@ async function serve(options: CloudServerOptions, req: IncomingMessage, res: Ser
     const latency = options.latencyMs();
     if (latency > 0) await sleep(latency);
 
-    const fault = faults.take({ cloud: cloud.name, method, path });
+    const fault = faults.take({ cloud: cloud.name, method, path, query: Object.fromEntries(url.searchParams), action });
     if (fault?.delayMs) await sleep(fault.delayMs);
 
     if (fault?.drop) {
@@ -128,11 +131,11 @@ async function serve(options: CloudServerOptions, req: IncomingMessage, res: Ser
         : await cloud.handle(emuReq);
 
     if (fault?.loseResponse) {
-        record(response.status, faultLabel(fault, response.status));
+        record(response.status, faultLabel(fault, response.status), response.requestId);
         req.socket.destroy();
         return;
     }
-    record(response.status, fault ? faultLabel(fault, response.status) : undefined);
+    record(response.status, fault ? faultLabel(fault, response.status) : undefined, response.requestId);
     if (!res.destroyed) writeResponse(res, response, baseHeaders);
 }
 

@@ -7,6 +7,7 @@
  * request log, fault injection, global latency and knob merging.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { RequestMatch } from "./match";
 
 /** A request as a cloud emulator sees it: body read, URL parsed. */
 export interface EmuRequest {
@@ -32,6 +33,8 @@ export interface EmuResponse {
     readonly rawBody?: string;
     /** Extra response headers. */
     readonly headers?: Readonly<Record<string, string>>;
+    /** The request id, for the log, when the cloud sends it in the body rather than a header (AgentBay). */
+    readonly requestId?: string;
 }
 
 /** One entry of the request log. Never holds a credential or the `Authorization` value. */
@@ -44,6 +47,8 @@ export interface RecordedRequest {
     readonly path: string;
     /** Query parameters, last value wins (the token is redacted here too). */
     readonly query: Readonly<Record<string, string>>;
+    /** RPC action (AgentBay: the `Action` query parameter); absent for REST clouds. */
+    readonly action?: string;
     /** Response status; `0` when no response was sent (a `drop` fault). */
     readonly status: number;
     /** Authorization scheme seen: `"FlyV1"`, `"Bearer"`, `"none"`, another scheme word, or `"malformed"`. */
@@ -59,8 +64,9 @@ export interface RecordedRequest {
 }
 
 /**
- * An injected fault. It matches requests by cloud, method and path; the first
- * `skip` matching requests pass untouched, then it fires on the next `times`.
+ * An injected fault. It matches requests as a {@link RequestMatch} does (cloud, method,
+ * path, RPC action, query); the first `skip` matching requests pass untouched, then it
+ * fires on the next `times`.
  *
  * Kinds (one per fault; `delayMs` combines with any of them or stands alone):
  * - respond: `status` / `body` / `rawBody` / `headers` / `retryAfter` — answer with
@@ -73,18 +79,7 @@ export interface RecordedRequest {
  * earlier fault in the list fired on it), so `skip` is an index into the
  * matching requests; the first fault in list order that is due fires.
  */
-export interface Fault {
-    /** Cloud name (`"fly"`, …); any cloud when absent. */
-    readonly cloud?: string;
-    /** HTTP method, case-insensitive; any when absent. */
-    readonly method?: string;
-    /**
-     * URL pathname as received (not decoded, no query, trailing slash removed).
-     * A string matches exactly, or as a prefix when it ends with `*`
-     * (`"/v1/apps/demo/volumes*"` matches the list and every volume below it);
-     * a RegExp is tested against the pathname. Any path when absent.
-     */
-    readonly path?: string | RegExp;
+export interface Fault extends RequestMatch {
     /** Let the first N matching requests through untouched (default 0). */
     readonly skip?: number;
     /** How many matching requests it fires on (default 1; `Infinity` allowed). */
@@ -147,6 +142,8 @@ export interface CloudEmulator<TControl, TRecord> {
     readonly basePath?: string;
     /** Test hooks exposed on the public `Emulator` under the cloud's name. */
     readonly control: TControl;
+    /** The request's RPC action, for RPC clouds (AgentBay: the `Action` query parameter). */
+    action?(req: EmuRequest): string | undefined;
     /** Answer one request (after latency and faults were applied by the core). */
     handle(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
     /** The authorization scheme to log for a request; never the credential. */

@@ -25,11 +25,6 @@ export function newRequestId(): string {
     return `${randomBytes(13).toString("hex")}-emu`;
 }
 
-/** A snapshot digest. */
-export function newDigest(): string {
-    return `sha256:${randomBytes(32).toString("hex")}`;
-}
-
 /** The region's zones: `count` distinct 4-hex-character ids, the same for a region every run. */
 export function zonesOf(region: string, count: number): string[] {
     const zones: string[] = [];

@@ -52,11 +52,9 @@ function createFlyEmulator(ctx: CloudContext<FlyKnobs>): CloudEmulator<FlyContro
         if (!match) return flyError(404, "not found");
         const knobs = ctx.knobs();
         const { value: route, params } = match;
-        const scopeId = route.scope === "app" ? (params["app"] ?? "") : `org:${params["org"] ?? ""}`;
-        if (route.scope === "app" && knobs.apps !== undefined && !knobs.apps.includes(scopeId)) {
-            return flyError(404, "app not found");
-        }
-        if (knobs.rateLimit !== false && !limiter.take(`${scopeId}\u0000${route.action}`, knobs.rateLimit)) {
+        const app = params["app"] ?? "";
+        if (knobs.apps !== undefined && !knobs.apps.includes(app)) return flyError(404, "app not found");
+        if (knobs.rateLimit !== false && !limiter.take(`${app}\u0000${route.action}`, knobs.rateLimit)) {
             const headers = knobs.retryAfterOn429 !== undefined ? { "retry-after": String(knobs.retryAfterOn429) } : undefined;
             return flyError(429, "rate limit exceeded", undefined, headers);
         }

@@ -1,10 +1,11 @@
 /**
- * The Fly emulator's state: volumes and snapshots per app. State advances
- * lazily: each volume carries a schedule of timed transitions that is applied
- * whenever the store is read, so no timers run and nothing keeps the process alive.
+ * The Fly emulator's state: volumes per app, and snapshots to restore from. State advances
+ * lazily through the core's {@link Transitions}: changes are scheduled for a time
+ * and applied whenever the store is read, so no timers run.
  */
+import { Transitions } from "../core/transitions";
 import { FlyApiError, volumeNotFound } from "./errors";
-import { newDigest, newSnapshotId, newVolumeId, zonesOf } from "./ids";
+import { newSnapshotId, newVolumeId, zonesOf } from "./ids";
 import { FLY_GONE_STATES, FLY_VOLUME_STATES, type FlyKnobs, type FlyVolumeState } from "./types";
 import type { CreateVolumeInput, UpdateVolumeInput } from "./validate";
 
@@ -12,16 +13,14 @@ import type { CreateVolumeInput, UpdateVolumeInput } from "./validate";
 export const DEFAULT_SIZE_GB = 3;
 /** How long a volume left behind by a host migration stays `pending_destroy` (documented: 1 week). */
 export const MIGRATION_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+/** Region of a create that names none (Fly picks the Machine's or the app's primary region). */
+export const DEFAULT_REGION = "iad";
 
-/** A timed transition. */
-interface Step {
-    readonly at: number;
-    readonly state: FlyVolumeState;
-    /** Size that becomes visible with this step (an extend). */
-    sizeGb?: number;
-    /** The filesystem is ready from this step on: `fstype` and block stats appear. */
-    readonly initialise?: boolean;
-}
+/** Kinds of scheduled change: a state step, the end of an extend or of a detach lag, the purge of a soft-deleted volume. */
+const STATE = "state";
+const DETACH = "detach";
+const PURGE = "purge";
+const EXTEND = "extend";
 
 /** A volume as the store keeps it. */
 export interface VolumeEntity {
@@ -35,34 +34,25 @@ export interface VolumeEntity {
     readonly fstype: "ext4" | "raw";
     readonly createdAt: number;
     sizeGb: number;
+    /** Size an extend in progress grows to (shown by the extend response; reads show it once `created`). */
+    extendingTo?: number;
     snapshotRetention: number;
     autoBackupEnabled: boolean;
-    updatedAt: number;
     state: FlyVolumeState;
-    schedule: Step[];
     initialised: boolean;
     /** Reads as attached while set (including during the detach lag). */
     attachedMachineId: string | null;
-    /** End of the detach lag: `attachedMachineId` clears at this time. */
-    detachedUntil?: number;
-    /** When the volume was soft-deleted. */
-    softDeletedAt?: number;
-    /** Retention override (host migration); else the `softDeleteRetentionMs` knob. */
-    retentionMs?: number;
     /** Bytes of data on the volume (carried into snapshots, restores and forks). */
     usedBytes: number;
 }
 
-/** A snapshot as the store keeps it. */
+/** A snapshot as the store keeps it: what a restore needs (the routes to list or take snapshots are not emulated). */
 export interface SnapshotEntity {
     readonly id: string;
-    readonly app: string;
-    readonly volumeId: string;
+    /** Bytes stored. */
     readonly size: number;
+    /** Size of the source volume, GB (a restore is at least this big). */
     readonly volumeSize: number;
-    readonly digest: string;
-    readonly createdAt: number;
-    readonly retentionDays: number;
 }
 
 /** Whether the volume is soft-deleted (a destroy state). */
@@ -74,6 +64,7 @@ export function isGone(v: VolumeEntity): boolean {
 export class FlyStore {
     private volumes = new Map<string, VolumeEntity>();
     private snapshots = new Map<string, SnapshotEntity>();
+    private readonly transitions = new Transitions<VolumeEntity>();
     private seq = 0;
 
     constructor(
@@ -126,32 +117,16 @@ export class FlyStore {
             fstype ??= source.fstype;
             usedBytes = source.usedBytes;
         }
+        const region = input.region ?? DEFAULT_REGION;
         const unique = input.requireUniqueZone ?? true;
         const appWide = input.uniqueZoneAppWide ?? false;
-        const zone = this.pickZone(app, input.region, input.name, unique, appWide);
-        const ready = now + knobs.timeToReadyMs;
-        let schedule: Step[];
-        if (input.snapshotId !== undefined) {
-            schedule = [
-                { at: ready, state: "restoring" },
-                { at: ready + knobs.timeToRestoreMs, state: "created", initialise: true },
-            ];
-        } else if (input.sourceVolumeId !== undefined) {
-            const exported = ready + knobs.timeToReadyMs;
-            schedule = [
-                { at: ready, state: "enabling_remote_export" },
-                { at: exported, state: "hydrating", initialise: true },
-                { at: exported + knobs.timeToHydrateMs, state: "created" },
-            ];
-        } else {
-            schedule = [{ at: ready, state: "created", initialise: true }];
-        }
+        const zone = this.pickZone(app, region, input.name, unique, appWide);
         const v: VolumeEntity = {
             seq: ++this.seq,
             app,
             id: newVolumeId(),
             name: input.name,
-            region: input.region,
+            region,
             zone,
             encrypted: input.encrypted ?? true,
             fstype: fstype ?? "ext4",
@@ -159,14 +134,25 @@ export class FlyStore {
             sizeGb: sizeGb ?? DEFAULT_SIZE_GB,
             snapshotRetention: input.snapshotRetention ?? 5,
             autoBackupEnabled: input.autoBackupEnabled ?? true,
-            updatedAt: now,
             state: "creating",
-            schedule,
             initialised: false,
             attachedMachineId: null,
             usedBytes,
         };
         this.volumes.set(v.id, v);
+        const ready = now + knobs.timeToReadyMs;
+        if (input.snapshotId !== undefined) {
+            this.step(v, ready, "restoring");
+            this.step(v, ready + knobs.timeToRestoreMs, "created", true);
+        } else if (input.sourceVolumeId !== undefined) {
+            const exported = ready + knobs.timeToReadyMs;
+            this.step(v, ready, "enabling_remote_export");
+            this.step(v, exported, "hydrating", true);
+            this.step(v, exported + knobs.timeToHydrateMs, "created");
+        } else {
+            this.step(v, ready, "created", true);
+        }
+        this.sweep(); // a 0 ms knob shows in this response
         return v;
     }
 
@@ -175,24 +161,31 @@ export class FlyStore {
         const v = this.live(app, id);
         if (patch.snapshotRetention !== undefined) v.snapshotRetention = patch.snapshotRetention;
         if (patch.autoBackupEnabled !== undefined) v.autoBackupEnabled = patch.autoBackupEnabled;
-        v.updatedAt = this.now();
         return v;
     }
 
-    /** `PUT /v1/apps/{app}/volumes/{id}/extend`: `extending` now, the new size with `created` later. */
+    /**
+     * `PUT /v1/apps/{app}/volumes/{id}/extend`, accepted in any live state. Reads show the old
+     * size until `timeToExtendMs` has passed (a `created` volume reads `extending` meanwhile),
+     * then the new one; the response already carries the new size (`extendingTo`).
+     */
     extend(app: string, id: string, sizeGb: number): { volume: VolumeEntity; needsRestart: boolean } {
         const v = this.live(app, id);
-        if (v.state !== "created") {
-            throw new FlyApiError(412, `failed_precondition: volume ${v.id} is ${v.state}; it can be extended only when created`);
+        const current = Math.max(v.sizeGb, v.extendingTo ?? 0);
+        if (sizeGb <= current) {
+            throw new FlyApiError(400, `new size must be greater than current size (${current}GB); volumes cannot shrink`);
         }
-        if (sizeGb <= v.sizeGb) {
-            throw new FlyApiError(400, `new size must be greater than current size (${v.sizeGb}GB); volumes cannot shrink`);
-        }
-        const now = this.now();
-        v.state = "extending";
-        v.updatedAt = now;
-        v.schedule.push({ at: now + this.knobs().timeToExtendMs, state: "created", sizeGb });
-        return { volume: v, needsRestart: v.attachedMachineId !== null };
+        const knobs = this.knobs();
+        if (v.state === "created") v.state = "extending";
+        v.extendingTo = sizeGb;
+        this.transitions.cancel(v, [EXTEND]);
+        this.transitions.schedule(v, this.now() + knobs.timeToExtendMs, EXTEND, (e) => {
+            e.sizeGb = Math.max(e.sizeGb, sizeGb);
+            e.extendingTo = undefined;
+            if (e.state === "extending") e.state = "created";
+        });
+        this.sweep(); // a 0 ms knob shows in this response
+        return { volume: v, needsRestart: knobs.needsRestart && v.attachedMachineId !== null };
     }
 
     /** `DELETE /v1/apps/{app}/volumes/{id}`: 412 while bound, else soft delete. */
@@ -205,26 +198,10 @@ export class FlyStore {
         return v;
     }
 
-    /** Snapshots of a volume (soft-deleted volumes keep theirs), oldest first. */
-    snapshotsOf(app: string, id: string): SnapshotEntity[] {
-        const v = this.find(app, id);
-        if (!v) throw volumeNotFound();
-        return [...this.snapshots.values()].filter((s) => s.volumeId === id).sort((a, b) => a.createdAt - b.createdAt);
-    }
-
     /** Take a snapshot of a live volume. */
     takeSnapshot(app: string, id: string): SnapshotEntity {
         const v = this.live(app, id);
-        const snap: SnapshotEntity = {
-            id: newSnapshotId(),
-            app,
-            volumeId: v.id,
-            size: v.usedBytes,
-            volumeSize: v.sizeGb,
-            digest: newDigest(),
-            createdAt: this.now(),
-            retentionDays: v.snapshotRetention,
-        };
+        const snap: SnapshotEntity = { id: newSnapshotId(), size: v.usedBytes, volumeSize: v.sizeGb };
         this.snapshots.set(snap.id, snap);
         return snap;
     }
@@ -235,22 +212,17 @@ export class FlyStore {
     attach(app: string, id: string, machineId: string): void {
         const v = this.hookLive(app, id);
         v.attachedMachineId = machineId;
-        v.detachedUntil = undefined;
-        v.updatedAt = this.now();
+        this.transitions.cancel(v, [DETACH]);
     }
 
-    /** Unbind, honouring `detachLagMs`. */
+    /** Unbind, honouring `detachLagMs` (the volume reads attached, and refuses delete, until it has passed). */
     detach(app: string, id: string): void {
         const v = this.hookFind(app, id);
-        if (v.attachedMachineId === null) return;
-        const lag = this.knobs().detachLagMs;
-        if (lag > 0) {
-            v.detachedUntil = this.now() + lag;
-        } else {
-            v.attachedMachineId = null;
-            v.detachedUntil = undefined;
-            v.updatedAt = this.now();
-        }
+        if (v.attachedMachineId === null || this.transitions.has(v, DETACH)) return;
+        this.transitions.schedule(v, this.now() + this.knobs().detachLagMs, DETACH, (e) => {
+            e.attachedMachineId = null;
+        });
+        this.sweep();
     }
 
     /** Host migration: a hydrating fork takes over the attachment; the old volume goes `pending_destroy` for a week. */
@@ -264,49 +236,41 @@ export class FlyStore {
             id: newVolumeId(),
             zone: zones[Math.floor(Math.random() * zones.length)] as string,
             createdAt: now,
-            updatedAt: now,
             state: "hydrating",
-            schedule: [{ at: now + this.knobs().timeToHydrateMs, state: "created" }],
             initialised: true,
         };
         this.volumes.set(fork.id, fork);
+        this.step(fork, now + this.knobs().timeToHydrateMs, "created");
+        this.transitions.cancel(old);
         old.state = "pending_destroy";
-        old.schedule = [];
         old.attachedMachineId = null;
-        old.detachedUntil = undefined;
-        old.softDeletedAt = now;
-        old.retentionMs = MIGRATION_RETENTION_MS;
-        old.updatedAt = now;
+        old.extendingTo = undefined;
+        this.purgeAt(old, now + MIGRATION_RETENTION_MS);
         return fork.id;
     }
 
-    /** Force a state, cancelling pending transitions. */
+    /** Force a state, cancelling pending state changes and extends. A gone state soft-deletes the volume. */
     setState(app: string, id: string, state: FlyVolumeState): void {
         if (!FLY_VOLUME_STATES.includes(state)) throw new Error(`fly emulator: unknown volume state ${JSON.stringify(state)}`);
         const v = this.hookFind(app, id);
-        const now = this.now();
-        v.schedule = [];
+        this.transitions.cancel(v, [STATE, EXTEND]);
+        v.extendingTo = undefined;
         v.state = state;
-        v.updatedAt = now;
         if (state === "created") v.initialised = true;
-        if (FLY_GONE_STATES.has(state)) v.softDeletedAt ??= now;
-        else v.softDeletedAt = undefined;
+        if (!FLY_GONE_STATES.has(state)) this.transitions.cancel(v, [PURGE]);
+        else if (!this.transitions.has(v, PURGE)) this.purgeAt(v, this.now() + this.knobs().softDeleteRetentionMs);
     }
 
-    /** Out-of-band growth: the size changes now; a pending smaller extend no longer applies its size. */
+    /** Out-of-band growth: the size changes now; a pending extend to no more than it no longer changes the size. */
     resize(app: string, id: string, sizeGb: number): void {
         if (!Number.isInteger(sizeGb) || sizeGb < 1) throw new Error("fly emulator: resize needs a positive integer size");
-        const v = this.hookFind(app, id);
-        v.sizeGb = sizeGb;
-        for (const step of v.schedule) if (step.sizeGb !== undefined && step.sizeGb <= sizeGb) delete step.sizeGb;
-        v.updatedAt = this.now();
+        this.hookFind(app, id).sizeGb = sizeGb;
     }
 
     /** Out-of-band delete: detaches, then soft-deletes. */
     forceDestroy(app: string, id: string): void {
         const v = this.hookLive(app, id);
         v.attachedMachineId = null;
-        v.detachedUntil = undefined;
         this.softDelete(v);
     }
 
@@ -314,17 +278,36 @@ export class FlyStore {
     reset(): void {
         this.volumes = new Map();
         this.snapshots = new Map();
+        this.transitions.clear();
         this.seq = 0;
     }
 
     // ---- internals ----
 
+    /** `scheduling_destroy` now, `pending_destroy` after `timeToDestroyMs`, purged after `softDeleteRetentionMs` (read now). */
     private softDelete(v: VolumeEntity): void {
         const now = this.now();
+        const knobs = this.knobs();
+        this.transitions.cancel(v);
         v.state = "scheduling_destroy";
-        v.schedule = [{ at: now + this.knobs().timeToDestroyMs, state: "pending_destroy" }];
-        v.softDeletedAt = now;
-        v.updatedAt = now;
+        v.extendingTo = undefined;
+        this.step(v, now + knobs.timeToDestroyMs, "pending_destroy");
+        this.purgeAt(v, now + knobs.softDeleteRetentionMs);
+    }
+
+    /** Schedule a state change (`initialise`: `fstype` and block stats appear with it). */
+    private step(v: VolumeEntity, at: number, state: FlyVolumeState, initialise = false): void {
+        this.transitions.schedule(v, at, STATE, (e) => {
+            e.state = state;
+            if (initialise) e.initialised = true;
+        });
+    }
+
+    private purgeAt(v: VolumeEntity, at: number): void {
+        this.transitions.schedule(v, at, PURGE, (e) => {
+            this.transitions.cancel(e);
+            this.volumes.delete(e.id);
+        });
     }
 
     private atLeast(requested: number | undefined, minimum: number, what: string): number {
@@ -366,29 +349,8 @@ export class FlyStore {
         return v;
     }
 
-    /** Apply due transitions and purge volumes past their retention. */
+    /** Apply the changes due by now. */
     private sweep(): void {
-        const now = this.now();
-        const retention = this.knobs().softDeleteRetentionMs;
-        for (const v of this.volumes.values()) {
-            settle(v, now);
-            if (v.softDeletedAt !== undefined && now >= v.softDeletedAt + (v.retentionMs ?? retention)) this.volumes.delete(v.id);
-        }
-    }
-}
-
-/** Apply every transition of `v` due at `now`. */
-function settle(v: VolumeEntity, now: number): void {
-    while (v.schedule.length > 0 && (v.schedule[0] as Step).at <= now) {
-        const step = v.schedule.shift() as Step;
-        v.state = step.state;
-        if (step.sizeGb !== undefined) v.sizeGb = step.sizeGb;
-        if (step.initialise) v.initialised = true;
-        v.updatedAt = Math.max(v.updatedAt, step.at);
-    }
-    if (v.detachedUntil !== undefined && now >= v.detachedUntil) {
-        v.attachedMachineId = null;
-        v.updatedAt = Math.max(v.updatedAt, v.detachedUntil);
-        v.detachedUntil = undefined;
+        this.transitions.settle(this.now());
     }
 }

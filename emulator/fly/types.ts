@@ -20,7 +20,7 @@ export type FlyVolumeState =
     | "destroying"
     | "destroyed";
 
-/** Every state, for validation of `setState` and the org list's `state` filter. */
+/** Every state, for validation of `setState`. */
 export const FLY_VOLUME_STATES: readonly FlyVolumeState[] = [
     "creating",
     "created",
@@ -47,7 +47,7 @@ export const FLY_GONE_STATES: ReadonlySet<FlyVolumeState> = new Set<FlyVolumeSta
     "destroyed",
 ]);
 
-/** A volume as `GET /v1/apps/{app}/volumes/{id}` returns it. Block stats are absent with `?summary=true`. */
+/** A volume as `GET /v1/apps/{app}/volumes/{id}` returns it. */
 export interface FlyVolume {
     id: string;
     name: string;
@@ -70,12 +70,12 @@ export interface FlyVolume {
     type: "local" | "cache";
     host_features: string[];
     required_host_features: string[];
-    block_size?: number;
-    blocks?: number;
-    blocks_free?: number;
-    blocks_avail?: number;
-    bytes_total?: number;
-    bytes_used?: number;
+    block_size: number;
+    blocks: number;
+    blocks_free: number;
+    blocks_avail: number;
+    bytes_total: number;
+    bytes_used: number;
 }
 
 /** An inventory record: the wire volume (with block stats) plus its app. */
@@ -83,35 +83,11 @@ export interface FlyVolumeRecord extends FlyVolume {
     app: string;
 }
 
-/** A volume in `GET /v1/orgs/{org}/volumes`. */
-export interface FlyOrgVolume extends FlyVolume {
-    app_name: string;
-    /** RFC 3339. */
-    updated_at: string;
-}
-
-/** The org list response. */
-export interface FlyOrgVolumesPage {
-    volumes: FlyOrgVolume[];
-    /** Opaque; `""` on the last page. */
-    next_cursor: string;
-    /** Id of the last volume in this page; `""` when the page is empty. */
-    last_volume_id: string;
-    /** `updated_at` of the last volume in this page; `""` when the page is empty. */
-    last_updated_at: string;
-}
-
-/** A volume snapshot. */
-export interface FlyVolumeSnapshot {
-    id: string;
-    /** Bytes stored. */
-    size: number;
-    /** Size of the source volume, GB. */
-    volume_size: number;
-    digest: string;
-    created_at: string;
-    status: "created";
-    retention_days: number;
+/** `PUT …/extend`'s response. */
+export interface FlyExtendResponse {
+    /** The volume, with the size it grows to. */
+    volume: FlyVolume;
+    needs_restart: boolean;
 }
 
 /** Run-time knobs of the Fly emulator. */
@@ -122,11 +98,17 @@ export interface FlyKnobs {
     timeToRestoreMs: number;
     /** Time a fork spends in `hydrating`, after `creating` and `enabling_remote_export` (ms). Default 500. */
     timeToHydrateMs: number;
-    /** Time an extend spends in `extending`; the new size is visible only after it (ms). Default 500. */
+    /** Time until an extend's new size shows in reads (a `created` volume reads `extending` meanwhile) (ms). Default 500. */
     timeToExtendMs: number;
+    /** `needs_restart` of an extend of a volume attached to a Machine (a detached one never needs it). Default false. */
+    needsRestart: boolean;
     /** Time a delete spends in `scheduling_destroy` before `pending_destroy` (ms). Default 250. */
     timeToDestroyMs: number;
-    /** After a detach, the volume still reads attached and refuses delete this long (ms). Default 0. */
+    /**
+     * After a Machine lets go of a volume, it still reads attached and refuses delete this long (ms).
+     * Fly takes about a minute; the default, 3 s, keeps tests quick while a delete sent once right
+     * after the detach still meets the 412. Default 3000.
+     */
     detachLagMs: number;
     /** How long a deleted volume stays listed (ms). Default 24 h. */
     softDeleteRetentionMs: number;
@@ -149,8 +131,9 @@ export function defaultFlyKnobs(): FlyKnobs {
         timeToRestoreMs: 500,
         timeToHydrateMs: 500,
         timeToExtendMs: 500,
+        needsRestart: false,
         timeToDestroyMs: 250,
-        detachLagMs: 0,
+        detachLagMs: 3_000,
         softDeleteRetentionMs: 24 * 60 * 60 * 1000,
         softDeletedGet: "200",
         rateLimit: { perSecond: 1, burst: 3 },
@@ -176,7 +159,7 @@ export interface FlyControl {
     resize(app: string, volumeId: string, sizeGb: number): void;
     /** Out-of-band delete: detaches and soft-deletes (`scheduling_destroy` → `pending_destroy`). */
     destroy(app: string, volumeId: string): void;
-    /** Take a snapshot of a volume; returns its `vs_…` id (usable as `snapshot_id`). */
+    /** Take a snapshot of a volume; returns its `vs_…` id (usable as `snapshot_id` in a create). */
     snapshot(app: string, volumeId: string): string;
     /** Forget every volume, snapshot and rate-limit bucket. */
     reset(): void;

@@ -16,7 +16,8 @@ const META_REGIONS = new Set(["any"]);
 /** A validated `CreateVolumeRequest`; absent/null fields stay undefined. */
 export interface CreateVolumeInput {
     readonly name: string;
-    readonly region: string;
+    /** Absent: Fly picks one (the store's `DEFAULT_REGION`). */
+    readonly region?: string;
     readonly sizeGb?: number;
     readonly encrypted?: boolean;
     readonly fstype?: "ext4" | "raw";
@@ -74,9 +75,10 @@ export function parseCreateVolume(body: Record<string, unknown>): CreateVolumeIn
                 "only lowercase alphanumeric characters and underscores are allowed",
         );
     }
-    const region = body["region"];
-    if (typeof region !== "string" || region === "") bad("region is required");
-    if (!REGION_PATTERN.test(region) || META_REGIONS.has(region)) bad(`invalid region ${JSON.stringify(region)}`);
+    // Optional on the wire (the spec marks every field optional); absent, null or "" lets Fly pick.
+    const rawRegion = optional(body, "region", isString, "a string");
+    const region = rawRegion === "" ? undefined : rawRegion;
+    if (region !== undefined && (!REGION_PATTERN.test(region) || META_REGIONS.has(region))) bad(`invalid region ${JSON.stringify(region)}`);
     const rawSize = body["size_gb"];
     const sizeGb = rawSize === undefined || rawSize === null ? undefined : checkSizeGb(rawSize);
     const fstype = optional(body, "fstype", isString, `"ext4" or "raw"`);

@@ -1,6 +1,6 @@
 /** Store entities → Fly wire JSON. */
-import type { SnapshotEntity, VolumeEntity } from "./store";
-import type { FlyOrgVolume, FlyVolume, FlyVolumeRecord, FlyVolumeSnapshot } from "./types";
+import type { VolumeEntity } from "./store";
+import type { FlyExtendResponse, FlyVolume, FlyVolumeRecord } from "./types";
 
 const BLOCK_SIZE = 4096;
 const BLOCKS_PER_GB = (1024 * 1024 * 1024) / BLOCK_SIZE;
@@ -13,9 +13,9 @@ export function rfc3339(ms: number): string {
     return new Date(ms).toISOString();
 }
 
-/** A volume as the API returns it; `summary` omits the block stats. */
-export function toWireVolume(v: VolumeEntity, summary = false): FlyVolume {
-    const out: FlyVolume = {
+/** A volume as the API returns it. */
+export function toWireVolume(v: VolumeEntity): FlyVolume {
+    return {
         id: v.id,
         name: v.name,
         state: v.state,
@@ -34,32 +34,18 @@ export function toWireVolume(v: VolumeEntity, summary = false): FlyVolume {
         type: "local",
         host_features: [],
         required_host_features: [],
+        ...blockStats(v),
     };
-    if (summary) return out;
-    return { ...out, ...blockStats(v) };
+}
+
+/** The extend response: the volume with the size it grows to, even while reads still show the old one. */
+export function toExtendResponse(v: VolumeEntity, needsRestart: boolean): FlyExtendResponse {
+    return { volume: { ...toWireVolume(v), size_gb: v.extendingTo ?? v.sizeGb }, needs_restart: needsRestart };
 }
 
 /** An inventory record: the full wire volume plus its app. */
 export function toRecord(v: VolumeEntity): FlyVolumeRecord {
     return { app: v.app, ...toWireVolume(v) };
-}
-
-/** A volume as the org list returns it. */
-export function toOrgVolume(v: VolumeEntity, summary = false): FlyOrgVolume {
-    return { ...toWireVolume(v, summary), app_name: v.app, updated_at: rfc3339(v.updatedAt) };
-}
-
-/** A snapshot as the API returns it. */
-export function toWireSnapshot(s: SnapshotEntity): FlyVolumeSnapshot {
-    return {
-        id: s.id,
-        size: s.size,
-        volume_size: s.volumeSize,
-        digest: s.digest,
-        created_at: rfc3339(s.createdAt),
-        status: "created",
-        retention_days: s.retentionDays,
-    };
 }
 
 /** Block stats: all zero until the filesystem is initialised. */

@@ -19,6 +19,10 @@ export * from "./types";
 export { codeForStatus } from "./errors";
 export { BASE_PATH } from "./routes";
 
+/** The org and project `env` names (every org and project exists; these are the ones a program is pointed at). */
+export const EMULATOR_ORG_ID = "emulator-org";
+export const EMULATOR_PROJECT_ID = "emulator-project";
+
 /** The only scheme the spec declares (`BearerAuth`: HTTP bearer, JWT). Any opaque token is accepted. */
 const SCHEMES = ["Bearer"] as const;
 
@@ -87,8 +91,12 @@ function createNeevCloudEmulator(ctx: CloudContext<NeevCloudKnobs>): CloudEmulat
         authScheme: (req) => describeAuthScheme(req.headers.authorization, SCHEMES, ctx.token),
         responseHeaders: () => ({ "x-request-id": newUuid() }),
         errorBody: (status, message) => neevErrorBody(codeForStatus(status), message),
-        // The org and project belong to the user (neevcloud:orgId / NEEVCLOUD_ORG_ID, …): not emitted.
-        env: (url) => ({ NEEVCLOUD_API_URL: url, NEEVCLOUD_API_TOKEN: ctx.token }),
+        env: (url) => ({
+            NEEVCLOUD_API_URL: url,
+            NEEVCLOUD_API_TOKEN: ctx.token,
+            NEEVCLOUD_ORG_ID: EMULATOR_ORG_ID,
+            NEEVCLOUD_PROJECT_ID: EMULATOR_PROJECT_ID,
+        }),
         inventory: () =>
             store
                 .all()

@@ -1,9 +1,10 @@
 /**
  * The NeevCloud emulator's state: network volumes per (org, project). State
- * advances lazily: each volume carries a schedule of timed steps (pending →
- * bound/failed, resizing → succeeded/failed) applied whenever the store is
- * read, so no timers run and nothing keeps the process alive.
+ * advances lazily through the core's {@link Transitions} (pending → bound/failed,
+ * resizing → succeeded/failed, the purge of a terminated volume), applied
+ * whenever the store is read, so no timers run.
  */
+import { Transitions } from "../core/transitions";
 import { invalid, NeevApiError, volumeNotFound } from "./errors";
 import { autoName, newUuid, resourceName, UUID_PATTERN } from "./ids";
 import {
@@ -17,14 +18,10 @@ import {
 } from "./types";
 import type { CreateVolumeInput } from "./validate";
 
-/** A timed step: a status change, or the end of an extend. */
-interface Step {
-    readonly at: number;
-    readonly status?: NeevVolumeStatus;
-    readonly extension?: Exclude<NeevExtensionStatus, "resizing">;
-    /** Size that becomes visible with a succeeded extend. */
-    readonly sizeGb?: number;
-}
+/** Kinds of scheduled change. */
+const STATUS = "status";
+const EXTEND = "extend";
+const PURGE = "purge";
 
 /** A mount of the volume on some resource. */
 export interface AttachmentEntity {
@@ -57,9 +54,6 @@ export interface VolumeEntity {
     airuntime: NeevAttachedTo[];
     attachments: AttachmentEntity[];
     updatedAt: number;
-    schedule: Step[];
-    /** Set by a delete: the volume reads `terminated` until then, and is purged at it. */
-    purgeAt?: number;
 }
 
 /** Whether anything still mounts the volume (delete refuses then). */
@@ -70,6 +64,7 @@ export function inUse(v: VolumeEntity): boolean {
 /** The in-memory NeevCloud volume store. */
 export class NeevStore {
     private volumes = new Map<string, VolumeEntity>();
+    private readonly transitions = new Transitions<VolumeEntity>();
     private seq = 0;
 
     constructor(
@@ -149,9 +144,13 @@ export class NeevStore {
                 createdAt: now,
             })),
             updatedAt: now,
-            schedule: [{ at: now + knobs.timeToBoundMs, status: knobs.createOutcome }],
         };
         this.volumes.set(id, v);
+        const outcome = knobs.createOutcome;
+        this.transitions.schedule(v, now + knobs.timeToBoundMs, STATUS, (e, at) => {
+            e.status = outcome;
+            e.updatedAt = at;
+        });
         return v;
     }
 
@@ -181,14 +180,22 @@ export class NeevStore {
         v.extensionStatus = "resizing";
         v.actualSizeGb = v.sizeGb;
         v.updatedAt = now;
-        this.schedule(v, { at: now + knobs.timeToExtendMs, extension: knobs.extendOutcome, ...(ok ? { sizeGb } : {}) });
+        const outcome = knobs.extendOutcome;
+        this.transitions.schedule(v, now + knobs.timeToExtendMs, EXTEND, (e, at) => {
+            e.extensionStatus = outcome;
+            if (ok) {
+                e.sizeGb = sizeGb;
+                e.actualSizeGb = sizeGb;
+            }
+            e.updatedAt = at;
+        });
         return v;
     }
 
     /** `DELETE …/{id}`: 400 while mounted; else gone, or `terminated` for `terminatedRetentionMs`. */
     delete(orgId: string, projectId: string, id: string): void {
         const v = this.get(orgId, projectId, id);
-        if (v.purgeAt !== undefined) throw volumeNotFound(id);
+        if (v.status === "terminated" && this.transitions.has(v, PURGE)) throw volumeNotFound(id);
         if (inUse(v)) {
             const holders = [
                 ...v.attachments.filter((a) => a.status === "mounted").map((a) => `${a.resourceType} ${a.resourceName}`),
@@ -240,9 +247,9 @@ export class NeevStore {
     setStatus(orgId: string, projectId: string, id: string, status: NeevVolumeStatus): void {
         if (!NEEV_VOLUME_STATUSES.includes(status)) throw new Error(`neevcloud emulator: unknown status ${JSON.stringify(status)}`);
         const v = this.hookFind(orgId, projectId, id);
-        v.schedule = v.schedule.filter((s) => s.status === undefined);
+        this.transitions.cancel(v, [STATUS]);
         v.status = status;
-        if (status !== "terminated") v.purgeAt = undefined;
+        if (status !== "terminated") this.transitions.cancel(v, [PURGE]);
         v.updatedAt = this.now();
     }
 
@@ -257,6 +264,7 @@ export class NeevStore {
     /** Forget everything. */
     reset(): void {
         this.volumes = new Map();
+        this.transitions.clear();
         this.seq = 0;
     }
 
@@ -270,15 +278,12 @@ export class NeevStore {
             return;
         }
         v.status = "terminated";
-        v.schedule = [];
+        this.transitions.cancel(v);
         if (v.extensionStatus === "resizing") v.extensionStatus = "failed";
-        v.purgeAt = now + retention;
         v.updatedAt = now;
-    }
-
-    private schedule(v: VolumeEntity, step: Step): void {
-        v.schedule.push(step);
-        v.schedule.sort((a, b) => a.at - b.at);
+        this.transitions.schedule(v, now + retention, PURGE, (e) => {
+            this.volumes.delete(e.id);
+        });
     }
 
     private hookFind(orgId: string, projectId: string, id: string): VolumeEntity {
@@ -287,28 +292,8 @@ export class NeevStore {
         return v;
     }
 
-    /** Apply due steps and purge volumes past their retention. */
+    /** Apply the changes due by now. */
     private sweep(): void {
-        const now = this.now();
-        for (const v of this.volumes.values()) {
-            settle(v, now);
-            if (v.purgeAt !== undefined && now >= v.purgeAt) this.volumes.delete(v.id);
-        }
-    }
-}
-
-/** Apply every step of `v` due at `now`. */
-function settle(v: VolumeEntity, now: number): void {
-    while (v.schedule.length > 0 && (v.schedule[0] as Step).at <= now) {
-        const step = v.schedule.shift() as Step;
-        if (step.status !== undefined) v.status = step.status;
-        if (step.extension !== undefined) {
-            v.extensionStatus = step.extension;
-            if (step.sizeGb !== undefined) {
-                v.sizeGb = step.sizeGb;
-                v.actualSizeGb = step.sizeGb;
-            }
-        }
-        v.updatedAt = Math.max(v.updatedAt, step.at);
+        this.transitions.settle(this.now());
     }
 }

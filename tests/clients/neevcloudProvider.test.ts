@@ -89,7 +89,11 @@ describe("neevcloud.NetworkVolume provider against the emulator", function () {
     });
 
     it("a missing orgId fails at check, before any request", async () => {
-        const { failures } = await p.check({}, { regionId: "r", sizeGb: 1, name: "a" });
+        const saved = process.env.NEEVCLOUD_ORG_ID; // the emulator's env names an org
+        delete process.env.NEEVCLOUD_ORG_ID;
+        const { failures } = await p.check({}, { regionId: "r", sizeGb: 1, name: "a" }).finally(() => {
+            process.env.NEEVCLOUD_ORG_ID = saved;
+        });
         assert.ok((failures ?? []).some((f) => f.property === "orgId"));
         assert.equal(requests().length, 0);
     });

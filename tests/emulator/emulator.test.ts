@@ -173,6 +173,15 @@ describe("pulumi-volumes-emulator CLI", () => {
         const flyUrl = lines.find((l) => l.startsWith("export FLY_API_URL=")) ?? "";
         assert.match(flyUrl, /^export FLY_API_URL=http:\/\/127\.0\.0\.1:\d+$/);
         assert.ok(lines.includes("export FLY_API_TOKEN=emulator-cli"));
+        // Everything a program needs to run against it unchanged, NeevCloud's org and project and AgentBay's key included.
+        for (const line of [
+            "export NEEVCLOUD_ORG_ID=emulator-org",
+            "export NEEVCLOUD_PROJECT_ID=emulator-project",
+            "export AGENTBAY_API_KEY=akm-emu_emulator-cli",
+        ]) {
+            assert.ok(lines.includes(line), line);
+        }
+        assert.ok(lines.some((l) => /^export AGENTBAY_ENDPOINT=http:\/\/127\.0\.0\.1:\d+$/.test(l)));
         const url = flyUrl.slice("export FLY_API_URL=".length);
         const res = await fetch(`${url}${VOLUMES}`, { headers: { authorization: "Bearer emulator-cli" } });
         assert.equal(res.status, 200);

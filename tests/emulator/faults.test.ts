@@ -103,6 +103,23 @@ describe("emulator faults", () => {
         assert.equal(await get(), 504);
     });
 
+    it("matches on query parameters and on the RPC action (a REST request has none); requests() filters the same way", async () => {
+        emu().setFaults([
+            { path: VOLUMES, query: { x: "1" }, status: 500 },
+            { cloud: "fly", action: "ListVolumes", status: 501 },
+        ]);
+        assert.equal((await call(emu(), "GET", `${VOLUMES}?x=2`)).status, 200);
+        assert.equal((await call(emu(), "GET", `${VOLUMES}?y=0&x=1`)).status, 500);
+        assert.deepEqual(
+            emu()
+                .requests({ query: { x: "1" } })
+                .map((r) => r.status),
+            [500],
+        );
+        assert.deepEqual(emu().requests({ cloud: "fly", method: "GET", path: VOLUMES }).length, 2);
+        assert.deepEqual(emu().requests({ action: "ListVolumes" }), []);
+    });
+
     it("counts skip over all matching requests, so faults can be sequenced", async () => {
         emu().setFaults([
             { path: VOLUMES, status: 503, times: 2 },

@@ -6,7 +6,7 @@ import { runCli, sleep, useEmulator } from "./helpers";
 import { create, createBody, FAST, get, INSTANCE, neev, ORG, PROJECT, SETTLE, UUID, VOLUMES } from "./neevHelpers";
 
 describe("neevcloud emulator: wiring", () => {
-    it("serves under /storage, exports NEEVCLOUD_API_URL (with /storage) and NEEVCLOUD_API_TOKEN, not the org or project", async () => {
+    it("serves under /storage, exports NEEVCLOUD_API_URL (with /storage), NEEVCLOUD_API_TOKEN and an org and project it serves", async () => {
         const emu = await startEmulator({ token: "emulator-neev" });
         try {
             assert.match(emu.urls.neevcloud, /^http:\/\/127\.0\.0\.1:\d+\/storage$/);
@@ -16,8 +16,12 @@ describe("neevcloud emulator: wiring", () => {
                 Object.keys(emu.env)
                     .filter((k) => k.startsWith("NEEVCLOUD_"))
                     .sort(),
-                ["NEEVCLOUD_API_TOKEN", "NEEVCLOUD_API_URL"],
+                ["NEEVCLOUD_API_TOKEN", "NEEVCLOUD_API_URL", "NEEVCLOUD_ORG_ID", "NEEVCLOUD_PROJECT_ID"],
             );
+            const org = emu.env["NEEVCLOUD_ORG_ID"] ?? "";
+            const project = emu.env["NEEVCLOUD_PROJECT_ID"] ?? "";
+            const list = await neev(emu, "GET", `/api/v1beta1/orgs/${org}/projects/${project}/volumes`);
+            assert.equal(list.status, 200);
             const knobs = emu.knobs().neevcloud;
             assert.deepEqual(knobs, {
                 timeToBoundMs: 500,
