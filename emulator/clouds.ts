@@ -7,11 +7,13 @@
 import type { CloudDefinition } from "./core/types";
 import { flyCloud } from "./fly";
 import { neevcloudCloud } from "./neevcloud";
+import { vm0Cloud } from "./vm0";
 
 /** Every cloud emulator. Keys must equal each definition's `name`. */
 export const clouds = {
     fly: flyCloud,
     neevcloud: neevcloudCloud,
+    vm0: vm0Cloud,
 } as const;
 
 /** The cloud table's type. */

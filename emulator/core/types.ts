@@ -28,8 +28,8 @@ export interface EmuResponse {
     readonly status: number;
     /** JSON body (serialised with `JSON.stringify`); ignored when `rawBody` is set. */
     readonly body?: unknown;
-    /** Body sent verbatim (`text/plain` unless a `content-type` header is given). */
-    readonly rawBody?: string;
+    /** Body sent verbatim (`text/plain` unless a `content-type` header is given); bytes as they are. */
+    readonly rawBody?: string | Buffer;
     /** Extra response headers. */
     readonly headers?: Readonly<Record<string, string>>;
 }
@@ -147,6 +147,8 @@ export interface CloudEmulator<TControl, TRecord> {
     readonly basePath?: string;
     /** Test hooks exposed on the public `Emulator` under the cloud's name. */
     readonly control: TControl;
+    /** Largest request body it reads, bytes (VM0's uploads: 100 MB). Default `MAX_BODY_BYTES` (1 MiB). */
+    readonly maxBodyBytes?: number;
     /** Answer one request (after latency and faults were applied by the core). */
     handle(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
     /** The authorization scheme to log for a request; never the credential. */
