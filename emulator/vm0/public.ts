@@ -30,7 +30,7 @@ export function publicRouter(): Router<Handler> {
 
 function listVolumes(c: PublicContext): EmuResponse {
     const rows = c.store.publicVolumes().sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
-    return { status: 200, body: paginate(rows, c, (v) => c.store.view(v)) };
+    return { status: 200, body: paginate(rows, c, (v) => c.store.view(v), c.knobs.cursorQuirk) };
 }
 
 function getVolume(c: PublicContext): EmuResponse {
@@ -41,7 +41,8 @@ function getVolume(c: PublicContext): EmuResponse {
 
 function listVersions(c: PublicContext): EmuResponse {
     const v = volume(c);
-    return { status: 200, body: paginate(c.store.versionsOf(v), c, (x) => x) };
+    // The quirk is documented for the volume list only (`v1/volumes/route.ts`).
+    return { status: 200, body: paginate(c.store.versionsOf(v), c, (x) => x, false) };
 }
 
 function download(c: PublicContext): EmuResponse {
@@ -64,11 +65,11 @@ function volume(c: PublicContext): VolumeState {
 }
 
 /**
- * `limit` 1–100 (default 20) and `cursor`. With `cursorQuirk` (production): rows with `id > cursor`
+ * `limit` 1–100 (default 20) and `cursor`. With the quirk (production's volume list): rows with `id > cursor`
  * in `createdAt DESC` order, `nextCursor` the last row's id, so pages repeat and skip. Without it: a
  * correct keyset cursor (rows after the cursor row in that order).
  */
-function paginate<R extends { id: string }, T>(rows: readonly R[], c: PublicContext, view: (r: R) => T): Vm0Page<T> {
+function paginate<R extends { id: string }, T>(rows: readonly R[], c: PublicContext, view: (r: R) => T, quirk: boolean): Vm0Page<T> {
     const rawLimit = c.req.query.get("limit");
     const limit = rawLimit === null ? 20 : Number(rawLimit);
     if (rawLimit !== null && (!/^\d+$/.test(rawLimit) || limit < 1 || limit > 100)) {
@@ -77,7 +78,7 @@ function paginate<R extends { id: string }, T>(rows: readonly R[], c: PublicCont
     const cursor = c.req.query.get("cursor") || undefined;
     let rest: readonly R[] = rows;
     if (cursor !== undefined) {
-        if (c.knobs.cursorQuirk) rest = rows.filter((r) => r.id > cursor);
+        if (quirk) rest = rows.filter((r) => r.id > cursor);
         else {
             const at = rows.findIndex((r) => r.id === cursor);
             if (at < 0) throw new Vm0ApiError(400, "invalid_parameter", `Invalid cursor '${cursor}'`, "cursor");

@@ -77,7 +77,7 @@ export interface Vm0Knobs {
      * Reproduce production's cursor bug (`v1/volumes/route.ts`): `nextCursor` is the last row's id,
      * applied as `id > cursor`, while rows are ordered by `createdAt DESC`, so pages repeat and skip
      * rows. Default true, as production behaves; false gives a correct keyset cursor. Applies to the
-     * volume list and to the versions list.
+     * volume list, where the source shows it; the versions list always pages correctly.
      */
     cursorQuirk: boolean;
     /** How the accepted token answers: `valid`, or 401 `expired_api_key` / `revoked_api_key`. Default `valid`. */

@@ -6,10 +6,13 @@ import { z } from "zod";
  * before PR #1730 are read too. A list item without a usable id is dropped, never the whole list.
  */
 const soft = <T extends z.ZodType>(t: T) =>
-    z.unknown().transform((v): z.infer<T> | undefined => {
-        const r = t.safeParse(v);
-        return r.success ? r.data : undefined;
-    });
+    z
+        .unknown()
+        .transform((v): z.infer<T> | undefined => {
+            const r = t.safeParse(v);
+            return r.success ? r.data : undefined;
+        })
+        .optional();
 
 const str = soft(z.string());
 const num = soft(z.number().finite());
