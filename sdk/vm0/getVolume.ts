@@ -100,8 +100,13 @@ export async function getVolume(args: GetVolumeArgs): Promise<GetVolumeResult> {
     return toResult(v);
 }
 
+/** Arguments of {@link getVolumeOutput}: {@link GetVolumeArgs} whose fields may be Outputs. */
+export type GetVolumeOutputArgs =
+    | { [K in keyof GetVolumeByIdArgs]: pulumi.Input<GetVolumeByIdArgs[K]> }
+    | { [K in keyof GetVolumeByNameArgs]: pulumi.Input<GetVolumeByNameArgs[K]> };
+
 /** {@link getVolume} taking and giving Outputs. */
-export function getVolumeOutput(args: pulumi.Input<GetVolumeByIdArgs> | pulumi.Input<GetVolumeByNameArgs>): pulumi.Output<GetVolumeResult> {
+export function getVolumeOutput(args: GetVolumeOutputArgs | pulumi.Input<GetVolumeArgs>): pulumi.Output<GetVolumeResult> {
     return pulumi.output(args).apply((a) => getVolume(a as GetVolumeArgs));
 }
 

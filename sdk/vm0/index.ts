@@ -4,6 +4,7 @@ export {
     GetVolumeArgs,
     GetVolumeByIdArgs,
     GetVolumeByNameArgs,
+    GetVolumeOutputArgs,
     GetVolumeResult,
     VolumeVersion,
 } from "./getVolume";
@@ -11,9 +12,11 @@ export {
     getVolumeVersions,
     getVolumeVersionsOutput,
     GetVolumeVersionsArgs,
+    GetVolumeVersionsOutputArgs,
     GetVolumeVersionsResult,
     getVolumeDownloadUrl,
     getVolumeDownloadUrlOutput,
     GetVolumeDownloadUrlArgs,
+    GetVolumeDownloadUrlOutputArgs,
     GetVolumeDownloadUrlResult,
 } from "./versions";

@@ -27,8 +27,13 @@ export async function getVolumeVersions(args: GetVolumeVersionsArgs): Promise<Ge
     return { id, versions: versions.map(toVersion) };
 }
 
+/** Arguments of {@link getVolumeVersionsOutput}: {@link GetVolumeVersionsArgs} whose fields may be Outputs. */
+export type GetVolumeVersionsOutputArgs = { [K in keyof GetVolumeVersionsArgs]: pulumi.Input<GetVolumeVersionsArgs[K]> };
+
 /** {@link getVolumeVersions} taking and giving Outputs. */
-export function getVolumeVersionsOutput(args: pulumi.Input<GetVolumeVersionsArgs>): pulumi.Output<GetVolumeVersionsResult> {
+export function getVolumeVersionsOutput(
+    args: GetVolumeVersionsOutputArgs | pulumi.Input<GetVolumeVersionsArgs>,
+): pulumi.Output<GetVolumeVersionsResult> {
     return pulumi.output(args).apply((a) => getVolumeVersions(a as GetVolumeVersionsArgs));
 }
 
@@ -74,7 +79,12 @@ export async function getVolumeDownloadUrl(args: GetVolumeDownloadUrlArgs): Prom
     return { id, versionId: download.versionId ?? versionId, url: download.url };
 }
 
+/** Arguments of {@link getVolumeDownloadUrlOutput}: {@link GetVolumeDownloadUrlArgs} whose fields may be Outputs. */
+export type GetVolumeDownloadUrlOutputArgs = { [K in keyof GetVolumeDownloadUrlArgs]: pulumi.Input<GetVolumeDownloadUrlArgs[K]> };
+
 /** {@link getVolumeDownloadUrl} taking and giving Outputs; the result is secret, because the URL is a credential. */
-export function getVolumeDownloadUrlOutput(args: pulumi.Input<GetVolumeDownloadUrlArgs>): pulumi.Output<GetVolumeDownloadUrlResult> {
+export function getVolumeDownloadUrlOutput(
+    args: GetVolumeDownloadUrlOutputArgs | pulumi.Input<GetVolumeDownloadUrlArgs>,
+): pulumi.Output<GetVolumeDownloadUrlResult> {
     return pulumi.secret(pulumi.output(args).apply((a) => getVolumeDownloadUrl(a as GetVolumeDownloadUrlArgs)));
 }
