@@ -68,17 +68,19 @@ export interface GetVolumeResult {
  * A name matching no volume, or several, is an error that says so.
  */
 export async function getVolume(args: GetVolumeArgs): Promise<GetVolumeResult> {
+    // Bad arguments fail before credentials are read or any request is sent.
+    const hasId = args?.id !== undefined;
+    const hasName = args?.name !== undefined;
+    if (hasId === hasName) throw new VolumeError("vm0.getVolume: give exactly one of `id` or `name`");
+    if (hasId) requireVm0Id(args.id, "volume id");
+    else if (typeof args.name !== "string" || args.name === "") throw new VolumeError("vm0.getVolume: `name` must be a non-empty string");
     const deadline = lookupDeadline();
     const { client } = vm0Session();
-    const hasId = args.id !== undefined;
-    const hasName = args.name !== undefined;
-    if (hasId === hasName) throw new VolumeError("vm0.getVolume: give exactly one of `id` or `name`");
     let id: string;
     if (hasId) {
-        id = requireVm0Id(args.id, "volume id");
+        id = args.id as string;
     } else {
         const name = args.name as string;
-        if (typeof name !== "string" || name === "") throw new VolumeError("vm0.getVolume: `name` must be a non-empty string");
         const all = await client.listVolumes(deadline);
         const named = all.filter((v) => v.name === name);
         if (named.length === 0) {

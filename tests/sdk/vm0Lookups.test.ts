@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { startEmulator, tarGz, type Emulator } from "../../emulator";
+import { vm0 } from "../../sdk";
 import { findRepoRoot, ProgramError, runProgramDetailed, type ProgramRun } from "../harness";
 import { quirkyVolumes } from "../emulator/vm0Helpers";
 
@@ -91,5 +92,35 @@ describe("vm0 lookups in a program under pulumi.runtime.setMocks, against the em
             },
         ]);
         assert.match(await failure({ "test:name": "twin" }), /2 volumes are named 'twin' \(a1, b2\); look one up by `id`/);
+    });
+
+    it("refuses bad arguments in the program's process before any request", async () => {
+        const saved = { url: process.env["VM0_API_URL"], token: process.env["VM0_TOKEN"] };
+        process.env["VM0_API_URL"] = emu.urls.vm0;
+        process.env["VM0_TOKEN"] = emu.vm0.token;
+        try {
+            emu.clearRequests();
+            const reason = async (p: Promise<unknown>) =>
+                p.then(
+                    () => "resolved",
+                    (e: Error) => e.message,
+                );
+            assert.match(await reason(vm0.getVolume({} as vm0.GetVolumeArgs)), /exactly one of `id` or `name`/);
+            assert.match(await reason(vm0.getVolume({ id: "x", name: "y" } as unknown as vm0.GetVolumeArgs)), /exactly one of/);
+            assert.match(await reason(vm0.getVolume({ id: "../etc" })), /volume id "\.\.\/etc" must not contain '\/'/);
+            assert.match(await reason(vm0.getVolumeVersions({ id: "a b" })), /whitespace/);
+            assert.match(await reason(vm0.getVolumeDownloadUrl({ id: "x-1", versionId: "abc" })), /too short/);
+            assert.equal(emu.requests().length, 0);
+            const missing = await reason(vm0.getVolume({ id: "6f2d0c1e-0000-4000-8000-000000000000" }));
+            assert.match(missing, /vm0\.getVolume: no volume with id '6f2d0c1e-/);
+        } finally {
+            for (const [k, v] of [
+                ["VM0_API_URL", saved.url],
+                ["VM0_TOKEN", saved.token],
+            ] as const) {
+                if (v === undefined) delete process.env[k];
+                else process.env[k] = v;
+            }
+        }
     });
 });
