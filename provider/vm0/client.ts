@@ -179,6 +179,7 @@ export class Vm0Client {
         const cursors = new Set<string>();
         let cursor: string | undefined;
         for (;;) {
+            deadline.check(`vm0 ${operation}${target ? ` ${target}` : ""} (${seen.size} read so far)`);
             const res = await this.http.request({
                 method: "GET",
                 path,

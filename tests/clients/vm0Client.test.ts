@@ -44,6 +44,18 @@ describe("vm0 client against the emulator", function () {
         assert.equal(all.find((v) => v.name === "data-7")?.currentVersionId, made[7]?.versions[0]?.id);
     });
 
+    it("retries a page that failed transiently and still reads each volume once", async () => {
+        quirkyVolumes(emu(), 150);
+        emu().setFaults([{ cloud: "vm0", method: "GET", path: "/v1/volumes", skip: 1, status: 503 }]);
+        const all = await client().listVolumes(deadline());
+        assert.equal(all.length, 150);
+        assert.equal(new Set(all.map((v) => v.id)).size, 150);
+        assert.deepEqual(
+            listRequests().map((r) => r.status),
+            [200, 503, 200],
+        );
+    });
+
     it("stops on a page that brings no new id (a cursor that never advances), and on hasMore false", async () => {
         emu().setFaults([
             {
