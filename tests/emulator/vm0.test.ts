@@ -179,6 +179,20 @@ describe("vm0 emulator", () => {
         assert.match(((await vm0(emu, "GET", `/v1/volumes/${empty.id}/download`)).body as ErrorBody).error.message, /has no files/);
     });
 
+    it("seeds HEAD at any version, and presigned URLs expire", async () => {
+        const rec = emu.vm0.seedVolume({ name: "rolled", versions: [{ archive: "a" }, { archive: "b" }], head: 0 });
+        assert.equal(rec.currentVersionId, rec.versions[0]?.id);
+        emu.vm0.seedVersion(rec.id, { archive: "c", message: "third" });
+        assert.equal(emu.inventory().vm0[0]?.versions.length, 3);
+        assert.equal(emu.inventory().vm0[0]?.currentVersionId, emu.inventory().vm0[0]?.versions[2]?.id);
+        emu.configure({ vm0: { presignTtlSeconds: 0 } });
+        const dl = await vm0(emu, "GET", `/v1/volumes/${rec.id}/download`);
+        await new Promise((r) => setTimeout(r, 5));
+        const expired = await fetch(dl.headers.get("location") ?? "");
+        assert.equal(expired.status, 403);
+        assert.match(await expired.text(), /Request has expired/);
+    });
+
     it("has no delete, no rename and no write in the public API", async () => {
         const rec = emu.vm0.seedVolume({ name: "keep" });
         for (const [method, path] of [
