@@ -63,7 +63,10 @@ export interface Vm0Download {
 export class Vm0Client {
     private readonly http: HttpClient;
 
-    constructor(baseUrl: string, token: string) {
+    constructor(
+        private readonly baseUrl: string,
+        token: string,
+    ) {
         const authorization = `Bearer ${token.trim().replace(/^Bearer\s+/i, "")}`;
         this.http = new HttpClient({
             cloud: "vm0",
@@ -164,7 +167,9 @@ export class Vm0Client {
                     `${url ? "" : " without a Location"}${res.requestId ? ` (request ${res.requestId})` : ""}; the VM0 API may have changed, please report it`,
             );
         }
-        return { url, versionId: resolved && resolved.length === 64 ? resolved : undefined };
+        // Kept byte for byte (a presigned URL's signature covers it); a relative one (legal HTTP) is resolved.
+        const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : new URL(url, this.baseUrl).toString();
+        return { url: absolute, versionId: resolved && resolved.length === 64 ? resolved : undefined };
     }
 
     /** Reads every page of a list, de-duplicating by id; never loops on a cursor that does not advance. */
