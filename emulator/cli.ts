@@ -9,6 +9,8 @@
 import { cloudNames, clouds, type CloudName } from "./clouds";
 import type { CommonKnobOptions, DeepPartial } from "./core/types";
 import { startEmulator, type EmulatorOptions, type Knobs } from "./index";
+import { seedFromDirectory } from "./vm0/archive";
+import type { Vm0SeedVolume } from "./vm0/types";
 
 const USAGE = `usage: pulumi-volumes-emulator [options]
 
@@ -22,6 +24,8 @@ ${cloudNames.map((n) => `  --${n}-port N`.padEnd(21) + `port for the ${n} emulat
   --extend-ms N      time until a grown size is visible (ms)
   --latency-ms N     latency added to every request (ms)
   --no-rate-limit    switch rate limiting off
+  --vm0-seed DIR     hold a VM0 volume named after DIR with one version of its
+                     files (repeatable; download it through GET /v1/volumes/:id/download)
   -h, --help         show this help
 `;
 
@@ -36,6 +40,7 @@ function parseArgs(argv: readonly string[]): EmulatorOptions {
     const ports: { [K in CloudName]?: number } = {};
     let token: string | undefined;
     let latencyMs: number | undefined;
+    const vm0Seed: Vm0SeedVolume[] = [];
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i] as string;
         const [flag, inline] =
@@ -64,11 +69,18 @@ function parseArgs(argv: readonly string[]): EmulatorOptions {
         else if (flag === "--extend-ms") common.extendMs = number();
         else if (flag === "--latency-ms") latencyMs = number();
         else if (flag === "--no-rate-limit") common.noRateLimit = true;
-        else throw new UsageError(`unknown option ${JSON.stringify(flag)}`);
+        else if (flag === "--vm0-seed") {
+            const dir = value();
+            try {
+                vm0Seed.push(seedFromDirectory(dir));
+            } catch (err) {
+                throw new UsageError(`--vm0-seed ${dir}: ${err instanceof Error ? err.message : String(err)}`);
+            }
+        } else throw new UsageError(`unknown option ${JSON.stringify(flag)}`);
     }
     const knobs: Record<string, unknown> = latencyMs !== undefined ? { latencyMs } : {};
     for (const name of cloudNames) knobs[name] = clouds[name].fromCommonOptions(common);
-    return { ...(token !== undefined ? { token } : {}), ports, knobs: knobs as DeepPartial<Knobs> };
+    return { ...(token !== undefined ? { token } : {}), ports, knobs: knobs as DeepPartial<Knobs>, ...(vm0Seed.length ? { vm0Seed } : {}) };
 }
 
 /** Quote a value for a POSIX shell when it needs it. */

@@ -8,12 +8,14 @@ import { agentbayCloud } from "./agentbay";
 import type { CloudDefinition } from "./core/types";
 import { flyCloud } from "./fly";
 import { neevcloudCloud } from "./neevcloud";
+import { vm0Cloud } from "./vm0";
 
 /** Every cloud emulator. Keys must equal each definition's `name`. */
 export const clouds = {
     fly: flyCloud,
     neevcloud: neevcloudCloud,
     agentbay: agentbayCloud,
+    vm0: vm0Cloud,
 } as const;
 
 /** The cloud table's type. */

@@ -19,6 +19,7 @@ import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from "./core/requestLog";
 import { startCloudServer, type RunningCloudServer } from "./core/server";
 import type { RequestMatch } from "./core/match";
 import type { CloudDefinition, CloudEmulator, DeepPartial, Fault, RecordedRequest } from "./core/types";
+import type { Vm0SeedVolume } from "./vm0/types";
 
 export type { CloudName } from "./clouds";
 export type { DeepPartial, Fault, RecordedRequest } from "./core/types";
@@ -49,6 +50,20 @@ export type {
     AgentBayVolume,
     AgentBayVolumeRecord,
 } from "./agentbay/types";
+export type {
+    Vm0Control,
+    Vm0FileEntry,
+    Vm0Knobs,
+    Vm0Page,
+    Vm0SeedVersion,
+    Vm0SeedVolume,
+    Vm0StorageType,
+    Vm0Version,
+    Vm0Volume,
+    Vm0VolumeDetail,
+    Vm0VolumeRecord,
+} from "./vm0/types";
+export { seedFromDirectory as vm0SeedFromDirectory, tarGz } from "./vm0/archive";
 
 /** Knobs that apply to every cloud. */
 export interface GlobalKnobs {
@@ -83,6 +98,8 @@ export interface EmulatorOptions {
     faults?: Fault[];
     /** Entries kept in the request log (oldest dropped first). Default 10 000. */
     requestLogLimit?: number;
+    /** VM0 volumes (with their versions and archive bytes) to hold at start; `reset()` forgets them. */
+    vm0Seed?: readonly Vm0SeedVolume[];
 }
 
 /** A running emulator. Every cloud listens on its own loopback port. */
@@ -167,6 +184,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await close();
         throw err;
     }
+
+    for (const seed of options.vm0Seed ?? []) (instances.get("vm0")?.control as ControlOf<"vm0"> | undefined)?.seedVolume(seed);
 
     const each = (fn: (instance: CloudEmulator<unknown, unknown>) => void): void => instances.forEach(fn);
     const controls = Object.fromEntries(cloudNames.map((name) => [name, instances.get(name)?.control])) as CloudControls;

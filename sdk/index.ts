@@ -8,3 +8,4 @@
  */
 export * as fly from "./fly";
 export * as neevcloud from "./neevcloud";
+export * as vm0 from "./vm0";

@@ -61,7 +61,7 @@ export function json(status: number, body: unknown, headers?: Record<string, str
 
 /** Write an {@link EmuResponse}; `baseHeaders` go first, the response's own headers override them. */
 export function writeResponse(res: ServerResponse, response: EmuResponse, baseHeaders: Record<string, string>): void {
-    let payload: string;
+    let payload: string | Buffer;
     let contentType: string;
     // 204 and 304 carry no body; RFC 9110 forbids Content-Length on a 204.
     const bodiless = response.status === 204 || response.status === 304;

@@ -81,7 +81,7 @@ async function serve(options: CloudServerOptions, req: IncomingMessage, res: Ser
     let body: Buffer = Buffer.alloc(0);
     let tooLarge = false;
     try {
-        body = await readBody(req);
+        body = await readBody(req, cloud.maxBodyBytes);
     } catch (err) {
         if (!(err instanceof BodyTooLargeError)) throw err;
         tooLarge = true;

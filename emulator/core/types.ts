@@ -29,8 +29,8 @@ export interface EmuResponse {
     readonly status: number;
     /** JSON body (serialised with `JSON.stringify`); ignored when `rawBody` is set. */
     readonly body?: unknown;
-    /** Body sent verbatim (`text/plain` unless a `content-type` header is given). */
-    readonly rawBody?: string;
+    /** Body sent verbatim (`text/plain` unless a `content-type` header is given); bytes as they are. */
+    readonly rawBody?: string | Buffer;
     /** Extra response headers. */
     readonly headers?: Readonly<Record<string, string>>;
     /** The request id, for the log, when the cloud sends it in the body rather than a header (AgentBay). */
@@ -144,6 +144,8 @@ export interface CloudEmulator<TControl, TRecord> {
     readonly control: TControl;
     /** The request's RPC action, for RPC clouds (AgentBay: the `Action` query parameter). */
     action?(req: EmuRequest): string | undefined;
+    /** Largest request body it reads, bytes (VM0's uploads: 100 MB). Default `MAX_BODY_BYTES` (1 MiB). */
+    readonly maxBodyBytes?: number;
     /** Answer one request (after latency and faults were applied by the core). */
     handle(req: EmuRequest): EmuResponse | Promise<EmuResponse>;
     /** The authorization scheme to log for a request; never the credential. */

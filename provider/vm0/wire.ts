@@ -1,0 +1,132 @@
+import { z } from "zod";
+
+/**
+ * VM0's public API v1 wire shapes (shared/apis/vm0.md §1), read leniently: only `id` is required,
+ * unknown fields pass, a null or mistyped field is undefined, and the snake_case names of responses
+ * before PR #1730 are read too. A list item without a usable id is dropped, never the whole list.
+ */
+const soft = <T extends z.ZodType>(t: T) =>
+    z
+        .unknown()
+        .transform((v): z.infer<T> | undefined => {
+            const r = t.safeParse(v);
+            return r.success ? r.data : undefined;
+        })
+        .optional();
+
+const str = soft(z.string());
+const num = soft(z.number().finite());
+
+export const wireVersion = z.looseObject({
+    id: z.string().min(1),
+    volumeId: str,
+    volume_id: str,
+    size: num,
+    fileCount: num,
+    file_count: num,
+    message: str,
+    createdBy: str,
+    created_by: str,
+    createdAt: str,
+    created_at: str,
+});
+export type WireVersion = z.infer<typeof wireVersion>;
+
+export const wireVolume = z.looseObject({
+    id: z.string().min(1),
+    name: str,
+    currentVersionId: str,
+    current_version_id: str,
+    size: num,
+    fileCount: num,
+    file_count: num,
+    createdAt: str,
+    created_at: str,
+    updatedAt: str,
+    updated_at: str,
+});
+export type WireVolume = z.infer<typeof wireVolume>;
+
+/** `GET /v1/volumes/:id`: a volume and its HEAD version (null before the first commit). */
+export const wireVolumeDetail = wireVolume.extend({
+    currentVersion: soft(wireVersion),
+    current_version: soft(wireVersion),
+});
+
+/** `{data, pagination: {hasMore, nextCursor}}`; items are checked one by one. */
+export const wirePage = z.looseObject({
+    data: z.array(z.unknown()),
+    pagination: soft(
+        z.looseObject({
+            hasMore: soft(z.boolean()),
+            has_more: soft(z.boolean()),
+            nextCursor: soft(z.string()),
+            next_cursor: soft(z.string()),
+        }),
+    ),
+});
+
+/** Public `{"error":{type,code,message,param?}}` and storage `{"error":{message,code}}` alike. */
+export const wireError = z.looseObject({
+    error: z.union([z.looseObject({ type: str, code: str, message: str, param: str }), z.string()]),
+});
+
+/** A VM0 volume, the shape the rest of the package sees. */
+export interface Vm0Volume {
+    /** VM0's id: a UUID in production, `vol_…` in the docs; opaque. */
+    id: string;
+    name?: string;
+    /** HEAD: 64-hex content hash; absent before the first commit. */
+    currentVersionId?: string;
+    /** Bytes of the current version. */
+    size?: number;
+    fileCount?: number;
+    createdAt?: string;
+    updatedAt?: string;
+}
+
+/** One immutable version of a volume. */
+export interface Vm0Version {
+    id: string;
+    volumeId?: string;
+    size?: number;
+    fileCount?: number;
+    message?: string;
+    /** `user`, or `agent` when a run wrote it. */
+    createdBy?: string;
+    createdAt?: string;
+}
+
+/** A volume with its HEAD version. */
+export interface Vm0VolumeDetail extends Vm0Volume {
+    currentVersion?: Vm0Version;
+}
+
+export function toVm0Version(w: WireVersion): Vm0Version {
+    return {
+        id: w.id,
+        volumeId: w.volumeId ?? w.volume_id,
+        size: w.size,
+        fileCount: w.fileCount ?? w.file_count,
+        message: w.message,
+        createdBy: w.createdBy ?? w.created_by,
+        createdAt: w.createdAt ?? w.created_at,
+    };
+}
+
+export function toVm0Volume(w: WireVolume): Vm0Volume {
+    return {
+        id: w.id,
+        name: w.name,
+        currentVersionId: w.currentVersionId ?? w.current_version_id,
+        size: w.size,
+        fileCount: w.fileCount ?? w.file_count,
+        createdAt: w.createdAt ?? w.created_at,
+        updatedAt: w.updatedAt ?? w.updated_at,
+    };
+}
+
+export function toVm0VolumeDetail(w: z.infer<typeof wireVolumeDetail>): Vm0VolumeDetail {
+    const head = w.currentVersion ?? w.current_version;
+    return { ...toVm0Volume(w), currentVersion: head ? toVm0Version(head) : undefined };
+}

@@ -1,0 +1,138 @@
+import * as pulumi from "@pulumi/pulumi";
+import { VolumeError } from "../../provider/core/errors";
+import { requireVm0Id } from "../../provider/vm0/ids";
+import { vm0Session } from "../../provider/vm0/provider";
+import type { Vm0Version, Vm0VolumeDetail } from "../../provider/vm0/wire";
+import { lookupDeadline } from "../core/lookup";
+
+/** Look a volume up by its VM0 id. */
+export interface GetVolumeByIdArgs {
+    /** VM0's volume id (a UUID; the docs show `vol_…`). Read directly: the most reliable lookup. */
+    id: string;
+    name?: never;
+}
+
+/** Look a volume up by name. */
+export interface GetVolumeByNameArgs {
+    /**
+     * The volume's name (unique in the organization). Found by listing every page; VM0's list can
+     * skip volumes when there are more than 100 (a server bug), so prefer `id` when you know it.
+     */
+    name: string;
+    id?: never;
+}
+
+/** Arguments of {@link getVolume}: exactly one of `id` or `name`. */
+export type GetVolumeArgs = GetVolumeByIdArgs | GetVolumeByNameArgs;
+
+/** One immutable version of a VM0 volume. */
+export interface VolumeVersion {
+    /** The version id: a 64-hex content hash. Any unique prefix of ≥ 8 characters names it too. */
+    id: string;
+    /** The volume it belongs to. */
+    volumeId?: string;
+    /** Bytes. */
+    size?: number;
+    /** Number of files. */
+    fileCount?: number;
+    /** The commit message, if any. */
+    message?: string;
+    /** `user`, or `agent` when a run wrote it. */
+    createdBy?: string;
+    /** ISO 8601. */
+    createdAt?: string;
+}
+
+/** Result of {@link getVolume}. */
+export interface GetVolumeResult {
+    /** VM0's volume id: pass it to `vm0.Volume.get` to adopt the volume, or to the other lookups. */
+    id: string;
+    /** The volume's name. */
+    name?: string;
+    /** HEAD: the current version's id, absent before the first version. Wire this into agents and compute. */
+    currentVersionId?: string;
+    /** Bytes of the current version. */
+    size?: number;
+    /** Files in the current version. */
+    fileCount?: number;
+    /** The current version in full, absent before the first version. */
+    currentVersion?: VolumeVersion;
+    /** ISO 8601. */
+    createdAt?: string;
+    /** ISO 8601. */
+    updatedAt?: string;
+}
+
+/**
+ * A VM0 volume with its current version, by id or by name. Runs in the program, at preview too.
+ * A name matching no volume, or several, is an error that says so.
+ */
+export async function getVolume(args: GetVolumeArgs): Promise<GetVolumeResult> {
+    // Bad arguments fail before credentials are read or any request is sent.
+    const hasId = args?.id !== undefined;
+    const hasName = args?.name !== undefined;
+    if (hasId === hasName) throw new VolumeError("vm0.getVolume: give exactly one of `id` or `name`");
+    if (hasId) requireVm0Id(args.id, "volume id");
+    else if (typeof args.name !== "string" || args.name === "") throw new VolumeError("vm0.getVolume: `name` must be a non-empty string");
+    const deadline = lookupDeadline();
+    const { client } = vm0Session();
+    let id: string;
+    if (hasId) {
+        id = args.id as string;
+    } else {
+        const name = args.name as string;
+        const all = await client.listVolumes(deadline);
+        const named = all.filter((v) => v.name === name);
+        if (named.length === 0) {
+            throw new VolumeError(
+                `vm0.getVolume: no volume named '${name}' among the ${all.length} VM0 listed. ` +
+                    "Check the name and the organization of the token; VM0's list can skip volumes when there are more than 100 " +
+                    "(a known server bug), so if it exists, look it up by `id` (`vm0 volume list` shows it).",
+            );
+        }
+        if (named.length > 1) {
+            throw new VolumeError(
+                `vm0.getVolume: ${named.length} volumes are named '${name}' (${named.map((v) => v.id).join(", ")}); look one up by \`id\``,
+            );
+        }
+        id = (named[0] as { id: string }).id;
+    }
+    const v = await client.getVolume(id, deadline);
+    if (!v) throw new VolumeError(`vm0.getVolume: no volume with id '${id}'${hasName ? ` (named '${args.name}' a moment ago)` : ""}`);
+    return toResult(v);
+}
+
+/** Arguments of {@link getVolumeOutput}: {@link GetVolumeArgs} whose fields may be Outputs. */
+export type GetVolumeOutputArgs =
+    | { [K in keyof GetVolumeByIdArgs]: pulumi.Input<GetVolumeByIdArgs[K]> }
+    | { [K in keyof GetVolumeByNameArgs]: pulumi.Input<GetVolumeByNameArgs[K]> };
+
+/** {@link getVolume} taking and giving Outputs. */
+export function getVolumeOutput(args: GetVolumeOutputArgs | pulumi.Input<GetVolumeArgs>): pulumi.Output<GetVolumeResult> {
+    return pulumi.output(args).apply((a) => getVolume(a as GetVolumeArgs));
+}
+
+export function toVersion(v: Vm0Version): VolumeVersion {
+    return {
+        id: v.id,
+        volumeId: v.volumeId,
+        size: v.size,
+        fileCount: v.fileCount,
+        message: v.message,
+        createdBy: v.createdBy,
+        createdAt: v.createdAt,
+    };
+}
+
+function toResult(v: Vm0VolumeDetail): GetVolumeResult {
+    return {
+        id: v.id,
+        name: v.name,
+        currentVersionId: v.currentVersionId ?? v.currentVersion?.id,
+        size: v.size,
+        fileCount: v.fileCount,
+        currentVersion: v.currentVersion ? toVersion(v.currentVersion) : undefined,
+        createdAt: v.createdAt,
+        updatedAt: v.updatedAt,
+    };
+}

@@ -1,0 +1,22 @@
+export {
+    getVolume,
+    getVolumeOutput,
+    GetVolumeArgs,
+    GetVolumeByIdArgs,
+    GetVolumeByNameArgs,
+    GetVolumeOutputArgs,
+    GetVolumeResult,
+    VolumeVersion,
+} from "./getVolume";
+export {
+    getVolumeVersions,
+    getVolumeVersionsOutput,
+    GetVolumeVersionsArgs,
+    GetVolumeVersionsOutputArgs,
+    GetVolumeVersionsResult,
+    getVolumeDownloadUrl,
+    getVolumeDownloadUrlOutput,
+    GetVolumeDownloadUrlArgs,
+    GetVolumeDownloadUrlOutputArgs,
+    GetVolumeDownloadUrlResult,
+} from "./versions";
