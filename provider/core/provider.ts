@@ -117,7 +117,8 @@ function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodO
             try {
                 return await ops.create(inputs, ctx);
             } catch (error) {
-                throw ctx.state ? partialState(error, ctx.state.id, inputs, ctx.state.outs) : clean(error);
+                if (!ctx.state) throw clean(error);
+                throw partialState(error, ctx.state.id, inputs, await lastReported(ops.read, ctx.state, ctx.deadline));
             }
         },
         read: (id, props) => readWith(spec.operations.read, id, props),
@@ -136,7 +137,8 @@ function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodO
                 const outs = updates.length > 0 && ops.update ? await ops.update(id, current, news, ctx) : current;
                 return { outs: withStored(outs, news, stored) };
             } catch (error) {
-                throw ctx.state ? partialState(error, id, news, ctx.state.outs) : clean(error);
+                if (!ctx.state) throw clean(error);
+                throw partialState(error, id, news, await lastReported(ops.read, ctx.state, ctx.deadline));
             }
         },
         delete: (id, props) => deleteWith(spec.operations.delete, id, props),
@@ -170,6 +172,20 @@ async function readWith<O extends object>(read: ReadCapability<O>, id: string, p
         return outs ? { id, props: outs } : gone<O>();
     } catch (error) {
         throw clean(error);
+    }
+}
+
+/**
+ * The outputs partial state records. A failure with time left (a terminal state such as NeevCloud's
+ * `failed`) is read once more, so state shows what the cloud last reported and the next diff can
+ * replace it; out of time, the outputs the operation last accepted.
+ */
+async function lastReported<O extends object>(read: ReadCapability<O>, state: { id: string; outs: O }, deadline: Deadline): Promise<O> {
+    if (deadline.expired()) return state.outs;
+    try {
+        return (await read(state.id, state.outs, deadline)) ?? state.outs;
+    } catch {
+        return state.outs;
     }
 }
 

@@ -141,7 +141,7 @@ async function extendTo(
     const givenUp = (cause: unknown) =>
         new VolumeError(
             `neevcloud extend network volume ${scope.orgId}/${scope.projectId}/${id} to ${target} GB: gave up after ${deadline.seconds} s; ` +
-                `the cloud last answered: ${errorMessage(lastAnswer ?? cause)}; ${deadline.hint()}`,
+                `the cloud last answered: ${lastAnswer ? answerOf(lastAnswer) : errorMessage(cause)}. Try again later, or ${deadline.hint()}`,
             { cause },
         );
     for (;;) {
@@ -165,6 +165,14 @@ async function extendTo(
         if (!(await deadline.sleep(interval))) throw givenUp(lastAnswer);
         interval = Math.min(8_000, interval * 2);
     }
+}
+
+/** What the cloud said, without our framing: `injected fault (503 UNAVAILABLE, request r-1)`. */
+function answerOf(error: ApiError): string {
+    const d = error.details;
+    const facts = [d.status, d.code].filter((x) => x !== undefined && x !== "").join(" ");
+    const meta = [facts || undefined, d.requestId ? `request ${d.requestId}` : undefined].filter(Boolean).join(", ");
+    return `${d.cloudMessage ?? "no response"}${meta ? ` (${meta})` : ""}`;
 }
 
 async function deleteVolume(id: string, _props: NetworkVolumeOutputs, deadline: Deadline): Promise<void> {
