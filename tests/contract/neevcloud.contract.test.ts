@@ -236,7 +236,9 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
             p.update(id, outs, await inputs({ name: "doomed", sizeGb: 15 })),
             (err: { message?: string; properties?: Record<string, unknown> }) => {
                 assert.match(String(err.message), /extension to 15 GB failed/);
-                assert.equal(err.properties?.extensionStatus, "resizing");
+                // Partial state holds what NeevCloud last reported: the failed extension, the old size.
+                assert.equal(err.properties?.extensionStatus, "failed");
+                assert.equal(err.properties?.sizeGb, 10);
                 return true;
             },
         );
