@@ -172,8 +172,8 @@ function explainNoZone(error: unknown): unknown {
         {
             ...error.details,
             remedy:
-                "no zone in the region is free of a same-named volume. For a replacement that keeps its name, set the " +
-                "`deleteBeforeReplace: true` resource option (the old volume goes first), or set `requireUniqueZone: false`",
+                "A replacement that keeps its name needs a zone free of that name: set the `deleteBeforeReplace: true` " +
+                "resource option (the old volume goes first) or `requireUniqueZone: false`; or choose another name or region",
         },
         { cause: error },
     );

@@ -144,8 +144,13 @@ async function extendTo(
                 `the cloud last answered: ${lastAnswer ? answerOf(lastAnswer) : errorMessage(cause)}. Try again later, or ${deadline.hint()}`,
             { cause },
         );
+    // Nothing is sent once the deadline has passed.
+    const stopIfLate = () => {
+        if (lastAnswer && deadline.expired()) throw givenUp(lastAnswer);
+        deadline.check(`neevcloud extend network volume ${scope.orgId}/${scope.projectId}/${id} to ${target} GB`);
+    };
     for (;;) {
-        if (deadline.expired()) throw givenUp(lastAnswer);
+        stopIfLate();
         try {
             let live = await client.getVolume(scope, id, deadline);
             if (!live) throw new VolumeError(`neevcloud extend network volume ${id}: the volume is gone; run \`pulumi refresh\``);
@@ -153,7 +158,7 @@ async function extendTo(
                 live = await waitOn(client, scope, id, judgeResizeOver, deadline, "for the running resize to finish");
             }
             if (live.sizeGb >= target) return { volume: live, queued: false };
-            if (deadline.expired()) throw givenUp(lastAnswer);
+            stopIfLate();
             return { volume: await client.extendVolume(scope, id, target, deadline), queued: true };
         } catch (error) {
             // After a lost extend, a read that runs out of time is the give-up, said with the cloud's last answer.
