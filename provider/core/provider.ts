@@ -138,7 +138,8 @@ function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodO
                 return { outs: withStored(outs, news, stored) };
             } catch (error) {
                 if (!ctx.state) throw clean(error);
-                throw partialState(error, id, news, await lastReported(ops.read, ctx.state, ctx.deadline));
+                // Stored fields as declared now: a raised timeout is kept for the next try and the destroy.
+                throw partialState(error, id, news, withStored(await lastReported(ops.read, ctx.state, ctx.deadline), news, stored));
             }
         },
         delete: (id, props) => deleteWith(spec.operations.delete, id, props),

@@ -128,6 +128,7 @@ describe("providers assembled from capabilities", function () {
             const props = again.properties as Record<string, unknown>;
             assert.equal(props.state, "creating");
             assert.equal(props.__provider, "code");
+            assert.deepEqual(props.timeouts, { update: 1 }, "the timeouts declared now are stored");
         });
 
         it("NeevCloud: the next update waits until bound; a volume that failed for good is replaced, deleting first", async () => {
