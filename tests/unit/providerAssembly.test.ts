@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
+import { z } from "zod";
+import { checkInputs } from "../../provider/core/check";
 import { resourceProvider } from "../../provider/core/provider";
+import type { FieldRules } from "../../provider/core/rules";
 import { flyContext, flyVolumeProvider, parseFlyId } from "../../provider/fly/provider";
 import { networkVolumeProvider } from "../../provider/neevcloud/provider";
 import { rejection, useEmulator } from "../clients/support";
@@ -52,6 +55,28 @@ describe("providers assembled from capabilities", function () {
         assert.deepEqual(failures, []);
         return inputs;
     };
+
+    describe("the spec", () => {
+        const schema = z.object({ name: z.string(), sizeGb: z.number().optional(), label: z.string().optional() });
+        it("a resource with no grow rule has no shrink check; a grow rule's unit names the sizes", () => {
+            const noSize = { schema, rules: { name: "replace", sizeGb: "replace", label: "inPlace" } satisfies FieldRules };
+            assert.deepEqual(checkInputs(noSize, { name: "a", sizeGb: 9 }, { name: "a", sizeGb: 1 }).failures, []);
+            const inTiB = { schema, rules: { ...noSize.rules, sizeGb: { grow: "TiB" } } satisfies FieldRules };
+            const [shrink] = checkInputs(inTiB, { name: "a", sizeGb: 9 }, { name: "a", sizeGb: 1 }).failures;
+            assert.match(shrink.reason, /cannot shrink from 9 TiB to 1 TiB/);
+        });
+        it("refuses at assembly an in-place field without an update capability", () => {
+            const inputs = { schema, rules: { name: "replace", sizeGb: { grow: "GB" }, label: "stored" } satisfies FieldRules };
+            const read = async () => undefined;
+            const create = async () => ({ id: "x", outs: { name: "a" } });
+            assert.throws(
+                () => resourceProvider({ inputs, operations: { read, create } }),
+                /sizeGb change in place, but the spec has no update/,
+            );
+            const noUpdate = { schema, rules: { name: "replace", sizeGb: "replace", label: "stored" } satisfies FieldRules };
+            assert.doesNotThrow(() => resourceProvider({ inputs: noUpdate, operations: { read, create } }));
+        });
+    });
 
     describe("a read-only resource (no create, no delete)", () => {
         it("refuses every declared argument at check with the spec's message, before any request", async () => {
