@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FieldRules, fieldsWith } from "./rules";
+import type { FieldRules } from "./rules";
 import { containsUnknown, isUnknown } from "./unknown";
 
 /** One bad input, as the engine shows it at preview. */
@@ -8,8 +8,13 @@ export interface CheckFailure {
     reason: string;
 }
 
-export interface CheckOutcome {
-    inputs: Record<string, unknown>;
+/**
+ * The checked inputs: every known field parsed by its schema (defaults applied), unknown (preview)
+ * fields as sent. With failures, the inputs as sent. Never an `undefined` anywhere: the host must
+ * serialize them, even beside failures.
+ */
+export interface CheckOutcome<I = Record<string, unknown>> {
+    inputs: I;
     failures: CheckFailure[];
 }
 
@@ -17,8 +22,6 @@ export interface InputSpec<Shape extends z.ZodRawShape> {
     /** Every input field with its validation and default. */
     schema: z.ZodObject<Shape>;
     rules: FieldRules;
-    /** Unit of grow fields, for the shrink message: `GB`. */
-    unit: string;
     /**
      * Fills absent inputs whose default comes from the stack config or environment (resolved at
      * check, so the diff compares concrete values and a missing setting fails before any request).
@@ -40,7 +43,7 @@ export function checkInputs<Shape extends z.ZodRawShape>(
     spec: InputSpec<Shape>,
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
-): CheckOutcome {
+): CheckOutcome<z.infer<z.ZodObject<Shape>>> {
     const shape = spec.schema.shape as unknown as Record<string, z.ZodType>;
     news = spec.resolveDefaults ? spec.resolveDefaults(news) : news;
     const failures: CheckFailure[] = [];
@@ -78,17 +81,65 @@ export function checkInputs<Shape extends z.ZodRawShape>(
     if (failures.length === 0 && spec.crossChecks) {
         failures.push(...spec.crossChecks(parsed as Partial<z.infer<z.ZodObject<Shape>>>, unknownFields));
     }
-    failures.push(...shrinkFailures(spec.rules, spec.unit, olds, parsed));
+    failures.push(...shrinkFailures(spec.rules, olds, parsed));
 
-    if (failures.length > 0) return { inputs: news, failures };
+    if (failures.length > 0) return { inputs: asChecked<Shape>(definedOnly(news)), failures };
     for (const key of unknownFields) if (!(key in parsed)) parsed[key] = news[key];
     for (const key of reserved) if (key in news) parsed[key] = news[key];
-    return { inputs: parsed, failures };
+    return { inputs: asChecked<Shape>(definedOnly(parsed)), failures };
 }
 
-function shrinkFailures(rules: FieldRules, unit: string, olds: Record<string, unknown>, parsed: Record<string, unknown>): CheckFailure[] {
+/**
+ * The one place checked inputs take their type: each known field passed its own schema, and the
+ * rest are unknowns of a preview (the engine's contract for every provider's inputs).
+ */
+function asChecked<Shape extends z.ZodRawShape>(inputs: Record<string, unknown>): z.infer<z.ZodObject<Shape>> {
+    return inputs as z.infer<z.ZodObject<Shape>>;
+}
+
+/** Every input's schema default (`fstype: "ext4"`): what an absent value in old state meant. */
+export function inputDefaults<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(schema.shape as unknown as Record<string, z.ZodType>)) {
+        const r = field.safeParse(undefined);
+        if (r.success && r.data !== undefined) out[key] = r.data;
+    }
+    return out;
+}
+
+/**
+ * Refuses every declared argument of a resource that cannot be created here (read-only APIs):
+ * `reason` says how such resources are made. With none declared, one failure for the resource.
+ */
+export function refuseArguments(news: Record<string, unknown>, reason: string): CheckOutcome<Record<string, unknown>> {
+    const declared = Object.keys(news).filter((k) => !reserved.has(k) && news[k] !== undefined);
+    const failures = declared.length > 0 ? declared.map((property) => ({ property, reason })) : [{ property: "", reason }];
+    return { inputs: definedOnly(news), failures };
+}
+
+/** Drops `undefined` at every depth (the host's Struct conversion fails on it); arrays keep nulls. */
+export function definedOnly<T extends object>(value: T): T {
+    return stripUndefined(value) as T;
+}
+
+function stripUndefined(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : stripUndefined(v)));
+    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => [k, stripUndefined(v)]),
+        );
+    }
+    return value;
+}
+
+/** A grow field below its previous declared value, refused at preview with the rule's unit. */
+function shrinkFailures(rules: FieldRules, olds: Record<string, unknown>, parsed: Record<string, unknown>): CheckFailure[] {
     const failures: CheckFailure[] = [];
-    for (const field of fieldsWith(rules, "grow")) {
+    for (const [field, rule] of Object.entries(rules)) {
+        if (typeof rule !== "object") continue;
+        const unit = rule.grow;
         const prev = olds[field];
         const next = parsed[field];
         if (typeof prev === "number" && typeof next === "number" && next < prev) {

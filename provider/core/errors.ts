@@ -109,12 +109,7 @@ export interface PartialStateError {
  * volume. The host does not re-add `__provider` on this path: the inputs are spread in, which
  * carries it, or later read/delete could not load the provider.
  */
-export function partialState(
-    error: unknown,
-    id: string,
-    inputs: Record<string, unknown>,
-    outputs: Record<string, unknown>,
-): PartialStateError {
+export function partialState(error: unknown, id: string, inputs: object, outputs: object): PartialStateError {
     const message = errorMessage(error);
     return { message, id, properties: { ...inputs, ...outputs }, reasons: [message] };
 }

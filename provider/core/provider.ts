@@ -1,86 +1,216 @@
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { checkInputs, InputSpec } from "./check";
+import { checkInputs, CheckOutcome, definedOnly, inputDefaults, InputSpec, refuseArguments } from "./check";
 import type { Deadline } from "./deadline";
 import { errorMessage, partialState, VolumeError } from "./errors";
-import { DeleteBeforeReplace, diffByRules } from "./rules";
+import { changedFields, DeleteBeforeReplace, DiffOutcome, diffByRules, fieldsWith, valueOf } from "./rules";
 import { deadlineFor } from "./timeouts";
 
-/** Lets an operation say "the cloud has accepted this", so a later failure keeps the volume in state. */
+/** Lets an operation say "the cloud has accepted this", so a later failure keeps the resource in state. */
 export interface OperationContext<O> {
     deadline: Deadline;
     accepted(id: string, outs: O): void;
 }
 
-/** What a cloud implements; check and diff come from its input spec and rules table. */
-export interface VolumeOperations<I, O> {
-    create(inputs: I, ctx: OperationContext<O>): Promise<{ id: string; outs: O }>;
-    /** Fresh outputs, or undefined when the volume is gone (404 or a deleted state). */
-    read(id: string, props: Record<string, unknown>, deadline: Deadline): Promise<O | undefined>;
-    /** Applies every in-place change of one diff, waits until it shows, returns fresh outputs. */
-    update(id: string, olds: O, news: I, ctx: OperationContext<O>): Promise<O>;
-    /** Gone already is success. */
-    delete(id: string, props: O, deadline: Deadline): Promise<void>;
-}
-
-export interface VolumeProviderSpec<Shape extends z.ZodRawShape, O> {
-    inputs: InputSpec<Shape>;
-    /** Whether the old volume must go before its replacement exists (e.g. names unique). */
-    deleteBeforeReplace?: DeleteBeforeReplace;
-    operations: VolumeOperations<z.infer<z.ZodObject<Shape>>, O>;
-}
-
 type Props = Record<string, unknown>;
 
+/** Fresh outputs, or undefined when the resource is gone (404 or a deleted state). */
+export type ReadCapability<O> = (id: string, props: Partial<O>, deadline: Deadline) => Promise<O | undefined>;
+/** Makes the resource and waits until it is ready; calls `ctx.accepted` as soon as the cloud has it. */
+export type CreateCapability<I, O> = (inputs: I, ctx: OperationContext<O>) => Promise<{ id: string; outs: O }>;
+/** Applies every in-place change of one diff, waits until it shows, returns fresh outputs. */
+export type UpdateCapability<I, O> = (id: string, olds: O, news: I, ctx: OperationContext<O>) => Promise<O>;
+/** Deletes; gone already is success. */
+export type DeleteCapability<O> = (id: string, props: O, deadline: Deadline) => Promise<void>;
+
 /**
- * Builds the engine-facing provider: check and diff from the declarative spec, deadlines from
- * `timeouts`, partial state after the cloud accepted, and every message scrubbed.
+ * How stored outputs stand: `ready`; `pending`, a create that failed after the cloud accepted it
+ * (partial state) and is finished by the next update; or `failed`, a terminal state, replaced.
  */
-export function volumeProvider<Shape extends z.ZodRawShape, O extends object>(
-    spec: VolumeProviderSpec<Shape, O>,
-): Required<Pick<dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">> {
-    type I = z.infer<z.ZodObject<Shape>>;
+export type Readiness = "ready" | "pending" | "failed";
+
+export interface ReadinessSpec<O> {
+    /** Judges stored outputs (partial state included). */
+    judge(outs: O): Readiness;
+    /** The output fields that show the state: a failed resource's replacement names them at preview. */
+    fields: readonly (keyof O & string)[];
+    /** Waits until ready exactly as create does and returns fresh outputs; rejects when it is not. */
+    finish(id: string, olds: O, ctx: OperationContext<O>): Promise<O>;
+}
+
+/** What a cloud offers for a resource it can make: `create` and `read` required, `update` and `delete` optional. */
+export interface Capabilities<I, O> {
+    read: ReadCapability<O>;
+    create: CreateCapability<I, O>;
+    /** Required when the rules have an `inPlace` or `grow` field. */
+    update?: UpdateCapability<I, O>;
+    /** Absent: delete leaves the cloud alone and succeeds (the cloud has no delete). */
+    delete?: DeleteCapability<O>;
+}
+
+/** A resource this package can create. */
+export interface ResourceSpec<Shape extends z.ZodRawShape, O extends z.infer<z.ZodObject<Shape>>> {
+    inputs: InputSpec<Shape>;
+    operations: Capabilities<z.infer<z.ZodObject<Shape>>, O>;
+    /** Whether the old resource must go before its replacement exists (e.g. names unique). */
+    deleteBeforeReplace?: DeleteBeforeReplace<O, z.infer<z.ZodObject<Shape>>>;
+    /** For clouds whose create waits: lets the next update finish a partial create, and replace a failed one. */
+    readiness?: ReadinessSpec<O>;
+}
+
+/** A resource only adopted with `get` (a read-only API): `read` required, `delete` optional. */
+export interface ReadOnlyResourceSpec<O extends object> {
+    /** Why `check` refuses every argument: how such resources are made, and how to adopt one. */
+    notCreatable: string;
+    operations: { read: ReadCapability<O>; delete?: DeleteCapability<O> };
+}
+
+/** What the engine calls, typed by the resource's inputs `I` and outputs `O`. */
+export interface TypedResourceProvider<I, O> {
+    check(olds: Props, news: Props): Promise<CheckOutcome<I>>;
+    diff(id: string, olds: O, news: I): Promise<DiffOutcome>;
+    create(inputs: I): Promise<{ id: string; outs: O }>;
+    /** An empty id: the resource is gone, and refresh drops it. */
+    read(id: string, props?: Partial<O>): Promise<{ id: string; props: O }>;
+    update(id: string, olds: O, news: I): Promise<{ outs: O }>;
+    delete(id: string, props: O): Promise<void>;
+}
+
+/**
+ * Assembles the engine-facing provider of one resource type from what its cloud offers: check and
+ * diff from the input spec and rules table, deadlines from `timeouts`, partial state once the cloud
+ * accepted, every message scrubbed. A change to stored fields alone (`timeouts`) sends nothing.
+ */
+export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodObject<Shape>>>(
+    spec: ResourceSpec<Shape, O>,
+): TypedResourceProvider<z.infer<z.ZodObject<Shape>>, O>;
+export function resourceProvider<O extends object>(spec: ReadOnlyResourceSpec<O>): TypedResourceProvider<Props, O>;
+export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodObject<Shape>>>(
+    spec: ResourceSpec<Shape, O> | ReadOnlyResourceSpec<O>,
+): TypedResourceProvider<z.infer<z.ZodObject<Shape>>, O> | TypedResourceProvider<Props, O> {
+    return "notCreatable" in spec ? readOnlyProvider(spec) : creatableProvider(spec);
+}
+
+function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodObject<Shape>>>(
+    spec: ResourceSpec<Shape, O>,
+): TypedResourceProvider<z.infer<z.ZodObject<Shape>>, O> {
+    const rules = spec.inputs.rules;
     const ops = spec.operations;
+    const changing = fieldsWith(rules, "inPlace", "grow");
+    if (changing.length > 0 && !ops.update) {
+        throw new Error(`resourceProvider: ${changing.join(", ")} change in place, but the spec has no update`);
+    }
+    const stored = fieldsWith(rules, "stored");
+    let defaults: Props | undefined;
+    const defaultsOf = () => (defaults ??= inputDefaults(spec.inputs.schema));
+    const judge = (outs: O): Readiness => spec.readiness?.judge(outs) ?? "ready";
+
     return {
-        async check(olds: Props, news: Props) {
+        async check(olds, news) {
             return checkInputs(spec.inputs, olds ?? {}, news ?? {});
         },
-        async diff(_id: string, olds: Props, news: Props) {
-            return diffByRules(spec.inputs.rules, olds ?? {}, news ?? {}, { deleteBeforeReplace: spec.deleteBeforeReplace });
+        async diff(_id, olds, news) {
+            const failed = judge(olds) === "failed" ? spec.readiness?.fields : undefined;
+            return diffByRules(rules, olds, news, { deleteBeforeReplace: spec.deleteBeforeReplace, defaults: defaultsOf(), failed });
         },
-        async create(inputs: Props) {
+        async create(inputs) {
             const ctx = tracking<O>(deadlineFor(inputs, "create"));
             try {
-                const { id, outs } = await ops.create(inputs as I, ctx);
-                return { id, outs };
+                return await ops.create(inputs, ctx);
             } catch (error) {
-                throw ctx.state ? partialState(error, ctx.state.id, inputs, ctx.state.outs as Props) : clean(error);
+                if (!ctx.state) throw clean(error);
+                throw partialState(error, ctx.state.id, inputs, await lastReported(ops.read, ctx.state, ctx.deadline));
             }
         },
-        async read(id: string, props: Props) {
-            try {
-                const outs = await ops.read(id, props ?? {}, deadlineFor(props, "read"));
-                return outs ? { id, props: outs as Props } : { id: "", props: {} };
-            } catch (error) {
-                throw clean(error);
-            }
-        },
-        async update(id: string, olds: Props, news: Props) {
+        read: (id, props) => readWith(spec.operations.read, id, props),
+        async update(id, olds, news) {
             const ctx = tracking<O>(deadlineFor(news, "update"));
             try {
-                return { outs: (await ops.update(id, olds as O, news as I, ctx)) as Props };
+                let current = olds;
+                if (spec.readiness && judge(olds) !== "ready") {
+                    // A create that did not finish (partial state): finish it first, as create does.
+                    ctx.accepted(id, olds);
+                    current = await spec.readiness.finish(id, olds, ctx);
+                    ctx.accepted(id, current);
+                }
+                const { updates } = changedFields(rules, current, news, { defaults: defaultsOf() });
+                // Only stored fields (or nothing) changed: no request, the new values go to state.
+                const outs = updates.length > 0 && ops.update ? await ops.update(id, current, news, ctx) : current;
+                return { outs: withStored(outs, news, stored) };
             } catch (error) {
-                throw ctx.state ? partialState(error, id, news, ctx.state.outs as Props) : clean(error);
+                if (!ctx.state) throw clean(error);
+                // Stored fields as declared now: a raised timeout is kept for the next try and the destroy.
+                throw partialState(error, id, news, withStored(await lastReported(ops.read, ctx.state, ctx.deadline), news, stored));
             }
         },
-        async delete(id: string, props: Props) {
-            try {
-                await ops.delete(id, props as O, deadlineFor(props, "delete"));
-            } catch (error) {
-                throw clean(error);
-            }
-        },
+        delete: (id, props) => deleteWith(spec.operations.delete, id, props),
     };
+}
+
+function readOnlyProvider<O extends object>(spec: ReadOnlyResourceSpec<O>): TypedResourceProvider<Props, O> {
+    return {
+        // Nothing is created here: refused at preview, before any request.
+        async check(_olds, news) {
+            return refuseArguments(news ?? {}, spec.notCreatable);
+        },
+        async diff() {
+            return { changes: false, replaces: [] };
+        },
+        async create() {
+            throw new VolumeError(spec.notCreatable);
+        },
+        read: (id, props) => readWith(spec.operations.read, id, props),
+        async update(_id, olds) {
+            return { outs: olds };
+        },
+        delete: (id, props) => deleteWith(spec.operations.delete, id, props),
+    };
+}
+
+async function readWith<O extends object>(read: ReadCapability<O>, id: string, props: Partial<O> | undefined) {
+    const given: Partial<O> = props ?? {};
+    try {
+        const outs = await read(id, given, deadlineFor(given, "read"));
+        return outs ? { id, props: outs } : gone<O>();
+    } catch (error) {
+        throw clean(error);
+    }
+}
+
+/**
+ * The outputs partial state records. A failure with time left (a terminal state such as NeevCloud's
+ * `failed`) is read once more, so state shows what the cloud last reported and the next diff can
+ * replace it; out of time, the outputs the operation last accepted.
+ */
+async function lastReported<O extends object>(read: ReadCapability<O>, state: { id: string; outs: O }, deadline: Deadline): Promise<O> {
+    if (deadline.expired()) return state.outs;
+    try {
+        return (await read(state.id, state.outs, deadline)) ?? state.outs;
+    } catch {
+        return state.outs;
+    }
+}
+
+/** What read answers for a resource that is gone: an empty id, so refresh drops it (props unread). */
+function gone<O>(): { id: string; props: O } {
+    return { id: "", props: {} as O };
+}
+
+async function deleteWith<O extends object>(remove: DeleteCapability<O> | undefined, id: string, props: O): Promise<void> {
+    // No delete in the cloud's API: the resource stays, and Pulumi forgets it.
+    if (!remove) return;
+    try {
+        await remove(id, props, deadlineFor(props, "delete"));
+    } catch (error) {
+        throw clean(error);
+    }
+}
+
+/** The outputs with each stored field as declared now (absent when no longer declared). */
+function withStored<O extends object>(outs: O, news: object, stored: readonly string[]): O {
+    if (stored.length === 0) return outs;
+    const next: O = { ...outs };
+    for (const field of stored) Object.assign(next, { [field]: valueOf(news, field) });
+    return definedOnly(next);
 }
 
 function tracking<O>(deadline: Deadline): OperationContext<O> & { state?: { id: string; outs: O } } {

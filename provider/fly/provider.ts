@@ -2,7 +2,8 @@ import { Endpoint, sessionFor } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
 import { compact } from "../core/objects";
-import { volumeProvider } from "../core/provider";
+import { retryWhileInUse } from "../core/inUse";
+import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
 import { SharedPoller, WaitStep } from "../core/wait";
 import { FlyClient } from "./client";
@@ -130,36 +131,64 @@ function isBoundToMachine(error: unknown): error is ApiError {
 async function deleteVolume(id: string, _props: FlyVolumeOutputs, deadline: Deadline): Promise<void> {
     const { app, volumeId } = parseFlyId(id);
     const { client } = flyContext();
-    let interval = 1_000;
-    for (;;) {
-        try {
-            await client.deleteVolume(app, volumeId, deadline);
-            return;
-        } catch (error) {
-            if (!isBoundToMachine(error)) throw error;
-            // Fly keeps a volume bound for up to a minute after its Machine is destroyed: retry.
-            if (!(await deadline.sleep(interval))) {
-                const machine = /machine:?\s*([A-Za-z0-9_]+)/.exec(error.details.cloudMessage ?? "")?.[1];
-                throw new VolumeError(
-                    `fly delete volume ${id}: still attached to machine ${machine ?? "(unknown)"} after ${deadline.seconds} s ` +
-                        `(${error.status} ${error.code ?? ""}${error.details.requestId ? `, request ${error.details.requestId}` : ""}). ` +
-                        `Destroy that machine first (stopping it is not enough), then run the delete again; or ${deadline.hint()}.`,
-                );
-            }
-            interval = Math.min(5_000, Math.ceil(interval * 1.5));
-        }
-    }
+    // Fly keeps a volume bound for up to a minute after its Machine is destroyed: retry.
+    await retryWhileInUse(() => client.deleteVolume(app, volumeId, deadline), {
+        deadline,
+        subject: `fly delete volume ${id}`,
+        classify: (error) =>
+            isBoundToMachine(error)
+                ? { status: "inUse", holder: /machine:?\s*([A-Za-z0-9_]+)/.exec(error.details.cloudMessage ?? "")?.[1] }
+                : { status: "failed" },
+        held: (machine) => `attached to machine ${machine ?? "(unknown)"}`,
+        remedy: "Destroy that machine first (stopping it is not enough)",
+    });
 }
 
-export const flyVolumeProvider = volumeProvider<typeof flyVolumeSpec.schema.shape, FlyVolumeOutputs>({
+/** Stored outputs: created (a fork: hydrating) is ready; destroyed before ready is replaced. */
+function judgeStored(outs: FlyVolumeOutputs): Readiness {
+    if (goneStates.has(outs.state)) return "failed";
+    return (outs.sourceVolumeId ? readyForkStates : readyStates).has(outs.state) ? "ready" : "pending";
+}
+
+/** Finishes a create left in partial state: the same wait create does. */
+async function finishCreate(id: string, olds: FlyVolumeOutputs, ctx: OperationContext<FlyVolumeOutputs>): Promise<FlyVolumeOutputs> {
+    const { app, volumeId } = parseFlyId(id);
+    const { poller } = flyContext();
+    const ready = await poller.waitFor(app, volumeId, judgeReady(olds.sourceVolumeId ? readyForkStates : readyStates), {
+        deadline: ctx.deadline,
+        subject: `fly volume ${id}`,
+        goal: "to be created",
+    });
+    return toFlyOutputs(app, olds, ready);
+}
+
+/**
+ * Fly places a volume in a zone with no same-named volume (`requireUniqueZone`): a replacement that
+ * keeps its name, made before the old one goes, finds none free where the region has few zones.
+ */
+function explainNoZone(error: unknown): unknown {
+    if (!(error instanceof ApiError) || !/require_unique_zone|unique zone|no zone/i.test(error.details.cloudMessage ?? "")) return error;
+    return new ApiError(
+        {
+            ...error.details,
+            remedy:
+                "A replacement that keeps its name needs a zone free of that name: set the `deleteBeforeReplace: true` " +
+                "resource option (the old volume goes first) or `requireUniqueZone: false`; or choose another name or region",
+        },
+        { cause: error },
+    );
+}
+
+export const flyVolumeProvider = resourceProvider({
     inputs: flyVolumeSpec,
     // Fly names are not unique: the replacement can exist beside the old volume.
     deleteBeforeReplace: false,
+    readiness: { judge: judgeStored, fields: ["state"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
             const { client, poller } = flyContext();
             const { app, timeouts: _t, ...request } = inputs;
-            const made = await client.createVolume(app, request, ctx.deadline);
+            const made = await client.createVolume(app, request, ctx.deadline).catch((e: unknown) => Promise.reject(explainNoZone(e)));
             const id = `${app}/${made.id}`;
             ctx.accepted(id, toFlyOutputs(app, inputs, made));
             const ready = await poller.waitFor(app, made.id, judgeReady(inputs.sourceVolumeId ? readyForkStates : readyStates), {
@@ -174,7 +203,7 @@ export const flyVolumeProvider = volumeProvider<typeof flyVolumeSpec.schema.shap
             const { app, volumeId } = parseFlyId(id);
             const v = await flyContext().client.getVolume(app, volumeId, deadline);
             if (!v || goneStates.has(v.state)) return undefined;
-            return toFlyOutputs(app, props as Partial<FlyVolumeOutputs>, v);
+            return toFlyOutputs(app, props, v);
         },
 
         async update(id, olds, news, ctx) {

@@ -66,7 +66,6 @@ function crossChecks(inputs: Partial<FlyVolumeInputs>): CheckFailure[] {
 export const flyVolumeSpec: InputSpec<typeof flyVolumeInputs.shape> = {
     schema: flyVolumeInputs,
     rules: flyVolumeRules,
-    unit: "GB",
     crossChecks,
 };
 

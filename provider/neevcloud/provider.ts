@@ -1,9 +1,10 @@
 import { Endpoint, sessionFor } from "../core/config";
 import type { Deadline } from "../core/deadline";
-import { ApiError, VolumeError } from "../core/errors";
+import { ApiError, errorMessage, VolumeError } from "../core/errors";
 import { AmbiguousRequestError } from "../core/http";
 import { compact } from "../core/objects";
-import { volumeProvider } from "../core/provider";
+import { retryWhileInUse } from "../core/inUse";
+import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { waitFor, WaitStep } from "../core/wait";
 import { NeevCloudClient, NeevScope } from "./client";
 import { NetworkVolumeInputs, networkVolumeSpec } from "./schema";
@@ -125,6 +126,8 @@ function judgeResizeOver(v: NetworkVolume | undefined): WaitStep<NetworkVolume> 
 /**
  * Extends to `target`, never twice: a resize already running is waited out first, and after an
  * ambiguous failure (POST, no idempotency key) the volume is read to see whether it was queued.
+ * Those retries back off (0.5 s doubling to 8 s) and end by the deadline: nothing is sent after it,
+ * and the error says what the cloud last answered.
  */
 async function extendTo(
     client: NeevCloudClient,
@@ -133,47 +136,85 @@ async function extendTo(
     target: number,
     deadline: Deadline,
 ): Promise<{ volume: NetworkVolume; queued: boolean }> {
+    let interval = 500;
+    let lastAnswer: AmbiguousRequestError | undefined;
+    const givenUp = (cause: unknown) =>
+        new VolumeError(
+            `neevcloud extend network volume ${scope.orgId}/${scope.projectId}/${id} to ${target} GB: gave up after ${deadline.seconds} s; ` +
+                `the cloud last answered: ${lastAnswer ? answerOf(lastAnswer) : errorMessage(cause)}. Try again later, or ${deadline.hint()}`,
+            { cause },
+        );
+    // Nothing is sent once the deadline has passed.
+    const stopIfLate = () => {
+        if (lastAnswer && deadline.expired()) throw givenUp(lastAnswer);
+        deadline.check(`neevcloud extend network volume ${scope.orgId}/${scope.projectId}/${id} to ${target} GB`);
+    };
     for (;;) {
-        let live = await client.getVolume(scope, id, deadline);
-        if (!live) throw new VolumeError(`neevcloud extend network volume ${id}: the volume is gone; run \`pulumi refresh\``);
-        if (live.extensionStatus === "resizing") {
-            live = await waitOn(client, scope, id, judgeResizeOver, deadline, "for the running resize to finish");
-        }
-        if (live.sizeGb >= target) return { volume: live, queued: false };
+        stopIfLate();
         try {
+            let live = await client.getVolume(scope, id, deadline);
+            if (!live) throw new VolumeError(`neevcloud extend network volume ${id}: the volume is gone; run \`pulumi refresh\``);
+            if (live.extensionStatus === "resizing") {
+                live = await waitOn(client, scope, id, judgeResizeOver, deadline, "for the running resize to finish");
+            }
+            if (live.sizeGb >= target) return { volume: live, queued: false };
+            stopIfLate();
             return { volume: await client.extendVolume(scope, id, target, deadline), queued: true };
         } catch (error) {
+            // After a lost extend, a read that runs out of time is the give-up, said with the cloud's last answer.
+            if (lastAnswer && deadline.expired() && !(error instanceof AmbiguousRequestError)) throw givenUp(error);
             if (!(error instanceof AmbiguousRequestError)) throw error;
-            // Loop: the read above tells whether the lost request was queued.
+            lastAnswer = error;
         }
+        // Loop: the read above tells whether the lost request was queued.
+        if (!(await deadline.sleep(interval))) throw givenUp(lastAnswer);
+        interval = Math.min(8_000, interval * 2);
     }
+}
+
+/** What the cloud said, without our framing: `injected fault (503 UNAVAILABLE, request r-1)`. */
+function answerOf(error: ApiError): string {
+    const d = error.details;
+    const facts = [d.status, d.code].filter((x) => x !== undefined && x !== "").join(" ");
+    const meta = [facts || undefined, d.requestId ? `request ${d.requestId}` : undefined].filter(Boolean).join(", ");
+    return `${d.cloudMessage ?? "no response"}${meta ? ` (${meta})` : ""}`;
 }
 
 async function deleteVolume(id: string, _props: NetworkVolumeOutputs, deadline: Deadline): Promise<void> {
     const scope = parseNeevId(id);
     const client = neevClient();
-    let interval = 1_000;
-    for (;;) {
-        try {
-            await client.deleteVolume(scope, scope.volumeId, deadline);
-            return;
-        } catch (error) {
-            if (!(error instanceof ApiError) || error.status !== 400) throw error;
+    await retryWhileInUse(() => client.deleteVolume(scope, scope.volumeId, deadline), {
+        deadline,
+        subject: `neevcloud delete network volume ${id}`,
+        classify: async (error) => {
+            if (!(error instanceof ApiError) || error.status !== 400) return { status: "failed" };
             const live = await client.getVolume(scope, scope.volumeId, deadline);
-            if (!live) return;
-            const holders = describeHolders(live);
+            if (!live) return { status: "gone" };
+            const holder = describeHolders(live);
             // 400 is also "bad request": only an in-use volume is worth waiting on.
-            if (!holders && !/in use/i.test(error.details.cloudMessage ?? "")) throw error;
-            if (!(await deadline.sleep(interval))) {
-                throw new VolumeError(
-                    `neevcloud delete network volume ${id}: still in use by ${holders ?? "an attachment"} after ${deadline.seconds} s ` +
-                        `(${error.status} ${error.code ?? ""}${error.details.requestId ? `, request ${error.details.requestId}` : ""}). ` +
-                        `Detach or delete what mounts it, then run the delete again; or ${deadline.hint()}.`,
-                );
-            }
-            interval = Math.min(5_000, Math.ceil(interval * 1.5));
-        }
-    }
+            if (!holder && !/in use/i.test(error.details.cloudMessage ?? "")) return { status: "failed" };
+            return { status: "inUse", holder };
+        },
+        held: (holders) => `in use by ${holders ?? "an attachment"}`,
+        remedy: "Detach or delete what mounts it",
+    });
+}
+
+/** Stored outputs: bound is ready; failed (or deleted) for good is replaced; pending is finished. */
+function judgeStored(outs: NetworkVolumeOutputs): Readiness {
+    if (outs.status === "bound") return "ready";
+    return outs.status === "failed" || outs.status === "terminated" ? "failed" : "pending";
+}
+
+/** Finishes a create left in partial state: the same wait create does. */
+async function finishCreate(
+    id: string,
+    olds: NetworkVolumeOutputs,
+    ctx: OperationContext<NetworkVolumeOutputs>,
+): Promise<NetworkVolumeOutputs> {
+    const scope = parseNeevId(id);
+    const bound = await waitOn(neevClient(), scope, scope.volumeId, judgeBound, ctx.deadline, "to be bound");
+    return toNeevOutputs(olds, bound);
 }
 
 function describeHolders(v: NetworkVolume): string | undefined {
@@ -185,11 +226,13 @@ function describeHolders(v: NetworkVolume): string | undefined {
     return all.length ? all.join(", ") : undefined;
 }
 
-export const networkVolumeProvider = volumeProvider<typeof networkVolumeSpec.schema.shape, NetworkVolumeOutputs>({
+export const networkVolumeProvider = resourceProvider({
     inputs: networkVolumeSpec,
     // The volume is a Kubernetes PVC (neevcloud.md): a name is unique in its project, so a
     // replacement that keeps its name and project cannot exist beside the old one.
     deleteBeforeReplace: (olds, news) => olds.name === news.name && olds.orgId === news.orgId && olds.projectId === news.projectId,
+    // A create that ends `failed` is replaced on the next up; one still pending is waited on.
+    readiness: { judge: judgeStored, fields: ["status"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
             const client = neevClient();
@@ -205,7 +248,7 @@ export const networkVolumeProvider = volumeProvider<typeof networkVolumeSpec.sch
             const scope = parseNeevId(id);
             const v = await neevClient().getVolume(scope, scope.volumeId, deadline);
             if (!v || v.status === "terminated") return undefined;
-            return toNeevOutputs(props as Partial<NetworkVolumeOutputs>, v);
+            return toNeevOutputs(props, v);
         },
 
         async update(id, olds, news, ctx) {

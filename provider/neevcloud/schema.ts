@@ -60,7 +60,6 @@ function resolveDefaults(news: Record<string, unknown>): Record<string, unknown>
 export const networkVolumeSpec: InputSpec<typeof networkVolumeInputs.shape> = {
     schema: networkVolumeInputs,
     rules: networkVolumeRules,
-    unit: "GB",
     resolveDefaults,
 };
 

@@ -28,7 +28,7 @@ describe("fly.Volume provider against the emulator", function () {
         assert.equal(outs.volumeId, id.split("/")[1]);
         assert.equal(outs.sizeGb, 3);
         assert.ok(outs.zone);
-        assert.equal(outs.__provider, undefined, "the host adds __provider itself");
+        assert.ok(!("__provider" in outs), "the host adds __provider itself");
         const vols = emu().inventory().fly;
         assert.equal(vols.length, 1);
         assert.equal(vols[0].state, "created");

@@ -19,7 +19,7 @@ import { Deadline } from "../../provider/core/deadline";
 import { ApiError } from "../../provider/core/errors";
 import { closeAllPools } from "../../provider/core/http";
 import { NeevCloudClient } from "../../provider/neevcloud/client";
-import { networkVolumeProvider as p } from "../../provider/neevcloud/provider";
+import { networkVolumeProvider as p, type NetworkVolumeOutputs } from "../../provider/neevcloud/provider";
 import { PROBE_HEADER, startCaptureProxy, type CaptureProxy, type Exchange } from "./capture";
 import { conformanceReport, exchangeProblems, neevcloudSpec } from "./openapi";
 import { sample } from "./zodMirror";
@@ -70,7 +70,7 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
     };
 
     const client = (): NeevCloudClient => new NeevCloudClient(apiUrl, emu.token);
-    const inputs = async (extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> => {
+    const inputs = async (extra: Record<string, unknown> = {}) => {
         const news = { orgId: ORG, projectId: PROJECT, regionId: "in-bom-1", sizeGb: 10, name: "train-data", ...extra };
         const { inputs: checkedInputs, failures } = await p.check({}, news);
         assert.deepEqual(failures, []);
@@ -108,7 +108,7 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
     });
 
     let trainId = ""; // <org>/<project>/<uuid> of the provider's volume
-    let trainOuts: Record<string, unknown> = {};
+    let trainOuts = {} as NetworkVolumeOutputs; // set by the provider's create below
     const uuidOf = (id: string): string => id.split("/")[2] ?? "";
 
     it("the emulator serves under the spec's server path", () => {
@@ -236,7 +236,9 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
             p.update(id, outs, await inputs({ name: "doomed", sizeGb: 15 })),
             (err: { message?: string; properties?: Record<string, unknown> }) => {
                 assert.match(String(err.message), /extension to 15 GB failed/);
-                assert.equal(err.properties?.extensionStatus, "resizing");
+                // Partial state holds what NeevCloud last reported: the failed extension, the old size.
+                assert.equal(err.properties?.extensionStatus, "failed");
+                assert.equal(err.properties?.sizeGb, 10);
                 return true;
             },
         );

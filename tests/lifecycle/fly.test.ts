@@ -132,7 +132,8 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
     it("a create that times out after Fly accepted it stays in state and the next up finishes it", async () => {
         const { emu } = ctx();
         emu.reset();
-        emu.configure({ fly: { timeToReadyMs: 60_000 } });
+        // Ready 8 s after the POST: the first up gives up at 2 s, the next one waits it out.
+        emu.configure({ fly: { timeToReadyMs: 8_000 } });
         const engine = ctx().engine();
         const first = await engine.up(await ctx().program("fly.js", { createTimeout: "2" }));
         const step = findStep(first, "data")!;
@@ -141,11 +142,31 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
         assert.match(step.partial?.id ?? "", /^web\/vol_/);
         const tracked = engine.resource("data")!;
         assert.equal(tracked.id, step.partial?.id, "Pulumi keeps tracking the volume");
-        emu.configure({ fly: { timeToReadyMs: 200 } });
-        emu.fly.setState("web", tracked.id.split("/")[1], "created");
+        assert.equal(tracked.outputs.state, "creating");
+        assert.ok(tracked.initErrors?.length, "with its init error");
+        assert.equal(emu.inventory().fly[0].state, "creating", "not ready yet when the next up starts");
+
+        // The next up is an update (init errors) that waits until the volume is created, as create does.
+        const plan = await engine.preview(await ctx().program("fly.js"));
+        assert.equal(findStep(plan, "data")?.op, "update");
         const second = await engine.up(await ctx().program("fly.js"));
         assert.ok(second.ok, JSON.stringify(second.steps));
+        assert.equal(findStep(second, "data")?.op, "update");
+        const finished = engine.resource("data")!;
+        assert.equal(finished.id, tracked.id);
+        assert.equal(finished.outputs.state, "created");
+        assert.equal(finished.initErrors, undefined);
         assert.equal(emu.inventory().fly.length, 1, "no second volume");
+        assert.equal(emu.inventory().fly[0].state, "created");
+
+        // A change to timeouts alone is an update that sends nothing to Fly and stores the new values.
+        emu.clearRequests();
+        const timeoutsPlan = await engine.preview(await ctx().program("fly.js", { deleteTimeout: "30" }));
+        assert.equal(findStep(timeoutsPlan, "data")?.op, "update");
+        const retimed = await engine.up(await ctx().program("fly.js", { deleteTimeout: "30" }));
+        assert.ok(retimed.ok, JSON.stringify(retimed.steps));
+        assert.equal(emu.requests().length, 0, "no request to the cloud");
+        assert.deepEqual(engine.resource("data")!.outputs.timeouts, { create: 60, update: 60, delete: 30 });
         await engine.destroy();
     });
 

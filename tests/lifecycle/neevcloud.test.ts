@@ -88,4 +88,49 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
         assert.equal(inventory().filter((v) => v.status !== "terminated").length, 0);
         assert.ok(!JSON.stringify(engine.state).includes(emu.token), "token in state");
     });
+    it("a create that ends 'failed' is replaced by the next up, deleting first (same name), and the preview says so", async () => {
+        const { emu } = ctx();
+        emu.reset();
+        emu.configure({ neevcloud: { createOutcome: "failed" } });
+        const engine = ctx().engine();
+        const first = await engine.up(await ctx().program("neev.js"));
+        assert.equal(first.ok, false);
+        assert.match(findStep(first, "datasets")?.error ?? "", /reached 'failed' waiting to be bound/);
+        const failed = engine.resource("datasets")!;
+        assert.equal(failed.outputs.status, "failed", "state shows what NeevCloud reported");
+
+        emu.configure({ neevcloud: { createOutcome: "bound" } });
+        const plan = await engine.preview(await ctx().program("neev.js"));
+        const planned = findStep(plan, "datasets");
+        assert.equal(planned?.op, "replace");
+        assert.deepEqual(planned?.replaces, ["status"]);
+        assert.equal(planned?.deleteBeforeReplace, true);
+        const second = await engine.up(await ctx().program("neev.js"));
+        assert.ok(second.ok, JSON.stringify(second.steps));
+        const replaced = engine.resource("datasets")!;
+        assert.notEqual(replaced.id, failed.id);
+        assert.equal(replaced.outputs.status, "bound");
+        const live = emu.inventory().neevcloud.filter((v) => v.status !== "terminated");
+        assert.deepEqual(
+            live.map((v) => [v.id, v.status]),
+            [[String(replaced.outputs.volumeId), "bound"]],
+        );
+        await engine.destroy();
+    });
+
+    it("with orgId and projectId set nowhere, preview shows the CheckFailure naming the config key and env var", async () => {
+        const { emu } = ctx();
+        emu.reset();
+        const engine = ctx().engine({
+            config: { "neevcloud:token": emu.token, "neevcloud:apiUrl": emu.urls.neevcloud },
+            env: { NEEVCLOUD_ORG_ID: "", NEEVCLOUD_PROJECT_ID: "" },
+        });
+        const plan = await engine.preview(await ctx().program("neev.js"));
+        const step = findStep(plan, "datasets");
+        assert.equal(step?.error, "check failed", step?.error);
+        const orgId = step?.failures?.find((f) => f.property === "orgId");
+        assert.match(orgId?.reason ?? "", /neevcloud:orgId.*NEEVCLOUD_ORG_ID/);
+        assert.ok(step?.failures?.some((f) => f.property === "projectId"));
+        assert.equal(emu.requests().length, 0);
+    });
 });

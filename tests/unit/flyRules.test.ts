@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { checkInputs } from "../../provider/core/check";
-import { diffByRules } from "../../provider/core/rules";
+import { checkInputs, inputDefaults } from "../../provider/core/check";
+import { changedFields, diffByRules } from "../../provider/core/rules";
 import { unknownValue } from "../../provider/core/unknown";
 import { flyVolumeRules } from "../../provider/fly/rules";
 import { defaultFlyVolumeName, flyVolumeInputs, flyVolumeSpec } from "../../provider/fly/schema";
@@ -143,8 +143,26 @@ describe("fly.Volume rules", () => {
                 assert.deepEqual(diff({ [field]: value }), { changes: true, replaces: [field] });
             });
         }
-        it("a change of timeouts alone is no change", () => {
-            assert.deepEqual(diff({ timeouts: { create: 10 } }), { changes: false, replaces: [] });
+        it("a change of timeouts alone is an update (stored, no request), never a replacement", () => {
+            assert.deepEqual(diff({ timeouts: { create: 10 } }), { changes: true, replaces: [] });
+            assert.deepEqual(changedFields(flyVolumeRules, olds, { ...check(valid).inputs, timeouts: { delete: 5 } }), {
+                replaces: [],
+                updates: [],
+                stored: ["timeouts"],
+            });
+        });
+        it("state from an older release that lacks a defaulted field is no change when the default is declared", () => {
+            const { fstype: _f, encrypted: _e, requireUniqueZone: _r, uniqueZoneAppWide: _u, ...oldRelease } = olds;
+            const defaults = inputDefaults(flyVolumeInputs);
+            assert.deepEqual(defaults, { encrypted: true, fstype: "ext4", requireUniqueZone: true, uniqueZoneAppWide: false });
+            assert.deepEqual(diffByRules(flyVolumeRules, oldRelease, check(valid).inputs, { defaults }), { changes: false, replaces: [] });
+            assert.deepEqual(diffByRules(flyVolumeRules, oldRelease, { ...check(valid).inputs, fstype: "raw" }, { defaults }), {
+                changes: true,
+                replaces: ["fstype"],
+            });
+        });
+        it("the unit belongs to the grow rule", () => {
+            assert.deepEqual(flyVolumeRules.sizeGb, { grow: "GB" });
         });
         it("an unknown replace field may replace; an unknown size is a change", () => {
             assert.deepEqual(diff({ name: unknownValue }), { changes: true, replaces: ["name"] });

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { checkInputs } from "../../provider/core/check";
 import { setStackConfig } from "../../provider/core/config";
 import { diffByRules } from "../../provider/core/rules";
@@ -109,12 +110,44 @@ describe("neevcloud.NetworkVolume rules", () => {
             const d = await diff({ name: unknownValue });
             assert.deepEqual(d.replaces, ["name"]);
         });
-        it("nothing changed is no change; timeouts alone is no change", async () => {
+        it("nothing changed is no change; timeouts alone is an update, never a replacement", async () => {
             assert.deepEqual(await diff({}), { changes: false, replaces: [] });
             assert.deepEqual(await diffByRules(networkVolumeRules, olds, { ...olds, timeouts: { update: 5 } }), {
+                changes: true,
+                replaces: [],
+            });
+        });
+        it("state from an older release without volumeMode is no change against the default", async () => {
+            const { volumeMode: _m, ...oldRelease } = olds;
+            assert.deepEqual(await networkVolumeProvider.diff("id", oldRelease as typeof olds, check(valid).inputs), {
                 changes: false,
                 replaces: [],
             });
+            assert.deepEqual(await diff({ volumeMode: "block" }), { changes: true, replaces: ["volumeMode"], deleteBeforeReplace: true });
+        });
+        it("a volume whose create failed for good is replaced, deleting first when it keeps its name", async () => {
+            assert.deepEqual(await networkVolumeProvider.diff("id", { ...olds, status: "failed" }, check(valid).inputs), {
+                changes: true,
+                replaces: ["status"],
+                deleteBeforeReplace: true,
+            });
+            assert.deepEqual(await networkVolumeProvider.diff("id", { ...olds, status: "pending" }, check(valid).inputs), {
+                changes: false,
+                replaces: [],
+            });
+        });
+        it("with orgId and projectId set nowhere, check fails naming them and returns inputs with no undefined", async () => {
+            const { orgId: _o, projectId: _p, ...rest } = valid;
+            const { inputs, failures } = await networkVolumeProvider.check({}, { ...rest, __provider: "code" });
+            assert.deepEqual(failures.map((f) => f.property).sort(), ["orgId", "projectId"]);
+            assert.match(failures[0].reason, /neevcloud:orgId.*NEEVCLOUD_ORG_ID/);
+            assert.ok(
+                Object.values(inputs).every((v) => v !== undefined),
+                JSON.stringify(Object.keys(inputs)),
+            );
+            // What the host does with them: its Struct conversion threw "Unexpected struct type." on undefined.
+            assert.doesNotThrow(() => Struct.fromJavaScript(inputs as Record<string, JavaScriptValue>));
+            assert.deepEqual(Object.keys(inputs).sort(), ["__provider", "name", "regionId", "sizeGb"]);
         });
     });
 });

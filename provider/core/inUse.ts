@@ -1,0 +1,56 @@
+import type { Deadline } from "./deadline";
+import { ApiError, VolumeError } from "./errors";
+
+/** What a failed attempt means: held by something (retry), gone already (done), or a real failure. */
+export type InUseVerdict = { status: "inUse"; holder?: string } | { status: "gone" } | { status: "failed" };
+
+export interface WhileInUseOptions {
+    deadline: Deadline;
+    /** Starts the final message: `fly delete volume web/vol_1`. */
+    subject: string;
+    /** Reads a failed attempt; may look at the resource to name what holds it. */
+    classify: (error: unknown) => InUseVerdict | Promise<InUseVerdict>;
+    /** How the holder reads in the final message: `attached to machine m_1`, `in use by airuntime t-1`. */
+    held: (holder: string | undefined) => string;
+    /** What to do, for the final message: `Destroy that machine first (stopping it is not enough)`. */
+    remedy: string;
+    /** First interval, ms (default 1 s); intervals grow ×1.5 up to `maxMs` (default 5 s). */
+    minMs?: number;
+    maxMs?: number;
+}
+
+/**
+ * Runs `attempt` until it succeeds, retrying while the resource is in use (Fly keeps a volume bound
+ * for about a minute after its Machine is destroyed; NeevCloud refuses to delete a mounted volume),
+ * with backoff up to 5 s, until the deadline. Nothing is sent once the deadline has passed. The
+ * final error names the holder, what the cloud last said (status, code, request id) and the remedy.
+ */
+export async function retryWhileInUse(attempt: () => Promise<unknown>, opts: WhileInUseOptions): Promise<void> {
+    const maxMs = opts.maxMs ?? 5_000;
+    let interval = Math.min(opts.minMs ?? 1_000, maxMs);
+    for (;;) {
+        let error: unknown;
+        try {
+            await attempt();
+            return;
+        } catch (e) {
+            error = e;
+        }
+        const verdict = await opts.classify(error);
+        if (verdict.status === "gone") return;
+        if (verdict.status === "failed") throw error;
+        if (!(await opts.deadline.sleep(interval))) throw inUseError(opts, verdict.holder, error);
+        interval = Math.min(maxMs, Math.ceil(interval * 1.5));
+    }
+}
+
+function inUseError(opts: WhileInUseOptions, holder: string | undefined, last: unknown): VolumeError {
+    const d = last instanceof ApiError ? last.details : undefined;
+    const facts = [d?.status, d?.code].filter((x) => x !== undefined && x !== "").join(" ");
+    const meta = [facts || undefined, d?.requestId ? `request ${d.requestId}` : undefined].filter(Boolean).join(", ");
+    return new VolumeError(
+        `${opts.subject}: still ${opts.held(holder)} after ${opts.deadline.seconds} s${meta ? ` (${meta})` : ""}. ` +
+            `${opts.remedy}, then run the delete again; or ${opts.deadline.hint()}.`,
+        { cause: last },
+    );
+}
