@@ -7,7 +7,7 @@ import type { FieldRules } from "../core/rules";
  * `message` (in place) and make `name` a `replace`. The only place these decisions are made.
  */
 export const vm0VolumeRules = {
-    timeouts: "ignore",
+    timeouts: "stored",
     volumeId: "output",
     name: "output",
     currentVersionId: "output",
