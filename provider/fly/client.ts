@@ -1,6 +1,7 @@
 import { createOnce } from "../core/createOnce";
 import type { Deadline } from "../core/deadline";
 import { CloudErrorInfo, HttpClient } from "../core/http";
+import { encodeSegment } from "../core/ids";
 import { parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
 import { FlyVolume, toFlyVolume, wireError, wireExtendResponse, wireVolume } from "./wire";
@@ -208,8 +209,9 @@ function toWireCreate(req: CreateVolumeRequest): Record<string, unknown> {
     };
 }
 
+/** One URL path segment; refuses `.`, `..` and empty ones (core/ids.ts). */
 function enc(segment: string): string {
-    return encodeURIComponent(segment);
+    return encodeSegment("fly", segment);
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown, operation: string): z.infer<T> {

@@ -1,6 +1,7 @@
 import { Endpoint, sessionFor } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
+import { parseCompositeId } from "../core/ids";
 import { compact } from "../core/objects";
 import { volumeProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
@@ -54,10 +55,17 @@ export function flyContext(): FlyContext {
 
 /** `<app>/<vol_id>`, the Pulumi id: every Fly call needs the app. */
 export function parseFlyId(id: string): { app: string; volumeId: string } {
-    const m = /^([^/\s]+)\/(vol_[A-Za-z0-9]+)$/.exec(id ?? "");
-    if (!m) throw new VolumeError(`fly: '${id}' is not a volume id; expected '<app>/<vol_id>', e.g. 'my-app/vol_9vw681egy1jj5xm4'`);
-    return { app: m[1], volumeId: m[2] };
+    return parseCompositeId("fly", id, flyIdShape);
 }
+
+const flyIdShape = {
+    what: "fly volume id",
+    parts: [
+        { name: "app", pattern: /^[a-z0-9][a-z0-9-]*$/, describe: "a Fly app name" },
+        { name: "volumeId", pattern: /^vol_[A-Za-z0-9]+$/, describe: "a Fly volume id (vol_…)" },
+    ],
+    example: "my-app/vol_9vw681egy1jj5xm4",
+} as const;
 
 const readyStates = new Set(["created"]);
 /** A fork is mountable while it hydrates (fly.md, States). */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CheckFailure, InputSpec } from "../core/check";
+import { pathSegment } from "../core/ids";
 import { timeoutsSchema } from "../core/timeouts";
 import { flyVolumeRules } from "./rules";
 
@@ -9,7 +10,7 @@ export const flyNamePattern = /^[a-z0-9_]{1,30}$/;
 const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
 export const flyVolumeInputs = z.object({
-    app: text("the Fly app name").regex(/^[a-z0-9][a-z0-9-]*$/, {
+    app: pathSegment("the Fly app name").regex(/^[a-z0-9][a-z0-9-]*$/, {
         error: "must be a Fly app name: lowercase letters, digits and '-'",
     }),
     region: text("a Fly region code such as 'iad'").regex(/^[a-z]{3}$/, {

@@ -1,6 +1,7 @@
 import { createOnce } from "../core/createOnce";
 import type { Deadline } from "../core/deadline";
 import { CloudErrorInfo, HttpClient } from "../core/http";
+import { encodeSegment } from "../core/ids";
 import { compact } from "../core/objects";
 import { parseResponse } from "../core/parse";
 import {
@@ -188,6 +189,7 @@ export class NeevCloudClient {
     }
 }
 
+/** One URL path segment; refuses `.`, `..` and empty ones (core/ids.ts). */
 function enc(segment: string): string {
-    return encodeURIComponent(segment);
+    return encodeSegment("neevcloud", segment);
 }

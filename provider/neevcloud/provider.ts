@@ -2,6 +2,7 @@ import { Endpoint, sessionFor } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
 import { AmbiguousRequestError } from "../core/http";
+import { parseCompositeId, uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
 import { volumeProvider } from "../core/provider";
 import { waitFor, WaitStep } from "../core/wait";
@@ -33,11 +34,13 @@ export function neevClient(): NeevCloudClient {
     return sessionFor(neevEndpoint, (baseUrl, token) => new NeevCloudClient(baseUrl, token));
 }
 
-/** `<orgId>/<projectId>/<volumeId>`, the Pulumi id. */
+/** `<orgId>/<projectId>/<volumeId>`, the Pulumi id; the volume id is a UUID (the spec's `format: uuid`). */
 export function parseNeevId(id: string): NeevScope & { volumeId: string } {
-    const m = /^([^/\s]+)\/([^/\s]+)\/([^/\s]+)$/.exec(id ?? "");
-    if (!m) throw new VolumeError(`neevcloud: '${id}' is not a network volume id; expected '<orgId>/<projectId>/<volumeId>'`);
-    return { orgId: m[1], projectId: m[2], volumeId: m[3] };
+    return parseCompositeId("neevcloud", id, {
+        what: "network volume id",
+        parts: [{ name: "orgId" }, { name: "projectId" }, { name: "volumeId", pattern: uuidPattern, describe: "a UUID" }],
+        example: "my-org/my-project/0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e",
+    });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { InputSpec } from "../core/check";
 import { resolveSetting } from "../core/config";
+import { pathSegment } from "../core/ids";
 import { timeoutsSchema } from "../core/timeouts";
 import { networkVolumeRules } from "./rules";
 
@@ -18,12 +19,8 @@ const uuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
 export const networkVolumeInputs = z.object({
-    orgId: text("the organization id; set it, or `neevcloud:orgId`, or NEEVCLOUD_ORG_ID").refine((v) => !v.includes("/"), {
-        error: "must not contain '/'",
-    }),
-    projectId: text("the project id; set it, or `neevcloud:projectId`, or NEEVCLOUD_PROJECT_ID").refine((v) => !v.includes("/"), {
-        error: "must not contain '/'",
-    }),
+    orgId: pathSegment("the organization id; set it, or `neevcloud:orgId`, or NEEVCLOUD_ORG_ID"),
+    projectId: pathSegment("the project id; set it, or `neevcloud:projectId`, or NEEVCLOUD_PROJECT_ID"),
     regionId: text("a NeevCloud region id"),
     sizeGb: z
         .number({ error: "must be a whole number of GB from 1 to 1000" })
