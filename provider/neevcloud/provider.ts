@@ -49,14 +49,15 @@ export function parseNeevId(id: string): NeevScope & { volumeId: string } {
  */
 export function toNeevOutputs(declared: Partial<NetworkVolumeOutputs>, v: NetworkVolume): NetworkVolumeOutputs {
     return compact({
-        orgId: declared.orgId ?? v.orgId,
-        projectId: declared.projectId ?? v.projectId,
-        regionId: declared.regionId ?? v.regionId,
-        name: declared.name ?? v.name,
+        orgId: declared.orgId ?? v.orgId ?? "",
+        projectId: declared.projectId ?? v.projectId ?? "",
+        regionId: declared.regionId ?? v.regionId ?? "",
+        name: declared.name ?? v.name ?? "",
         volumeMode: declared.volumeMode ?? (v.volumeMode === "block" ? "block" : "filesystem"),
         mountPath: declared.mountPath,
         attachedTo: declared.attachedTo,
-        sizeGb: v.sizeGb,
+        // The size is live; a body without one (lenient read) keeps the last known.
+        sizeGb: v.sizeGb ?? declared.sizeGb ?? 0,
         timeouts: declared.timeouts,
         volumeId: v.id,
         status: v.status,
@@ -92,7 +93,7 @@ function judgeExtended(target: number, queued: boolean) {
                 reason: `NeevCloud reports the extension to ${target} GB failed; the volume is ${v.sizeGb} GB. Check the project's quota, then run \`pulumi up\` again`,
             };
         }
-        const sized = v.sizeGb >= target && (v.actualSizeGb === undefined || v.actualSizeGb >= target);
+        const sized = (v.sizeGb ?? 0) >= target && (v.actualSizeGb === undefined || v.actualSizeGb >= target);
         // The spec makes `extension_status` optional: when the cloud omits it, the size alone says done.
         const settled = queued ? v.extensionStatus === "succeeded" || v.extensionStatus === undefined : v.extensionStatus !== "resizing";
         if (settled && sized) return { status: "done", value: v };
@@ -142,7 +143,7 @@ async function extendTo(
         if (live.extensionStatus === "resizing") {
             live = await waitOn(client, scope, id, judgeResizeOver, deadline, "for the running resize to finish");
         }
-        if (live.sizeGb >= target) return { volume: live, queued: false };
+        if ((live.sizeGb ?? 0) >= target) return { volume: live, queued: false };
         try {
             return { volume: await client.extendVolume(scope, id, target, deadline), queued: true };
         } catch (error) {
