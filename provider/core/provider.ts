@@ -28,6 +28,8 @@ export interface VolumeProviderSpec<Shape extends z.ZodRawShape, O> {
     /** Whether the old volume must go before its replacement exists (e.g. names unique). */
     deleteBeforeReplace?: DeleteBeforeReplace;
     operations: VolumeOperations<z.infer<z.ZodObject<Shape>>, O>;
+    /** The Pulumi id of fresh outputs, when read may move the resource to a new id (a Fly host migration's fork). */
+    idOf?: (outs: O) => string;
 }
 
 type Props = Record<string, unknown>;
@@ -60,7 +62,7 @@ export function volumeProvider<Shape extends z.ZodRawShape, O extends object>(
         async read(id: string, props: Props) {
             try {
                 const outs = await ops.read(id, props ?? {}, deadlineFor(props, "read"));
-                return outs ? { id, props: outs as Props } : { id: "", props: {} };
+                return outs ? { id: spec.idOf?.(outs) ?? id, props: outs as Props } : { id: "", props: {} };
             } catch (error) {
                 throw clean(error);
             }

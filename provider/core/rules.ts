@@ -6,12 +6,14 @@ import { containsUnknown } from "./unknown";
  * (`provider/<cloud>/rules.ts`); diff and the shrink check read only that table.
  *
  * - `replace`: create-only; a change replaces the volume.
+ * - `replaceWhenSet`: create-only, but undeclared means "as the cloud chose" (a Fly fork takes
+ *   `encrypted` from its source): a declared change replaces, an absent value is no change.
  * - `inPlace`: updated in place; compared with the live value, so drift is put back.
  * - `grow`: a size; only an increase is a change, a decrease is refused at check.
  * - `ignore`: an input that is no change to the volume (`timeouts`).
  * - `output`: never an input; never diffed.
  */
-export type FieldRule = "replace" | "inPlace" | "grow" | "ignore" | "output";
+export type FieldRule = "replace" | "replaceWhenSet" | "inPlace" | "grow" | "ignore" | "output";
 
 export type FieldRules = Readonly<Record<string, FieldRule>>;
 
@@ -50,13 +52,16 @@ export function diffByRules(
         const next = news[field];
         const prev = olds[field];
         if (containsUnknown(next)) {
-            if (rule === "replace") replaces.push(field);
+            if (rule === "replace" || rule === "replaceWhenSet") replaces.push(field);
             else changes = true;
             continue;
         }
         switch (rule) {
             case "replace":
                 if (!sameValue(prev, next)) replaces.push(field);
+                break;
+            case "replaceWhenSet":
+                if (next !== undefined && !sameValue(prev, next)) replaces.push(field);
                 break;
             case "inPlace":
                 if (next !== undefined && !sameValue(prev, next)) changes = true;

@@ -2,9 +2,11 @@ import { createOnce } from "../core/createOnce";
 import type { Deadline } from "../core/deadline";
 import { CloudErrorInfo, HttpClient } from "../core/http";
 import { encodeSegment } from "../core/ids";
-import { parseResponse } from "../core/parse";
+import { compact } from "../core/objects";
+import { VolumeError } from "../core/errors";
+import { parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
-import { FlyVolume, toFlyVolume, wireError, wireExtendResponse, wireVolume } from "./wire";
+import { FlyVolume, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
 import { z } from "zod";
 
 /**
@@ -85,7 +87,7 @@ export class FlyClient {
             deadline,
             rateKey: `${app}:list`,
         });
-        return parse(z.array(wireVolume), res.body, "list volumes").map(toFlyVolume);
+        return parseItems(wireVolume, parse(wireVolumeList, res.body, "list volumes")).map(toFlyVolume);
     }
 
     /** The volume, or undefined on 404. */
@@ -120,7 +122,7 @@ export class FlyClient {
                     deadline,
                     rateKey: `${app}:create`,
                 });
-                return toFlyVolume(parse(wireVolume, res.body, "create volume"));
+                return toFlyVolume(parseKeepingId("fly", wireVolume, res.body, "create volume", `${req.name} in app ${app}`));
             },
             find: async (since) =>
                 (await this.listVolumes(app, deadline))
@@ -153,7 +155,7 @@ export class FlyClient {
             deadline,
             rateKey: `${app}:update`,
         });
-        return toFlyVolume(parse(wireVolume, res.body, "update volume"));
+        return toFlyVolume(parseKeepingId("fly", wireVolume, res.body, "update volume", `${app}/${id}`));
     }
 
     /** Extends to `sizeGb` (the new total). `needsRestart`: the Machine must restart to see it. */
@@ -168,7 +170,14 @@ export class FlyClient {
             rateKey: `${app}:extend`,
         });
         const body = parse(wireExtendResponse, res.body, "extend volume");
-        return { volume: toFlyVolume(body.volume), needsRestart: body.needs_restart ?? false };
+        const needsRestart = body.needs_restart ?? false;
+        if (body.volume !== undefined) {
+            return { volume: toFlyVolume(parseKeepingId("fly", wireVolume, body.volume, "extend volume", `${app}/${id}`)), needsRestart };
+        }
+        // Fly may leave the volume out: read it, so the caller always has one.
+        const volume = await this.getVolume(app, id, deadline);
+        if (!volume) throw new VolumeError(`fly extend volume ${app}/${id}: the volume is gone after the extend; run \`pulumi refresh\``);
+        return { volume, needsRestart };
     }
 
     /** Destroys the volume; undefined when it was already gone (404). */
@@ -188,11 +197,15 @@ export class FlyClient {
     }
 }
 
-function toWireCreate(req: CreateVolumeRequest): Record<string, unknown> {
+/**
+ * The create body, in Fly's snake_case, with only the fields the request holds: for a fork or a
+ * restore check filled no defaults, so Fly takes what was left out from the source.
+ */
+export function toWireCreate(req: CreateVolumeRequest): Record<string, unknown> {
     const compute = req.compute
-        ? Object.fromEntries(Object.entries(req.compute).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]))
+        ? compact(Object.fromEntries(Object.entries(req.compute).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])))
         : undefined;
-    return {
+    return compact({
         name: req.name,
         region: req.region,
         size_gb: req.sizeGb,
@@ -206,7 +219,7 @@ function toWireCreate(req: CreateVolumeRequest): Record<string, unknown> {
         auto_backup_enabled: req.autoBackupEnabled,
         compute,
         compute_image: req.computeImage,
-    };
+    });
 }
 
 /** One URL path segment; refuses `.`, `..` and empty ones (core/ids.ts). */

@@ -2,6 +2,7 @@ import { Endpoint, sessionFor } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
 import { parseCompositeId } from "../core/ids";
+import { warn } from "../core/log";
 import { compact } from "../core/objects";
 import { volumeProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
@@ -9,6 +10,7 @@ import { SharedPoller, WaitStep } from "../core/wait";
 import { FlyClient } from "./client";
 import { flyVolumeRules } from "./rules";
 import { FlyVolumeInputs, flyVolumeSpec } from "./schema";
+import { findMigrationFork, migrationWarning } from "./migration";
 import { FlyVolume, goneStates } from "./wire";
 
 /** What Pulumi stores and the `fly.Volume` class exposes. */
@@ -92,7 +94,9 @@ function judgeSize(target: number) {
 /**
  * Outputs: create-only fields keep what was declared (Fly does not read `compute` back, and
  * reports `fstype` empty until the volume initialises); size and the in-place fields are live, so
- * the next diff sees drift; the rest is what Fly reports.
+ * the next diff sees drift; the rest is what Fly reports. A fork or restore that left `encrypted`
+ * or `fstype` to its source shows Fly's value; `requireUniqueZone` and `uniqueZoneAppWide` are not
+ * reported, so they show only what was declared.
  */
 export function toFlyOutputs(app: string, declared: Partial<FlyVolumeOutputs>, v: FlyVolume, needsRestart?: boolean): FlyVolumeOutputs {
     const outs: FlyVolumeOutputs = {
@@ -100,10 +104,10 @@ export function toFlyOutputs(app: string, declared: Partial<FlyVolumeOutputs>, v
         name: declared.name ?? v.name ?? "",
         region: declared.region ?? v.region ?? "",
         sizeGb: v.sizeGb ?? declared.sizeGb ?? 0,
-        encrypted: declared.encrypted ?? v.encrypted ?? true,
-        fstype: declared.fstype ?? (v.fstype === "raw" ? "raw" : "ext4"),
-        requireUniqueZone: declared.requireUniqueZone ?? true,
-        uniqueZoneAppWide: declared.uniqueZoneAppWide ?? false,
+        encrypted: declared.encrypted ?? v.encrypted,
+        fstype: declared.fstype ?? (v.fstype === "raw" || v.fstype === "ext4" ? v.fstype : undefined),
+        requireUniqueZone: declared.requireUniqueZone,
+        uniqueZoneAppWide: declared.uniqueZoneAppWide,
         snapshotId: declared.snapshotId,
         sourceVolumeId: declared.sourceVolumeId,
         snapshotRetention: v.snapshotRetention ?? declared.snapshotRetention,
@@ -161,6 +165,8 @@ async function deleteVolume(id: string, _props: FlyVolumeOutputs, deadline: Dead
 
 export const flyVolumeProvider = volumeProvider<typeof flyVolumeSpec.schema.shape, FlyVolumeOutputs>({
     inputs: flyVolumeSpec,
+    // Read may follow a host migration's fork to a new volume id.
+    idOf: (outs) => `${outs.app}/${outs.volumeId}`,
     // Fly names are not unique: the replacement can exist beside the old volume.
     deleteBeforeReplace: false,
     operations: {
@@ -181,7 +187,8 @@ export const flyVolumeProvider = volumeProvider<typeof flyVolumeSpec.schema.shap
         async read(id, props, deadline) {
             const { app, volumeId } = parseFlyId(id);
             const v = await flyContext().client.getVolume(app, volumeId, deadline);
-            if (!v || goneStates.has(v.state)) return undefined;
+            if (!v) return undefined;
+            if (goneStates.has(v.state)) return followFork(app, v, props as Partial<FlyVolumeOutputs>, deadline);
             return toFlyOutputs(app, props as Partial<FlyVolumeOutputs>, v);
         },
 
@@ -228,3 +235,21 @@ export const flyVolumeProvider = volumeProvider<typeof flyVolumeSpec.schema.shap
         delete: deleteVolume,
     },
 });
+
+/**
+ * The tracked volume is gone. If Fly moved its Machine (host migration), the data lives on in a
+ * fork under a new id: follow it when it is unambiguous (migration.ts), else drop the volume and
+ * say which volumes might be it and how to adopt one.
+ */
+async function followFork(
+    app: string,
+    old: FlyVolume,
+    last: Partial<FlyVolumeOutputs>,
+    deadline: Deadline,
+): Promise<FlyVolumeOutputs | undefined> {
+    const list = await flyContext().client.listVolumes(app, deadline);
+    const search = findMigrationFork(old, list, last);
+    if (search.outcome === "followed") return toFlyOutputs(app, last, search.fork);
+    if (search.outcome === "ambiguous") warn(migrationWarning(app, old, search));
+    return undefined;
+}
