@@ -75,7 +75,7 @@ export function migrationWarning(
     const listed = search.candidates
         .map(
             (v) =>
-                `${v.id} (${v.state}, created ${v.createdAt ?? "?"}${v.attachedMachineId ? `, attached to ${v.attachedMachineId}` : ", unattached"})`,
+                `${v.id} (state ${v.state}, created ${v.createdAt ?? "?"}, ${v.attachedMachineId ? `attached to ${v.attachedMachineId}` : "unattached"})`,
         )
         .join(", ");
     return (

@@ -187,8 +187,8 @@ export const flyVolumeProvider = volumeProvider<typeof flyVolumeSpec.schema.shap
         async read(id, props, deadline) {
             const { app, volumeId } = parseFlyId(id);
             const v = await flyContext().client.getVolume(app, volumeId, deadline);
-            if (!v) return undefined;
-            if (goneStates.has(v.state)) return followFork(app, v, props as Partial<FlyVolumeOutputs>, deadline);
+            // Gone (a 404, or soft-deleted): Fly may have moved it to a fork (host migration).
+            if (!v || goneStates.has(v.state)) return followFork(app, v ?? { id: volumeId, state: "not found" }, props, deadline);
             return toFlyOutputs(app, props as Partial<FlyVolumeOutputs>, v);
         },
 
@@ -247,9 +247,10 @@ async function followFork(
     last: Partial<FlyVolumeOutputs>,
     deadline: Deadline,
 ): Promise<FlyVolumeOutputs | undefined> {
+    if (!(old.name ?? last.name)) return undefined; // nothing to match a fork by
     const list = await flyContext().client.listVolumes(app, deadline);
     const search = findMigrationFork(old, list, last);
-    if (search.outcome === "followed") return toFlyOutputs(app, last, search.fork);
+    if (search.outcome === "followed") return toFlyOutputs(app, { ...last, needsRestart: undefined }, search.fork);
     if (search.outcome === "ambiguous") warn(migrationWarning(app, old, search));
     return undefined;
 }

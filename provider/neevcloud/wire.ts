@@ -199,10 +199,10 @@ export interface NetworkVolume {
     sizeGb?: number;
     volumeMode?: string;
     planId?: string;
-    /** `pending`, `bound`, `failed`, `terminated` (the spec's), or what else the cloud says. */
-    status: string;
-    /** `resizing`, `succeeded`, `failed` (the spec's), or what else the cloud says. */
-    extensionStatus?: string;
+    /** The spec's `pending`, `bound`, `failed`, `terminated`, `unknown` when absent, or whatever else the cloud says. */
+    status: (typeof volumeStatuses)[number] | "unknown" | (string & {});
+    /** The spec's `resizing`, `succeeded`, `failed`, or whatever else the cloud says. */
+    extensionStatus?: (typeof extensionStatuses)[number] | (string & {});
     actualSizeGb?: number;
     airuntimeInstances: AttachedTo[];
     volumeAttachments: VolumeAttachment[];

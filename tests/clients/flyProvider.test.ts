@@ -341,6 +341,21 @@ describe("fly.Volume as Fly really is", function () {
             assert.equal((await p.read!(moved.id, moved.props)).id, `${app}/${forkId}`);
         });
 
+        it("follows the fork when Fly answers 404 for the old volume (it is still in the app's list)", async () => {
+            emu().configure({ fly: { softDeletedGet: "404" } });
+            const created = await p.create(await inputs());
+            const oldId = String(created.outs.volumeId);
+            emu().fly.attach(app, oldId, "m_2");
+            const seen = await p.read!(created.id, created.outs);
+            const forkId = emu().fly.migrateHost(app, oldId);
+            try {
+                const moved = await p.read!(created.id, seen.props);
+                assert.equal(moved.id, `${app}/${forkId}`);
+            } finally {
+                emu().configure({ fly: { softDeletedGet: "200" } });
+            }
+        });
+
         it("an ambiguous fork is not taken: the volume is dropped and a warning names the candidates and how to adopt one", async () => {
             const created = await p.create(await inputs());
             const oldId = String(created.outs.volumeId);

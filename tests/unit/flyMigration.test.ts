@@ -83,7 +83,7 @@ describe("fly host migration: findMigrationFork", () => {
         const msg = migrationWarning("web", old, r);
         assert.doesNotMatch(msg, /\n/);
         assert.match(msg, /web\/vol_old is pending_destroy/);
-        assert.match(msg, /vol_a \(hydrating, created .*, attached to m_1\), vol_b \(hydrating, .*unattached\)/);
+        assert.match(msg, /vol_a \(state hydrating, created .*, attached to m_1\), vol_b \(state hydrating, .*unattached\)/);
         assert.match(msg, /fly\.Volume\.get\(name, "web\/<vol_id>"\)/);
     });
 });
