@@ -27,6 +27,12 @@ export interface InputSpec<Shape extends z.ZodRawShape> {
      * check, so the diff compares concrete values and a missing setting fails before any request).
      */
     resolveDefaults?: (news: Record<string, unknown>) => Record<string, unknown>;
+    /**
+     * Defaults that `resolveDefaults` fills rather than the schema (Fly's, only for a new empty
+     * volume). The diff treats an absent old value equal to one of these as no change, as it does
+     * for schema defaults: state from an older release may lack the field.
+     */
+    defaults?: Readonly<Record<string, unknown>>;
     /** Rules across fields; runs on the parsed values of the known fields only. */
     crossChecks?: (inputs: Partial<z.infer<z.ZodObject<Shape>>>, unknown: ReadonlySet<string>) => CheckFailure[];
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, CloudName } from "./errors";
+import { ApiError, CloudName, VolumeError } from "./errors";
 
 /** A 2xx body that is not what the docs say is the cloud's fault, said plainly. */
 export function parseResponse<T extends z.ZodType>(
@@ -22,4 +22,57 @@ export function parseResponse<T extends z.ZodType>(
         });
     }
     return result.data;
+}
+
+/**
+ * A 2xx body that created or changed something: read in full if we can, else by its `id` alone
+ * (the schema must accept `{ id }`), so a surprising field never loses the volume the cloud made.
+ * Only a body with no usable id is an error.
+ */
+export function parseKeepingId<T extends z.ZodType>(
+    cloud: CloudName,
+    schema: T,
+    body: unknown,
+    operation: string,
+    target?: string,
+): z.infer<T> {
+    const full = schema.safeParse(body);
+    if (full.success) return full.data;
+    const id = body && typeof body === "object" ? (body as { id?: unknown }).id : undefined;
+    const bare = typeof id === "string" ? schema.safeParse({ id }) : undefined;
+    return bare?.success ? bare.data : parseResponse(cloud, schema, body, operation, target);
+}
+
+/**
+ * The items of a list, one by one: an item the schema refuses (no id, say) is skipped and the
+ * rest kept, so one unexpected volume never makes the list unreadable. `null` is an empty list.
+ */
+export function parseItems<T extends z.ZodType>(schema: T, items: readonly unknown[] | null | undefined): Array<z.infer<T>> {
+    const out: Array<z.infer<T>> = [];
+    for (const item of items ?? []) {
+        const r = schema.safeParse(item);
+        if (r.success) out.push(r.data);
+    }
+    return out;
+}
+
+/**
+ * The body we are about to send, checked against the request schema. Check validates inputs with
+ * the same rules, so a failure here is a bug: one line naming the field, never a zod dump.
+ */
+export function checkedRequest<T extends z.ZodType>(
+    cloud: CloudName,
+    schema: T,
+    value: unknown,
+    operation: string,
+    target?: string,
+): z.infer<T> {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join(".")} ` : "";
+    throw new VolumeError(
+        `${cloud} ${operation}${target ? ` ${target}` : ""}: not sent, the request is invalid: ${where}${(issue?.message ?? "invalid").replace(/\s+/g, " ")}. ` +
+            `Check the resource's inputs; this should have been refused at preview, please report it`,
+    );
 }

@@ -55,6 +55,8 @@ export interface ResourceSpec<Shape extends z.ZodRawShape, O extends z.infer<z.Z
     deleteBeforeReplace?: DeleteBeforeReplace<O, z.infer<z.ZodObject<Shape>>>;
     /** For clouds whose create waits: lets the next update finish a partial create, and replace a failed one. */
     readiness?: ReadinessSpec<O>;
+    /** The Pulumi id of fresh outputs, when read may move the resource to a new id (a Fly host migration's fork). */
+    idOf?: (outs: O) => string;
 }
 
 /** A resource only adopted with `get` (a read-only API): `read` required, `delete` optional. */
@@ -101,7 +103,7 @@ function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodO
     }
     const stored = fieldsWith(rules, "stored");
     let defaults: Props | undefined;
-    const defaultsOf = () => (defaults ??= inputDefaults(spec.inputs.schema));
+    const defaultsOf = () => (defaults ??= { ...inputDefaults(spec.inputs.schema), ...spec.inputs.defaults });
     const judge = (outs: O): Readiness => spec.readiness?.judge(outs) ?? "ready";
 
     return {
@@ -121,7 +123,7 @@ function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodO
                 throw partialState(error, ctx.state.id, inputs, await lastReported(ops.read, ctx.state, ctx.deadline));
             }
         },
-        read: (id, props) => readWith(spec.operations.read, id, props),
+        read: (id, props) => readWith(spec.operations.read, id, props, spec.idOf),
         async update(id, olds, news) {
             const ctx = tracking<O>(deadlineFor(news, "update"));
             try {
@@ -166,11 +168,11 @@ function readOnlyProvider<O extends object>(spec: ReadOnlyResourceSpec<O>): Type
     };
 }
 
-async function readWith<O extends object>(read: ReadCapability<O>, id: string, props: Partial<O> | undefined) {
+async function readWith<O extends object>(read: ReadCapability<O>, id: string, props: Partial<O> | undefined, idOf?: (outs: O) => string) {
     const given: Partial<O> = props ?? {};
     try {
         const outs = await read(id, given, deadlineFor(given, "read"));
-        return outs ? { id, props: outs } : gone<O>();
+        return outs ? { id: idOf?.(outs) ?? id, props: outs } : gone<O>();
     } catch (error) {
         throw clean(error);
     }

@@ -6,6 +6,8 @@ import { containsUnknown } from "./unknown";
  * (`provider/<cloud>/rules.ts`); diff, update and the shrink check read only that table.
  *
  * - `replace`: create-only; a change replaces the resource.
+ * - `replaceWhenSet`: create-only, but undeclared means "as the cloud chose" (a Fly fork takes
+ *   `encrypted` from its source): a declared change replaces, an absent value is no change.
  * - `inPlace`: updated in place; compared with the live value, so drift is put back.
  * - `{ grow: unit }`: a size in `unit` (`GB`); only an increase is a change, a decrease is
  *   refused at check. A resource with no such field has no shrink check.
@@ -13,7 +15,7 @@ import { containsUnknown } from "./unknown";
  *   nothing to the cloud and stores the new value (delete and read see only stored outputs).
  * - `output`: never an input; never diffed.
  */
-export type FieldRule = "replace" | "inPlace" | GrowRule | "stored" | "output";
+export type FieldRule = "replace" | "replaceWhenSet" | "inPlace" | GrowRule | "stored" | "output";
 
 /** A size that only grows, in `grow` units (`GB`). */
 export interface GrowRule {
@@ -23,7 +25,7 @@ export interface GrowRule {
 export type FieldRules = Readonly<Record<string, FieldRule>>;
 
 /** The kind of a rule, for filtering: `grow` for a {@link GrowRule}. */
-export type RuleKind = "replace" | "inPlace" | "grow" | "stored" | "output";
+export type RuleKind = "replace" | "replaceWhenSet" | "inPlace" | "grow" | "stored" | "output";
 
 export function ruleKind(rule: FieldRule): RuleKind {
     return typeof rule === "object" ? "grow" : rule;
@@ -77,7 +79,7 @@ export function changedFields(rules: FieldRules, olds: object, news: object, opt
         const next = valueOf(news, field);
         const prev = valueOf(olds, field) ?? options.defaults?.[field];
         if (containsUnknown(next)) {
-            if (kind === "replace") out.replaces.push(field);
+            if (kind === "replace" || kind === "replaceWhenSet") out.replaces.push(field);
             else if (kind === "stored") out.stored.push(field);
             else out.updates.push(field);
             continue;
@@ -88,6 +90,9 @@ export function changedFields(rules: FieldRules, olds: object, news: object, opt
                 break;
             case "stored":
                 if (!sameValue(prev, next)) out.stored.push(field);
+                break;
+            case "replaceWhenSet":
+                if (next !== undefined && !sameValue(prev, next)) out.replaces.push(field);
                 break;
             case "inPlace":
                 if (next !== undefined && !sameValue(prev, next)) out.updates.push(field);

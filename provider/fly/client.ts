@@ -1,9 +1,12 @@
 import { createOnce } from "../core/createOnce";
 import type { Deadline } from "../core/deadline";
 import { CloudErrorInfo, createLookupReserveMs, HttpClient } from "../core/http";
-import { parseResponse } from "../core/parse";
+import { encodeSegment } from "../core/ids";
+import { compact } from "../core/objects";
+import { VolumeError } from "../core/errors";
+import { parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
-import { FlyVolume, toFlyVolume, wireError, wireExtendResponse, wireVolume } from "./wire";
+import { FlyVolume, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
 import { z } from "zod";
 
 /**
@@ -86,8 +89,7 @@ export class FlyClient {
             deadline,
             rateKey: `${app}:list`,
         });
-        // Fly's OpenAPI allows `null` for an empty list.
-        return parse(z.array(wireVolume), res.body ?? [], "list volumes").map(toFlyVolume);
+        return parseItems(wireVolume, parse(wireVolumeList, res.body, "list volumes")).map(toFlyVolume);
     }
 
     /** The volume, or undefined on 404. */
@@ -125,7 +127,7 @@ export class FlyClient {
                     deadline: deadline.reserve(createLookupReserveMs),
                     rateKey: `${app}:create`,
                 });
-                return toFlyVolume(parse(wireVolume, res.body, "create volume"));
+                return toFlyVolume(parseKeepingId("fly", wireVolume, res.body, "create volume", `${req.name} in app ${app}`));
             },
             find: async (since) =>
                 (await this.listVolumes(app, deadline))
@@ -159,7 +161,7 @@ export class FlyClient {
             deadline,
             rateKey: `${app}:update`,
         });
-        return toFlyVolume(parse(wireVolume, res.body, "update volume"));
+        return toFlyVolume(parseKeepingId("fly", wireVolume, res.body, "update volume", `${app}/${id}`));
     }
 
     /** Extends to `sizeGb` (the new total). `needsRestart`: the Machine must restart to see it. */
@@ -175,7 +177,14 @@ export class FlyClient {
             rateKey: `${app}:extend`,
         });
         const body = parse(wireExtendResponse, res.body, "extend volume");
-        return { volume: toFlyVolume(body.volume), needsRestart: body.needs_restart ?? false };
+        const needsRestart = body.needs_restart ?? false;
+        if (body.volume !== undefined) {
+            return { volume: toFlyVolume(parseKeepingId("fly", wireVolume, body.volume, "extend volume", `${app}/${id}`)), needsRestart };
+        }
+        // Fly may leave the volume out: read it, so the caller always has one.
+        const volume = await this.getVolume(app, id, deadline);
+        if (!volume) throw new VolumeError(`fly extend volume ${app}/${id}: the volume is gone after the extend; run \`pulumi refresh\``);
+        return { volume, needsRestart };
     }
 
     /** Destroys the volume; undefined when it was already gone (404). */
@@ -196,11 +205,15 @@ export class FlyClient {
     }
 }
 
-function toWireCreate(req: CreateVolumeRequest): Record<string, unknown> {
+/**
+ * The create body, in Fly's snake_case, with only the fields the request holds: for a fork or a
+ * restore check filled no defaults, so Fly takes what was left out from the source.
+ */
+export function toWireCreate(req: CreateVolumeRequest): Record<string, unknown> {
     const compute = req.compute
-        ? Object.fromEntries(Object.entries(req.compute).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]))
+        ? compact(Object.fromEntries(Object.entries(req.compute).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])))
         : undefined;
-    return {
+    return compact({
         name: req.name,
         region: req.region,
         size_gb: req.sizeGb,
@@ -214,11 +227,12 @@ function toWireCreate(req: CreateVolumeRequest): Record<string, unknown> {
         auto_backup_enabled: req.autoBackupEnabled,
         compute,
         compute_image: req.computeImage,
-    };
+    });
 }
 
+/** One URL path segment; refuses `.`, `..` and empty ones (core/ids.ts). */
 function enc(segment: string): string {
-    return encodeURIComponent(segment);
+    return encodeSegment("fly", segment);
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown, operation: string): z.infer<T> {

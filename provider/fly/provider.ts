@@ -1,6 +1,8 @@
 import { Endpoint, sessionFor } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
+import { parseCompositeId } from "../core/ids";
+import { warn } from "../core/log";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
@@ -9,6 +11,7 @@ import { SharedPoller, WaitStep } from "../core/wait";
 import { FlyClient } from "./client";
 import { flyVolumeRules } from "./rules";
 import { FlyVolumeInputs, flyVolumeSpec } from "./schema";
+import { findMigrationFork, migrationWarning } from "./migration";
 import { FlyVolume, goneStates } from "./wire";
 
 /** What Pulumi stores and the `fly.Volume` class exposes. */
@@ -55,10 +58,17 @@ export function flyContext(): FlyContext {
 
 /** `<app>/<vol_id>`, the Pulumi id: every Fly call needs the app. */
 export function parseFlyId(id: string): { app: string; volumeId: string } {
-    const m = /^([^/\s]+)\/(vol_[A-Za-z0-9]+)$/.exec(id ?? "");
-    if (!m) throw new VolumeError(`fly: '${id}' is not a volume id; expected '<app>/<vol_id>', e.g. 'my-app/vol_9vw681egy1jj5xm4'`);
-    return { app: m[1], volumeId: m[2] };
+    return parseCompositeId("fly", id, flyIdShape);
 }
+
+const flyIdShape = {
+    what: "fly volume id",
+    parts: [
+        { name: "app", pattern: /^[a-z0-9][a-z0-9-]*$/, describe: "a Fly app name" },
+        { name: "volumeId", pattern: /^vol_[A-Za-z0-9]+$/, describe: "a Fly volume id (vol_…)" },
+    ],
+    example: "my-app/vol_9vw681egy1jj5xm4",
+} as const;
 
 const readyStates = new Set(["created"]);
 /** A fork is mountable while it hydrates (fly.md, States). */
@@ -85,7 +95,9 @@ function judgeSize(target: number) {
 /**
  * Outputs: create-only fields keep what was declared (Fly does not read `compute` back, and
  * reports `fstype` empty until the volume initialises); size and the in-place fields are live, so
- * the next diff sees drift; the rest is what Fly reports.
+ * the next diff sees drift; the rest is what Fly reports. A fork or restore that left `encrypted`
+ * or `fstype` to its source shows Fly's value; `requireUniqueZone` and `uniqueZoneAppWide` are not
+ * reported, so they show only what was declared.
  */
 export function toFlyOutputs(app: string, declared: Partial<FlyVolumeOutputs>, v: FlyVolume, needsRestart?: boolean): FlyVolumeOutputs {
     const outs: FlyVolumeOutputs = {
@@ -93,10 +105,10 @@ export function toFlyOutputs(app: string, declared: Partial<FlyVolumeOutputs>, v
         name: declared.name ?? v.name ?? "",
         region: declared.region ?? v.region ?? "",
         sizeGb: v.sizeGb ?? declared.sizeGb ?? 0,
-        encrypted: declared.encrypted ?? v.encrypted ?? true,
-        fstype: declared.fstype ?? (v.fstype === "raw" ? "raw" : "ext4"),
-        requireUniqueZone: declared.requireUniqueZone ?? true,
-        uniqueZoneAppWide: declared.uniqueZoneAppWide ?? false,
+        encrypted: declared.encrypted ?? v.encrypted,
+        fstype: declared.fstype ?? (v.fstype === "raw" || v.fstype === "ext4" ? v.fstype : undefined),
+        requireUniqueZone: declared.requireUniqueZone,
+        uniqueZoneAppWide: declared.uniqueZoneAppWide,
         snapshotId: declared.snapshotId,
         sourceVolumeId: declared.sourceVolumeId,
         snapshotRetention: v.snapshotRetention ?? declared.snapshotRetention,
@@ -181,6 +193,8 @@ function explainNoZone(error: unknown): unknown {
 
 export const flyVolumeProvider = resourceProvider({
     inputs: flyVolumeSpec,
+    // Read may follow a host migration's fork to a new volume id.
+    idOf: (outs) => `${outs.app}/${outs.volumeId}`,
     // Fly names are not unique: the replacement can exist beside the old volume.
     deleteBeforeReplace: false,
     readiness: { judge: judgeStored, fields: ["state"], finish: finishCreate },
@@ -202,7 +216,8 @@ export const flyVolumeProvider = resourceProvider({
         async read(id, props, deadline) {
             const { app, volumeId } = parseFlyId(id);
             const v = await flyContext().client.getVolume(app, volumeId, deadline);
-            if (!v || goneStates.has(v.state)) return undefined;
+            // Gone (a 404, or soft-deleted): Fly may have moved it to a fork (host migration).
+            if (!v || goneStates.has(v.state)) return followFork(app, v ?? { id: volumeId, state: "not found" }, props, deadline);
             return toFlyOutputs(app, props, v);
         },
 
@@ -249,3 +264,22 @@ export const flyVolumeProvider = resourceProvider({
         delete: deleteVolume,
     },
 });
+
+/**
+ * The tracked volume is gone. If Fly moved its Machine (host migration), the data lives on in a
+ * fork under a new id: follow it when it is unambiguous (migration.ts), else drop the volume and
+ * say which volumes might be it and how to adopt one.
+ */
+async function followFork(
+    app: string,
+    old: FlyVolume,
+    last: Partial<FlyVolumeOutputs>,
+    deadline: Deadline,
+): Promise<FlyVolumeOutputs | undefined> {
+    if (!(old.name ?? last.name)) return undefined; // nothing to match a fork by
+    const list = await flyContext().client.listVolumes(app, deadline);
+    const search = findMigrationFork(old, list, last);
+    if (search.outcome === "followed") return toFlyOutputs(app, { ...last, needsRestart: undefined }, search.fork);
+    if (search.outcome === "ambiguous") warn(migrationWarning(app, old, search));
+    return undefined;
+}

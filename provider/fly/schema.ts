@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CheckFailure, InputSpec } from "../core/check";
+import { pathSegment } from "../core/ids";
 import { timeoutsSchema } from "../core/timeouts";
 import { flyVolumeRules } from "./rules";
 
@@ -9,7 +10,7 @@ export const flyNamePattern = /^[a-z0-9_]{1,30}$/;
 const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
 export const flyVolumeInputs = z.object({
-    app: text("the Fly app name").regex(/^[a-z0-9][a-z0-9-]*$/, {
+    app: pathSegment("the Fly app name").regex(/^[a-z0-9][a-z0-9-]*$/, {
         error: "must be a Fly app name: lowercase letters, digits and '-'",
     }),
     region: text("a Fly region code such as 'iad'").regex(/^[a-z]{3}$/, {
@@ -23,10 +24,12 @@ export const flyVolumeInputs = z.object({
     name: z.string({ error: "must be a string" }).regex(flyNamePattern, {
         error: "must be 1 to 30 characters of lowercase letters, digits and '_' (Fly's rule)",
     }),
-    encrypted: z.boolean({ error: "must be true or false" }).default(true),
-    fstype: z.enum(["ext4", "raw"], { error: "must be 'ext4' or 'raw'" }).default("ext4"),
-    requireUniqueZone: z.boolean({ error: "must be true or false" }).default(true),
-    uniqueZoneAppWide: z.boolean({ error: "must be true or false" }).default(false),
+    // Defaults (`flyCreateDefaults`) are filled at check only for a new, empty volume: a fork or a
+    // restore takes these from its source, so an undeclared one is neither sent nor diffed.
+    encrypted: z.boolean({ error: "must be true or false" }).optional(),
+    fstype: z.enum(["ext4", "raw"], { error: "must be 'ext4' or 'raw'" }).optional(),
+    requireUniqueZone: z.boolean({ error: "must be true or false" }).optional(),
+    uniqueZoneAppWide: z.boolean({ error: "must be true or false" }).optional(),
     snapshotId: text("a snapshot id").optional(),
     sourceVolumeId: text("a volume id").optional(),
     snapshotRetention: z
@@ -63,9 +66,30 @@ function crossChecks(inputs: Partial<FlyVolumeInputs>): CheckFailure[] {
     return [];
 }
 
+/** Fly's defaults for a new, empty volume (fly.md, Fields), made explicit so a later explicit default is no change. */
+export const flyCreateDefaults = { encrypted: true, fstype: "ext4", requireUniqueZone: true, uniqueZoneAppWide: false } as const;
+
+/** Whether the volume is a fork or a restore: declared (or unknown at preview) `sourceVolumeId` or `snapshotId`. */
+export function fromSource(inputs: { snapshotId?: unknown; sourceVolumeId?: unknown }): boolean {
+    return inputs.snapshotId !== undefined || inputs.sourceVolumeId !== undefined;
+}
+
+/**
+ * Fills `flyCreateDefaults` for what a new, empty volume leaves undeclared. A fork or a restore
+ * gets none: Fly fills them from the source, and the outputs show what it reports.
+ */
+function resolveDefaults(news: Record<string, unknown>): Record<string, unknown> {
+    if (fromSource(news)) return news;
+    const out = { ...news };
+    for (const [k, v] of Object.entries(flyCreateDefaults)) if (out[k] === undefined) out[k] = v;
+    return out;
+}
+
 export const flyVolumeSpec: InputSpec<typeof flyVolumeInputs.shape> = {
     schema: flyVolumeInputs,
     rules: flyVolumeRules,
+    resolveDefaults,
+    defaults: flyCreateDefaults,
     crossChecks,
 };
 

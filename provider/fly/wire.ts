@@ -7,7 +7,7 @@ import { z } from "zod";
 const opt = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
 
 export const wireVolume = z.looseObject({
-    id: z.string(),
+    id: z.string().min(1),
     name: opt(z.string()),
     state: opt(z.string()),
     size_gb: opt(z.number()),
@@ -30,10 +30,14 @@ export const wireVolume = z.looseObject({
 });
 export type WireVolume = z.infer<typeof wireVolume>;
 
+/** Fly's OpenAPI and fly-go make `volume` optional: without it, the caller reads the volume. */
 export const wireExtendResponse = z.looseObject({
-    volume: wireVolume,
+    volume: opt(z.unknown()),
     needs_restart: opt(z.boolean()),
 });
+
+/** The list: fly-go decodes an empty list as `null`; the items are read one by one (`parseItems`). */
+export const wireVolumeList = z.array(z.unknown()).nullable();
 
 /** `{"error": "...", "status": "<code>", "message"?: "..."}`; fly-go prefers `message`. */
 export const wireError = z.looseObject({

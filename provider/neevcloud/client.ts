@@ -1,10 +1,12 @@
 import { createOnce } from "../core/createOnce";
 import type { Deadline } from "../core/deadline";
 import { CloudErrorInfo, createLookupReserveMs, HttpClient } from "../core/http";
-import { compact } from "../core/objects";
-import { parseResponse } from "../core/parse";
+import { encodeSegment } from "../core/ids";
+import { checkedRequest, parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import {
+    CreateNetworkVolumeRequest,
     NetworkVolume,
+    toWireCreate,
     toNetworkVolume,
     wireCreateRequest,
     WireCreateRequest,
@@ -35,14 +37,7 @@ export interface NeevScope {
     projectId: string;
 }
 
-export interface CreateNetworkVolumeRequest {
-    name: string;
-    sizeGb: number;
-    regionId: string;
-    volumeMode: "filesystem" | "block";
-    mountPath?: string;
-    attachedTo?: Array<{ instanceId: string; instanceName: string; instanceType: string }>;
-}
+export type { CreateNetworkVolumeRequest };
 
 const pageSize = 100;
 
@@ -87,7 +82,7 @@ export class NeevCloudClient {
             deadline,
         });
         const body = parseResponse("neevcloud", wireListResponse, res.body, "list network volumes");
-        return { volumes: (body.volumes ?? []).map(toNetworkVolume), totalPages: body.pagination?.total_pages };
+        return { volumes: parseItems(wireNetworkVolume, body.volumes).map(toNetworkVolume), totalPages: body.pagination?.total_pages };
     }
 
     /** Every volume of the project, walking the pages (stops on an empty page or the last one). */
@@ -121,18 +116,8 @@ export class NeevCloudClient {
      * the request before sending again, so a lost response leaves no duplicate.
      */
     async createVolume(scope: NeevScope, req: CreateNetworkVolumeRequest, deadline: Deadline): Promise<NetworkVolume> {
-        const body: WireCreateRequest = wireCreateRequest.parse({
-            name: req.name,
-            sizeGB: req.sizeGb,
-            regionID: req.regionId,
-            volumeMode: req.volumeMode,
-            mountPath: req.mountPath,
-            attachedTo: req.attachedTo?.map((a) => ({
-                instance_id: a.instanceId,
-                instance_name: a.instanceName,
-                instance_type: a.instanceType,
-            })),
-        });
+        const target = `${req.name} in ${scope.orgId}/${scope.projectId}`;
+        const body: WireCreateRequest = checkedRequest("neevcloud", wireCreateRequest, toWireCreate(req), "create network volume", target);
         return createOnce({
             key: `neevcloud|${scope.orgId}|${scope.projectId}|${req.name}`,
             deadline,
@@ -141,13 +126,13 @@ export class NeevCloudClient {
                     method: "POST",
                     kind: "create",
                     path: this.base(scope),
-                    json: compact(body),
+                    json: body,
                     operation: "create network volume",
-                    target: `${req.name} in ${scope.orgId}/${scope.projectId}`,
+                    target,
                     // Keeps time for the lookup that follows a hung or lost response.
                     deadline: deadline.reserve(createLookupReserveMs),
                 });
-                return toNetworkVolume(parseResponse("neevcloud", wireNetworkVolume, res.body, "create network volume"));
+                return toNetworkVolume(parseKeepingId("neevcloud", wireNetworkVolume, res.body, "create network volume", target));
             },
             find: async (since) =>
                 (await this.listVolumes(scope, deadline))
@@ -173,12 +158,12 @@ export class NeevCloudClient {
             // Each extend POST queues an extension: never resent blindly, like a create.
             kind: "create",
             path: `${this.base(scope)}/${enc(id)}/extend`,
-            json: wireExtendRequest.parse({ sizeGB: sizeGb }),
+            json: checkedRequest("neevcloud", wireExtendRequest, { sizeGB: sizeGb }, "extend network volume", id),
             operation: "extend network volume",
             target: id,
             deadline,
         });
-        return toNetworkVolume(parseResponse("neevcloud", wireNetworkVolume, res.body, "extend network volume", id));
+        return toNetworkVolume(parseKeepingId("neevcloud", wireNetworkVolume, res.body, "extend network volume", id));
     }
 
     /** Deletes (204); false when it was already gone (404). */
@@ -196,6 +181,7 @@ export class NeevCloudClient {
     }
 }
 
+/** One URL path segment; refuses `.`, `..` and empty ones (core/ids.ts). */
 function enc(segment: string): string {
-    return encodeURIComponent(segment);
+    return encodeSegment("neevcloud", segment);
 }

@@ -2,6 +2,7 @@ import { Endpoint, sessionFor } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, errorMessage, VolumeError } from "../core/errors";
 import { AmbiguousRequestError } from "../core/http";
+import { parseCompositeId, uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
@@ -34,11 +35,13 @@ export function neevClient(): NeevCloudClient {
     return sessionFor(neevEndpoint, (baseUrl, token) => new NeevCloudClient(baseUrl, token));
 }
 
-/** `<orgId>/<projectId>/<volumeId>`, the Pulumi id. */
+/** `<orgId>/<projectId>/<volumeId>`, the Pulumi id; the volume id is a UUID (the spec's `format: uuid`). */
 export function parseNeevId(id: string): NeevScope & { volumeId: string } {
-    const m = /^([^/\s]+)\/([^/\s]+)\/([^/\s]+)$/.exec(id ?? "");
-    if (!m) throw new VolumeError(`neevcloud: '${id}' is not a network volume id; expected '<orgId>/<projectId>/<volumeId>'`);
-    return { orgId: m[1], projectId: m[2], volumeId: m[3] };
+    return parseCompositeId("neevcloud", id, {
+        what: "network volume id",
+        parts: [{ name: "orgId" }, { name: "projectId" }, { name: "volumeId", pattern: uuidPattern, describe: "a UUID" }],
+        example: "my-org/my-project/0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e",
+    });
 }
 
 /**
@@ -47,14 +50,15 @@ export function parseNeevId(id: string): NeevScope & { volumeId: string } {
  */
 export function toNeevOutputs(declared: Partial<NetworkVolumeOutputs>, v: NetworkVolume): NetworkVolumeOutputs {
     return compact({
-        orgId: declared.orgId ?? v.orgId,
-        projectId: declared.projectId ?? v.projectId,
-        regionId: declared.regionId ?? v.regionId,
-        name: declared.name ?? v.name,
+        orgId: declared.orgId ?? v.orgId ?? "",
+        projectId: declared.projectId ?? v.projectId ?? "",
+        regionId: declared.regionId ?? v.regionId ?? "",
+        name: declared.name ?? v.name ?? "",
         volumeMode: declared.volumeMode ?? (v.volumeMode === "block" ? "block" : "filesystem"),
         mountPath: declared.mountPath,
         attachedTo: declared.attachedTo,
-        sizeGb: v.sizeGb,
+        // The size is live; a body without one (lenient read) keeps the last known.
+        sizeGb: v.sizeGb ?? declared.sizeGb ?? 0,
         timeouts: declared.timeouts,
         volumeId: v.id,
         status: v.status,
@@ -90,7 +94,7 @@ function judgeExtended(target: number, queued: boolean) {
                 reason: `NeevCloud reports the extension to ${target} GB failed; the volume is ${v.sizeGb} GB. Check the project's quota, then run \`pulumi up\` again`,
             };
         }
-        const sized = v.sizeGb >= target && (v.actualSizeGb === undefined || v.actualSizeGb >= target);
+        const sized = (v.sizeGb ?? 0) >= target && (v.actualSizeGb === undefined || v.actualSizeGb >= target);
         // The spec makes `extension_status` optional: when the cloud omits it, the size alone says done.
         const settled = queued ? v.extensionStatus === "succeeded" || v.extensionStatus === undefined : v.extensionStatus !== "resizing";
         if (settled && sized) return { status: "done", value: v };
@@ -157,7 +161,7 @@ async function extendTo(
             if (live.extensionStatus === "resizing") {
                 live = await waitOn(client, scope, id, judgeResizeOver, deadline, "for the running resize to finish");
             }
-            if (live.sizeGb >= target) return { volume: live, queued: false };
+            if ((live.sizeGb ?? 0) >= target) return { volume: live, queued: false };
             stopIfLate();
             return { volume: await client.extendVolume(scope, id, target, deadline), queued: true };
         } catch (error) {

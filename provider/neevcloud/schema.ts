@@ -1,8 +1,10 @@
 import { z } from "zod";
 import type { InputSpec } from "../core/check";
 import { resolveSetting } from "../core/config";
+import { pathSegment } from "../core/ids";
 import { timeoutsSchema } from "../core/timeouts";
 import { networkVolumeRules } from "./rules";
+import { neevValues } from "./wire";
 
 export const orgIdSetting = { configKey: "neevcloud:orgId", envVars: ["NEEVCLOUD_ORG_ID"] } as const;
 export const projectIdSetting = { configKey: "neevcloud:projectId", envVars: ["NEEVCLOUD_PROJECT_ID"] } as const;
@@ -13,34 +15,24 @@ export const projectIdSetting = { configKey: "neevcloud:projectId", envVars: ["N
  */
 export const neevNamePattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-const uuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
-
 export const networkVolumeInputs = z.object({
-    orgId: text("the organization id; set it, or `neevcloud:orgId`, or NEEVCLOUD_ORG_ID").refine((v) => !v.includes("/"), {
-        error: "must not contain '/'",
-    }),
-    projectId: text("the project id; set it, or `neevcloud:projectId`, or NEEVCLOUD_PROJECT_ID").refine((v) => !v.includes("/"), {
-        error: "must not contain '/'",
-    }),
-    regionId: text("a NeevCloud region id"),
-    sizeGb: z
-        .number({ error: "must be a whole number of GB from 1 to 1000" })
-        .int({ error: "must be a whole number of GB from 1 to 1000" })
-        .min(1, { error: "must be at least 1 GB" })
-        .max(1000, { error: "must be at most 1000 GB (NeevCloud's limit)" }),
-    name: z.string({ error: "must be a string" }).regex(neevNamePattern, {
+    orgId: pathSegment("the organization id; set it, or `neevcloud:orgId`, or NEEVCLOUD_ORG_ID"),
+    projectId: pathSegment("the project id; set it, or `neevcloud:projectId`, or NEEVCLOUD_PROJECT_ID"),
+    // Every value the create request carries uses its validator from `neevValues` (wire.ts), so
+    // check refuses whatever the request would; the extra rules here only narrow it.
+    regionId: neevValues.regionId,
+    sizeGb: neevValues.sizeGb,
+    name: neevValues.name.regex(neevNamePattern, {
         error: "must be 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
     }),
-    volumeMode: z.enum(["filesystem", "block"], { error: "must be 'filesystem' or 'block'" }).default("filesystem"),
-    mountPath: z.string().startsWith("/", { error: "must be an absolute path such as /mnt/data" }).optional(),
+    volumeMode: neevValues.volumeMode.default("filesystem"),
+    mountPath: neevValues.mountPath.startsWith("/", { error: "must be an absolute path such as /mnt/data" }).optional(),
     attachedTo: z
         .array(
             z.strictObject({
-                instanceId: z.string().regex(uuid, { error: "must be the AIRuntime instance's UUID" }),
-                instanceName: text("the instance name"),
-                instanceType: text("the instance type"),
+                instanceId: neevValues.instanceId,
+                instanceName: neevValues.instanceName,
+                instanceType: neevValues.instanceType,
             }),
         )
         .optional(),

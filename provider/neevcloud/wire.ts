@@ -1,24 +1,57 @@
 import { z } from "zod";
+import { uuidPattern } from "../core/ids";
+import { compact } from "../core/objects";
 
 /**
  * NeevCloud Storage Service API v0.1.0 shapes, one zod schema per OpenAPI component
- * (shared/apis/neevcloud-network-volumes.openapi.json, normative). Required fields are those the
- * spec requires; a contract test checks these schemas against the spec so they cannot drift.
- * Enums are read case-insensitively: the spec's own prose spells the bound state `'Bound'`.
+ * (shared/apis/neevcloud-network-volumes.openapi.json, normative); a contract test checks them
+ * against the spec so they cannot drift.
+ *
+ * Strict on what we send, lenient on what we read. Requests are built from `neevValues`, the same
+ * validators the inputs use at check, so whatever passes check is sent. Responses read every
+ * field but `id` as optional and nullable (the spec is silent on null, and a 2xx create must never
+ * lose its id to `planID: null`), and enums as lowercased strings (a PVC can be `Lost`; the spec's
+ * own prose spells the bound state `'Bound'`).
  */
-const lowerEnum = <T extends readonly [string, ...string[]]>(values: T) =>
-    z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(values));
+const lower = z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.string());
 const opt = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
 
+/** What the spec's enums say today; a response may carry others. */
 export const volumeStatuses = ["pending", "bound", "failed", "terminated"] as const;
 export const extensionStatuses = ["resizing", "succeeded", "failed"] as const;
 export const volumeModes = ["filesystem", "block"] as const;
 
-/** `AttachedTo` */
+const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
+
+/**
+ * The rule for each value we send, once: the request schemas below and the input schema
+ * (schema.ts) are both built from these, so check refuses whatever the request would. The input
+ * may add rules of its own (a DNS-label name, an absolute mount path); it never relaxes these.
+ */
+export const neevValues = {
+    sizeGb: z
+        .number({ error: "must be a whole number of GB from 1 to 1000" })
+        .int({ error: "must be a whole number of GB from 1 to 1000" })
+        .min(1, { error: "must be at least 1 GB" })
+        .max(1000, { error: "must be at most 1000 GB (NeevCloud's limit)" }),
+    /** Extend has no maximum in the spec. */
+    extendSizeGb: z.number().int().min(1),
+    regionId: text("a NeevCloud region id"),
+    volumeMode: z.enum(volumeModes, { error: "must be 'filesystem' or 'block'" }),
+    name: z.string({ error: "must be a string" }),
+    mountPath: z.string({ error: "must be a string" }),
+    instanceId: z.string({ error: "must be the AIRuntime instance's UUID" }).regex(uuidPattern, {
+        error: "must be the AIRuntime instance's UUID",
+    }),
+    instanceName: text("the instance name"),
+    instanceType: text("the instance type"),
+};
+
+/** `AttachedTo` (as read) */
 export const wireAttachedTo = z.looseObject({
-    instance_id: z.string(),
-    instance_name: z.string(),
-    instance_type: z.string(),
+    instance_id: opt(z.string()),
+    instance_name: opt(z.string()),
+    instance_type: opt(z.string()),
 });
 
 /** `VolumeAttachmentResponse` */
@@ -29,22 +62,22 @@ export const wireVolumeAttachment = z.looseObject({
     resource_id: opt(z.string()),
     resource_name: opt(z.string()),
     mount_path: opt(z.string()),
-    status: opt(lowerEnum(["mounted", "unmounted"])),
+    status: opt(lower),
     createdAt: opt(z.string()),
 });
 
-/** `NetworkVolumeResponse` */
+/** `NetworkVolumeResponse`: only `id` is needed to track a volume; everything else may be missing or null. */
 export const wireNetworkVolume = z.looseObject({
-    id: z.string(),
-    name: z.string(),
-    orgID: z.string(),
-    projectID: z.string(),
-    regionID: z.string(),
-    sizeGB: z.number().int(),
-    volumeMode: z.string(),
-    planID: z.string(),
-    status: lowerEnum(volumeStatuses),
-    extension_status: opt(lowerEnum(extensionStatuses)),
+    id: z.string().min(1),
+    name: opt(z.string()),
+    orgID: opt(z.string()),
+    projectID: opt(z.string()),
+    regionID: opt(z.string()),
+    sizeGB: opt(z.number().int()),
+    volumeMode: opt(z.string()),
+    planID: opt(z.string()),
+    status: opt(lower),
+    extension_status: opt(lower),
     actual_sizeGB: opt(z.number().int()),
     airuntime_instances: opt(z.array(wireAttachedTo)),
     volumeAttachments: opt(z.array(wireVolumeAttachment)),
@@ -61,9 +94,12 @@ export const wirePagination = z.looseObject({
     total_pages: opt(z.number().int()),
 });
 
-/** `ListNetworkVolumesResponse` */
+/**
+ * `ListNetworkVolumesResponse`. The items are `NetworkVolumeResponse`, read one by one
+ * (`parseItems`), so one unexpected volume does not make the whole list unreadable.
+ */
 export const wireListResponse = z.looseObject({
-    volumes: opt(z.array(wireNetworkVolume)),
+    volumes: opt(z.array(z.unknown())),
     pagination: opt(wirePagination),
 });
 
@@ -76,17 +112,51 @@ export const wireErrorResponse = z.looseObject({
 
 /** `NetworkVolumeRequest` (what we send; strict, so a typo cannot reach the wire). */
 export const wireCreateRequest = z.strictObject({
-    name: z.string().optional(),
-    sizeGB: z.number().int().min(1).max(1000),
-    regionID: z.string(),
-    volumeMode: z.enum(volumeModes),
-    mountPath: z.string().optional(),
-    attachedTo: z.array(z.strictObject({ instance_id: z.uuid(), instance_name: z.string(), instance_type: z.string() })).optional(),
+    name: neevValues.name.optional(),
+    sizeGB: neevValues.sizeGb,
+    regionID: neevValues.regionId,
+    volumeMode: neevValues.volumeMode,
+    mountPath: neevValues.mountPath.optional(),
+    attachedTo: z
+        .array(
+            z.strictObject({
+                instance_id: neevValues.instanceId,
+                instance_name: neevValues.instanceName,
+                instance_type: neevValues.instanceType,
+            }),
+        )
+        .optional(),
 });
 export type WireCreateRequest = z.infer<typeof wireCreateRequest>;
 
 /** `ExtendNetworkVolumeRequest` */
-export const wireExtendRequest = z.strictObject({ sizeGB: z.number().int().min(1) });
+export const wireExtendRequest = z.strictObject({ sizeGB: neevValues.extendSizeGb });
+
+/** A create, in the package's camelCase. */
+export interface CreateNetworkVolumeRequest {
+    name: string;
+    sizeGb: number;
+    regionId: string;
+    volumeMode: "filesystem" | "block";
+    mountPath?: string;
+    attachedTo?: Array<{ instanceId: string; instanceName: string; instanceType: string }>;
+}
+
+/** The create body before validation (`wireCreateRequest` checks it); absent fields are left out. */
+export function toWireCreate(req: CreateNetworkVolumeRequest): Record<string, unknown> {
+    return compact({
+        name: req.name,
+        sizeGB: req.sizeGb,
+        regionID: req.regionId,
+        volumeMode: req.volumeMode,
+        mountPath: req.mountPath,
+        attachedTo: req.attachedTo?.map((a) => ({
+            instance_id: a.instanceId,
+            instance_name: a.instanceName,
+            instance_type: a.instanceType,
+        })),
+    });
+}
 
 /** An AIRuntime instance a volume is attached to. */
 export interface AttachedTo {
@@ -116,18 +186,23 @@ export interface VolumeAttachment {
     createdAt?: string;
 }
 
-/** A network volume in camelCase, the only shape the rest of the package sees. */
+/**
+ * A network volume in camelCase, the only shape the rest of the package sees. Fields the cloud
+ * left out stay undefined; `status` is `unknown` then (never ready, never gone).
+ */
 export interface NetworkVolume {
     id: string;
-    name: string;
-    orgId: string;
-    projectId: string;
-    regionId: string;
-    sizeGb: number;
-    volumeMode: string;
-    planId: string;
-    status: (typeof volumeStatuses)[number];
-    extensionStatus?: (typeof extensionStatuses)[number];
+    name?: string;
+    orgId?: string;
+    projectId?: string;
+    regionId?: string;
+    sizeGb?: number;
+    volumeMode?: string;
+    planId?: string;
+    /** The spec's `pending`, `bound`, `failed`, `terminated`, `unknown` when absent, or whatever else the cloud says. */
+    status: (typeof volumeStatuses)[number] | "unknown" | (string & {});
+    /** The spec's `resizing`, `succeeded`, `failed`, or whatever else the cloud says. */
+    extensionStatus?: (typeof extensionStatuses)[number] | (string & {});
     actualSizeGb?: number;
     airuntimeInstances: AttachedTo[];
     volumeAttachments: VolumeAttachment[];
@@ -145,13 +220,13 @@ export function toNetworkVolume(w: WireNetworkVolume): NetworkVolume {
         sizeGb: w.sizeGB,
         volumeMode: w.volumeMode,
         planId: w.planID,
-        status: w.status,
+        status: w.status ?? "unknown",
         extensionStatus: w.extension_status,
         actualSizeGb: w.actual_sizeGB,
         airuntimeInstances: (w.airuntime_instances ?? []).map((a) => ({
-            instanceId: a.instance_id,
-            instanceName: a.instance_name,
-            instanceType: a.instance_type,
+            instanceId: a.instance_id ?? "",
+            instanceName: a.instance_name ?? "",
+            instanceType: a.instance_type ?? "",
         })),
         volumeAttachments: (w.volumeAttachments ?? []).map((a) => ({
             id: a.id,

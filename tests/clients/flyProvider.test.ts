@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { flyVolumeProvider } from "../../provider/fly/provider";
+import { Deadline } from "../../provider/core/deadline";
+import { flyContext, flyVolumeProvider } from "../../provider/fly/provider";
 import { rejection, useEmulator } from "./support";
 
 const p = flyVolumeProvider;
@@ -225,6 +226,147 @@ describe("fly.Volume provider against the emulator", function () {
             ]);
             const { outs } = await p.create(await inputs());
             assert.equal(outs.state, "created");
+        });
+    });
+});
+
+describe("fly.Volume as Fly really is", function () {
+    this.timeout(30_000);
+    const { emu } = useEmulator({
+        fly: { timeToReadyMs: 100, timeToHydrateMs: 100, timeToRestoreMs: 100, rateLimit: { perSecond: 1, burst: 3 } },
+    });
+    const client = () => flyContext().client;
+    const deadline = () => Deadline.in(10, "read");
+
+    /** Runs `f` with stderr captured. */
+    async function capturingStderr<T>(f: () => Promise<T>): Promise<{ result: T; stderr: string }> {
+        const write = process.stderr.write.bind(process.stderr);
+        let stderr = "";
+        process.stderr.write = ((chunk: string | Uint8Array) => {
+            stderr += String(chunk);
+            return true;
+        }) as typeof process.stderr.write;
+        try {
+            return { result: await f(), stderr };
+        } finally {
+            process.stderr.write = write;
+        }
+    }
+
+    it("a fork sends only what was declared and shows what Fly reports", async () => {
+        const src = await p.create(await inputs({ fstype: "raw" }));
+        const forkInputs = await inputs({ name: "fork", sourceVolumeId: src.outs.volumeId });
+        assert.equal(forkInputs.fstype, undefined, "no default for a fork");
+        const fork = await p.create(forkInputs);
+        // Fly gave the fork its source's filesystem: an `ext4` default sent along would have made it ext4.
+        assert.equal(fork.outs.fstype, "raw");
+        assert.equal(fork.outs.encrypted, true);
+        assert.equal(fork.outs.requireUniqueZone, undefined, "not reported by Fly, not declared");
+        assert.deepEqual(await p.diff(fork.id, fork.outs, forkInputs), { changes: false, replaces: [] });
+        const fresh = await p.read!(fork.id, fork.outs);
+        assert.deepEqual(await p.diff(fork.id, fresh.props, forkInputs), { changes: false, replaces: [] });
+    });
+
+    it("a snapshot restore sends only what was declared and shows what Fly reports", async () => {
+        const src = await p.create(await inputs());
+        const snapshotId = emu().fly.snapshot(app, String(src.outs.volumeId));
+        const restored = await p.create(await inputs({ name: "restored", snapshotId }));
+        assert.equal(restored.outs.state, "created");
+        assert.equal(restored.outs.snapshotId, snapshotId);
+        assert.equal(restored.outs.fstype, "ext4");
+        assert.equal(restored.outs.encrypted, true);
+        assert.equal(restored.outs.requireUniqueZone, undefined);
+    });
+
+    it("a null list is an empty list; a list item without an id is skipped, the rest kept", async () => {
+        const path = `/v1/apps/${app}/volumes`;
+        emu().setFaults([{ cloud: "fly", method: "GET", path, status: 200, body: null }]);
+        assert.deepEqual(await client().listVolumes(app, deadline()), []);
+        emu().setFaults([
+            {
+                cloud: "fly",
+                method: "GET",
+                path,
+                status: 200,
+                body: [{ name: "no_id" }, { id: "vol_ok1", state: "some_new_state", name: "a", size_gb: null }, { id: "" }],
+            },
+        ]);
+        const list = await client().listVolumes(app, deadline());
+        assert.deepEqual(
+            list.map((v) => [v.id, v.state]),
+            [["vol_ok1", "some_new_state"]],
+        );
+    });
+
+    it("an extend answered without `volume` reads the volume", async () => {
+        const { outs } = await p.create(await inputs());
+        const path = `/v1/apps/${app}/volumes/${outs.volumeId}/extend`;
+        emu().setFaults([{ cloud: "fly", method: "PUT", path, status: 200, body: { needs_restart: true } }]);
+        emu().clearRequests();
+        const res = await client().extendVolume(app, String(outs.volumeId), 5, deadline());
+        assert.equal(res.volume.id, outs.volumeId);
+        assert.equal(res.needsRestart, true);
+        assert.ok(
+            emu()
+                .requests()
+                .some((r) => r.method === "GET" && r.path === `/v1/apps/${app}/volumes/${outs.volumeId}`),
+        );
+    });
+
+    it("a 2xx create whose body surprises us still records the id: nothing is orphaned", async () => {
+        emu().setFaults([
+            { cloud: "fly", method: "POST", status: 200, body: { id: "vol_surprise00001", size_gb: "three", state: 7, name: "data" } },
+        ]);
+        const err = await rejection(p.create(await inputs({ timeouts: { create: 2 } })));
+        assert.equal(err.id, `${app}/vol_surprise00001`, "partial state carries the id Fly returned");
+        assert.doesNotMatch(err.message, /\n/);
+    });
+
+    describe("host migration", () => {
+        it("read follows an unambiguous fork to its new id, and the next up changes nothing", async () => {
+            const created = await p.create(await inputs());
+            const oldId = String(created.outs.volumeId);
+            emu().fly.attach(app, oldId, "m_1");
+            const seen = await p.read!(created.id, created.outs);
+            assert.equal(seen.props.attachedMachineId, "m_1");
+            const forkId = emu().fly.migrateHost(app, oldId);
+            const { result: moved, stderr } = await capturingStderr(() => p.read!(created.id, seen.props));
+            assert.equal(moved.id, `${app}/${forkId}`);
+            assert.equal(moved.props.volumeId, forkId);
+            assert.equal(moved.props.attachedMachineId, "m_1");
+            assert.equal(moved.props.name, "data");
+            assert.equal(stderr, "");
+            assert.deepEqual(await p.diff(moved.id, moved.props, await inputs()), { changes: false, replaces: [] });
+            // The next refresh reads the fork under its own id.
+            assert.equal((await p.read!(moved.id, moved.props)).id, `${app}/${forkId}`);
+        });
+
+        it("follows the fork when Fly answers 404 for the old volume (it is still in the app's list)", async () => {
+            emu().configure({ fly: { softDeletedGet: "404" } });
+            const created = await p.create(await inputs());
+            const oldId = String(created.outs.volumeId);
+            emu().fly.attach(app, oldId, "m_2");
+            const seen = await p.read!(created.id, created.outs);
+            const forkId = emu().fly.migrateHost(app, oldId);
+            try {
+                const moved = await p.read!(created.id, seen.props);
+                assert.equal(moved.id, `${app}/${forkId}`);
+            } finally {
+                emu().configure({ fly: { softDeletedGet: "200" } });
+            }
+        });
+
+        it("an ambiguous fork is not taken: the volume is dropped and a warning names the candidates and how to adopt one", async () => {
+            const created = await p.create(await inputs());
+            const oldId = String(created.outs.volumeId);
+            // Never seen attached: the fork cannot be told from a stranger's same-named volume.
+            const forkId = emu().fly.migrateHost(app, oldId);
+            const { result, stderr } = await capturingStderr(() => p.read!(created.id, created.outs));
+            assert.deepEqual(result, { id: "", props: {} });
+            assert.match(stderr, /^warning: fly volume \S+ is pending_destroy/);
+            assert.ok(stderr.includes(forkId), stderr);
+            assert.ok(stderr.includes(`fly.Volume.get(name, "${app}/<vol_id>")`), stderr);
+            assert.equal(stderr.trim().split("\n").length, 1, "one line");
         });
     });
 });

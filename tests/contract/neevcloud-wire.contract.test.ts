@@ -1,8 +1,11 @@
 /**
  * The zod schemas in provider/neevcloud/wire.ts mirror the NeevCloud spec's
- * components: the same properties, the same required ones, acceptance of every
- * value the spec allows, and (for what the client sends) refusal of what the
- * spec refuses. A new or renamed field on either side fails here.
+ * components: the same properties, acceptance of every value the spec allows,
+ * and every field read with a compatible type. What the client sends has the
+ * same required properties and refuses what the spec refuses; what it reads may
+ * require less (only `id`) and take null or a new enum value, never more. A new
+ * or renamed field on either side fails here. The emulator's responses are held
+ * to the spec itself by neevcloud.contract.test.ts.
  */
 import { strict as assert } from "node:assert";
 import type { z } from "zod";
@@ -45,14 +48,46 @@ describe("neevcloud contract: provider/neevcloud/wire.ts mirrors the spec's comp
     });
 
     for (const m of mirrors) {
-        it(`${m.name}: the same properties, and the same required ones`, () => {
+        it(`${m.name}: the same properties, and ${m.sent ? "the same required ones" : "none required that the spec leaves optional"}`, () => {
             const shape = shapeOf(m.zod);
             assert.deepEqual(Object.keys(shape).sort(), Object.keys(props(m.component)).sort(), "properties");
             const required = Object.entries(shape)
                 .filter(([, t]) => !t.safeParse(undefined).success)
-                .map(([k]) => k);
-            assert.deepEqual(required.sort(), [...((component(m.component)["required"] ?? []) as string[])].sort(), "required properties");
+                .map(([k]) => k)
+                .sort();
+            const specRequired = [...((component(m.component)["required"] ?? []) as string[])].sort();
+            if (m.sent) {
+                assert.deepEqual(required, specRequired, "required properties");
+            } else {
+                // Responses are read leniently on purpose (a 2xx create must keep its id when
+                // `planID` is null): a read schema may require less than the spec, never more.
+                assert.deepEqual(
+                    required.filter((k) => !specRequired.includes(k)),
+                    [],
+                    "required by the reader but optional in the spec",
+                );
+            }
         });
+
+        if (!m.sent) {
+            it(`${m.name}: reads every spec field, with a type compatible with the spec's`, () => {
+                const full = sample(doc, { $ref: `#/components/schemas/${m.component}` }, "full") as Record<string, unknown>;
+                const parsed = m.zod.safeParse(full);
+                assert.ok(parsed.success);
+                const read = parsed.data as Record<string, unknown>;
+                const wrongType = ["not a string", "a string", "not an array"];
+                for (const [key, schema] of Object.entries(props(m.component))) {
+                    assert.deepEqual(read[key], full[key], `${key} is read as sent`);
+                    for (const { value, why } of invalidValues(doc, schema, false)) {
+                        if (!wrongType.includes(why)) continue;
+                        assert.ok(
+                            !m.zod.safeParse({ ...full, [key]: value }).success,
+                            `${key}: ${why} (${JSON.stringify(value)}) accepted`,
+                        );
+                    }
+                }
+            });
+        }
 
         it(`${m.name}: accepts what the spec allows (every property, only the required ones, every enum value)`, () => {
             const ref = { $ref: `#/components/schemas/${m.component}` };

@@ -171,7 +171,7 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
         for (let page = 1; page <= 3; page++) {
             const res = await client().listPage(scope, page, deadline(), { limit: 2 });
             assert.equal(res.totalPages, 3);
-            names.push(...res.volumes.map((v) => v.name));
+            names.push(...res.volumes.map((v) => String(v.name)));
         }
         assert.deepEqual(names, ["train-data", "vol-a", "vol-b", "vol-c", "vol-d"]);
         assert.equal((await client().listVolumes(scope, deadline())).length, 5);

@@ -4,7 +4,7 @@ import { changedFields, diffByRules } from "../../provider/core/rules";
 import { unknownValue } from "../../provider/core/unknown";
 import { flyVolumeRules } from "../../provider/fly/rules";
 import { defaultFlyVolumeName, flyVolumeInputs, flyVolumeSpec } from "../../provider/fly/schema";
-import { flyAuthorization } from "../../provider/fly/client";
+import { CreateVolumeRequest, flyAuthorization, toWireCreate } from "../../provider/fly/client";
 
 const valid = { app: "my-app", region: "iad", sizeGb: 10, name: "data" };
 
@@ -68,6 +68,41 @@ describe("fly.Volume rules", () => {
                 );
             });
         }
+
+        it("a fork or a restore gets no defaults: Fly fills what was not declared from the source", () => {
+            for (const source of [{ sourceVolumeId: "vol_1" }, { snapshotId: "vs_1" }, { snapshotId: unknownValue }]) {
+                const { inputs, failures } = check({ ...valid, ...source });
+                assert.deepEqual(failures, []);
+                assert.deepEqual(inputs, { ...valid, ...source });
+            }
+            const declared = check({ ...valid, sourceVolumeId: "vol_1", encrypted: false, fstype: "raw" });
+            assert.deepEqual(declared.inputs, { ...valid, sourceVolumeId: "vol_1", encrypted: false, fstype: "raw" });
+        });
+
+        it("the create request carries only what check produced: defaults for a new volume, nothing more for a fork", () => {
+            const plain = check(valid).inputs as unknown as CreateVolumeRequest & { app?: string };
+            const { app: _a, ...plainReq } = plain;
+            assert.deepEqual(toWireCreate(plainReq), {
+                name: "data",
+                region: "iad",
+                size_gb: 10,
+                encrypted: true,
+                fstype: "ext4",
+                require_unique_zone: true,
+                unique_zone_app_wide: false,
+            });
+            const { app: _b, ...forkReq } = check({ ...valid, sourceVolumeId: "vol_1", snapshotRetention: 3 })
+                .inputs as unknown as CreateVolumeRequest & {
+                app?: string;
+            };
+            assert.deepEqual(toWireCreate(forkReq), {
+                name: "data",
+                region: "iad",
+                size_gb: 10,
+                source_volume_id: "vol_1",
+                snapshot_retention: 3,
+            });
+        });
 
         it("reports every bad property at once", () => {
             const { failures } = check({ app: "a", region: "x", sizeGb: 0, name: "A-B" });
@@ -143,6 +178,22 @@ describe("fly.Volume rules", () => {
                 assert.deepEqual(diff({ [field]: value }), { changes: true, replaces: [field] });
             });
         }
+        describe("a fork that left encrypted/fstype to its source", () => {
+            const forkIn = check({ ...valid, sourceVolumeId: "vol_src" }).inputs;
+            // Outputs show what Fly reports for the fields the fork did not declare.
+            const forkOlds = { ...forkIn, sizeGb: 10, volumeId: "vol_1", state: "created", encrypted: true, fstype: "raw" };
+            const forkDiff = (news: Record<string, unknown>) => diffByRules(flyVolumeRules, forkOlds, { ...forkIn, ...news });
+            it("is no change while they stay undeclared", () => {
+                assert.deepEqual(forkDiff({}), { changes: false, replaces: [] });
+            });
+            it("declaring what Fly reports is no change; declaring something else replaces", () => {
+                assert.deepEqual(forkDiff({ fstype: "raw", encrypted: true }), { changes: false, replaces: [] });
+                assert.deepEqual(forkDiff({ fstype: "ext4" }), { changes: true, replaces: ["fstype"] });
+            });
+            it("an unknown value may replace", () => {
+                assert.deepEqual(forkDiff({ encrypted: unknownValue }), { changes: true, replaces: ["encrypted"] });
+            });
+        });
         it("a change of timeouts alone is an update (stored, no request), never a replacement", () => {
             assert.deepEqual(diff({ timeouts: { create: 10 } }), { changes: true, replaces: [] });
             assert.deepEqual(changedFields(flyVolumeRules, olds, { ...check(valid).inputs, timeouts: { delete: 5 } }), {
@@ -153,7 +204,7 @@ describe("fly.Volume rules", () => {
         });
         it("state from an older release that lacks a defaulted field is no change when the default is declared", () => {
             const { fstype: _f, encrypted: _e, requireUniqueZone: _r, uniqueZoneAppWide: _u, ...oldRelease } = olds;
-            const defaults = inputDefaults(flyVolumeInputs);
+            const defaults = { ...inputDefaults(flyVolumeInputs), ...flyVolumeSpec.defaults };
             assert.deepEqual(defaults, { encrypted: true, fstype: "ext4", requireUniqueZone: true, uniqueZoneAppWide: false });
             assert.deepEqual(diffByRules(flyVolumeRules, oldRelease, check(valid).inputs, { defaults }), { changes: false, replaces: [] });
             assert.deepEqual(diffByRules(flyVolumeRules, oldRelease, { ...check(valid).inputs, fstype: "raw" }, { defaults }), {

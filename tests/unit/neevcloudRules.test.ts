@@ -1,6 +1,9 @@
 import { strict as assert } from "node:assert";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { checkInputs } from "../../provider/core/check";
+import { VolumeError } from "../../provider/core/errors";
+import { checkedRequest } from "../../provider/core/parse";
+import { toWireCreate, wireCreateRequest } from "../../provider/neevcloud/wire";
 import { setStackConfig } from "../../provider/core/config";
 import { diffByRules } from "../../provider/core/rules";
 import { unknownValue } from "../../provider/core/unknown";
@@ -76,6 +79,71 @@ describe("neevcloud.NetworkVolume rules", () => {
             );
         });
     }
+
+    describe("one rule for each value: whatever check accepts, the create request accepts", () => {
+        const uuid = "0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e";
+        const attach = (a: Record<string, unknown>) => [{ instanceId: uuid, instanceName: "n", instanceType: "t", ...a }];
+        // Each candidate is put into a valid volume; the ones the request schema refuses must fail check on that property.
+        const candidates: Array<[string, string, unknown]> = [
+            ...[0, 1, 1.5, 1000, 1001, -1, "10", null].map((v): [string, string, unknown] => ["sizeGb", "sizeGb", v]),
+            ...["", " ", "in-bom-1", 7].map((v): [string, string, unknown] => ["regionId", "regionId", v]),
+            ...["filesystem", "block", "Block", "", 1].map((v): [string, string, unknown] => ["volumeMode", "volumeMode", v]),
+            ...["", "/mnt/x", "x", 3].map((v): [string, string, unknown] => ["mountPath", "mountPath", v]),
+            ...["data", "", 5].map((v): [string, string, unknown] => ["name", "name", v]),
+            // A version-less, variant-less id passed the old check and failed the request's z.uuid() at `up`.
+            ...[uuid, uuid.toUpperCase(), "12345678-1234-1234-1234-123456789abc", "x", "", "{" + uuid + "}", 5].map(
+                (v): [string, string, unknown] => ["attachedTo", "attachedTo.0.instanceId", attach({ instanceId: v })],
+            ),
+            ...["", 5, "AIRuntime"].map((v): [string, string, unknown] => [
+                "attachedTo",
+                "attachedTo.0.instanceName",
+                attach({ instanceName: v }),
+            ]),
+            ...["", 5, "gpu"].map((v): [string, string, unknown] => [
+                "attachedTo",
+                "attachedTo.0.instanceType",
+                attach({ instanceType: v }),
+            ]),
+        ];
+        for (const [field, property, value] of candidates) {
+            it(`${field} = ${JSON.stringify(value)}`, () => {
+                const { inputs, failures } = check({ ...valid, [field]: value });
+                const sent = wireCreateRequest.safeParse(toWireCreate({ ...valid, volumeMode: "filesystem", [field]: value } as never));
+                if (!sent.success) {
+                    assert.ok(
+                        failures.some((f) => f.property === property),
+                        `the request refuses it (${sent.error.issues[0]?.message}), check must too: ${JSON.stringify(failures)}`,
+                    );
+                }
+                if (failures.length === 0) {
+                    assert.ok(wireCreateRequest.safeParse(toWireCreate(inputs as never)).success, "what check accepts is sent");
+                }
+            });
+        }
+
+        it("a request that fails its schema anyway is one line naming the field, never a zod dump", () => {
+            const e = (() => {
+                try {
+                    checkedRequest(
+                        "neevcloud",
+                        wireCreateRequest,
+                        toWireCreate({ ...valid, sizeGb: 0 } as never),
+                        "create network volume",
+                        "data",
+                    );
+                } catch (err) {
+                    return err as Error;
+                }
+                throw new Error("expected a throw");
+            })();
+            assert.ok(e instanceof VolumeError);
+            assert.match(
+                e.message,
+                /^neevcloud create network volume data: not sent, the request is invalid: sizeGB must be at least 1 GB\. /,
+            );
+            assert.doesNotMatch(e.message, /\n/);
+        });
+    });
 
     it("refuses a shrink from 250 to 100 at preview", () => {
         const { failures } = check({ ...valid, sizeGb: 100 }, { ...valid, sizeGb: 250 });

@@ -1,0 +1,87 @@
+import { goneStates, type FlyVolume } from "./wire";
+
+/**
+ * Fly host migration (fly.md, States): when Fly moves a Machine to another host it forks the
+ * volume to a new id, moves the attachment to the fork, and puts the old volume in
+ * `pending_destroy`. The tracked id then reads as gone, and without this the next `up` would
+ * create an empty volume while the Machine runs on the fork.
+ *
+ * A fork is followed only when nothing else could be it: same name and region, created after the
+ * old volume, live, and attached to the Machine the old one was attached to. Names are not unique
+ * in Fly (a replacement or a second HA volume may share it), so without that attachment, or with
+ * two such volumes, nothing is taken: the candidates are returned for a person to choose.
+ */
+
+/** What we knew of the tracked volume: its last outputs, and its live (gone) record. */
+export interface TrackedVolume {
+    id: string;
+    name?: string;
+    region?: string;
+    createdAt?: string;
+    /** The Machine it was attached to when last read; Fly clears it on the old volume. */
+    attachedMachineId?: string;
+}
+
+export type ForkSearch =
+    /** Exactly one volume is the fork: follow it. */
+    | { outcome: "followed"; fork: FlyVolume }
+    /** No same-named volume made after it: the volume is simply gone. */
+    | { outcome: "none" }
+    /** Same-named volumes made after it, but none or several proven to be the fork. */
+    | { outcome: "ambiguous"; candidates: FlyVolume[]; why: string };
+
+/**
+ * Finds the fork of `old` (gone) in the app's `list`. `last` is what the previous read recorded,
+ * used where the live record of the old volume has lost it (the attachment).
+ */
+export function findMigrationFork(old: TrackedVolume, list: readonly FlyVolume[], last: Partial<TrackedVolume> = {}): ForkSearch {
+    const name = old.name ?? last.name;
+    const region = old.region ?? last.region;
+    const createdAt = Date.parse(old.createdAt ?? last.createdAt ?? "");
+    const machine = old.attachedMachineId ?? last.attachedMachineId;
+    if (!name || !region) return { outcome: "none" };
+
+    const candidates = list.filter(
+        (v) =>
+            v.id !== old.id &&
+            !goneStates.has(v.state) &&
+            v.name === name &&
+            v.region === region &&
+            // Unknown creation times cannot prove "after": such a volume is a candidate, never followed.
+            !(Number.isFinite(createdAt) && Number.isFinite(Date.parse(v.createdAt ?? "")) && Date.parse(v.createdAt ?? "") <= createdAt),
+    );
+    if (candidates.length === 0) return { outcome: "none" };
+    if (!machine) return { outcome: "ambiguous", candidates, why: "the old volume was not known to be attached to a Machine" };
+    if (!Number.isFinite(createdAt)) return { outcome: "ambiguous", candidates, why: "the old volume's creation time is unknown" };
+
+    const forks = candidates.filter(
+        (v) =>
+            v.attachedMachineId === machine && Number.isFinite(Date.parse(v.createdAt ?? "")) && Date.parse(v.createdAt ?? "") > createdAt,
+    );
+    if (forks.length === 1) return { outcome: "followed", fork: forks[0] as FlyVolume };
+    return {
+        outcome: "ambiguous",
+        candidates,
+        why: forks.length === 0 ? `none is attached to machine ${machine}` : `${forks.length} are attached to machine ${machine}`,
+    };
+}
+
+/** The one-line warning for an ambiguous search: what happened, the candidates, how to adopt one. */
+export function migrationWarning(
+    app: string,
+    old: { id: string; state: string },
+    search: Extract<ForkSearch, { outcome: "ambiguous" }>,
+): string {
+    const listed = search.candidates
+        .map(
+            (v) =>
+                `${v.id} (state ${v.state}, created ${v.createdAt ?? "?"}, ${v.attachedMachineId ? `attached to ${v.attachedMachineId}` : "unattached"})`,
+        )
+        .join(", ");
+    return (
+        `fly volume ${app}/${old.id} is ${old.state} (Fly may have moved its Machine to another host) and was dropped from the stack; ` +
+        `same-named volumes made after it: ${listed}, but not followed: ${search.why}. ` +
+        `If one holds the data, adopt it with \`fly.Volume.get(name, "${app}/<vol_id>")\` (e.g. "${app}/${search.candidates[0]?.id ?? "vol_…"}") ` +
+        `and point the resource at it`
+    );
+}
