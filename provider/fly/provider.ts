@@ -4,6 +4,7 @@ import { ApiError, VolumeError } from "../core/errors";
 import { compact } from "../core/objects";
 import { volumeProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
+import { SharedList } from "../core/sharedList";
 import { SharedPoller, WaitStep } from "../core/wait";
 import { FlyClient } from "./client";
 import { flyVolumeRules } from "./rules";
@@ -37,6 +38,8 @@ export const flyEndpoint: Endpoint = {
 
 interface FlyContext {
     client: FlyClient;
+    /** One list per app at a time, shared by reads, polls and the snapshot of a create. */
+    lists: SharedList<FlyVolume>;
     /** Waiters in one app share one list per tick. */
     poller: SharedPoller<FlyVolume>;
 }
@@ -44,11 +47,12 @@ interface FlyContext {
 export function flyContext(): FlyContext {
     return sessionFor(flyEndpoint, (baseUrl, token) => {
         const client = new FlyClient(baseUrl, token);
-        const poller = new SharedPoller<FlyVolume>(
-            async (app, deadline) => new Map((await client.listVolumes(app, deadline)).map((v) => [v.id, v])),
-            { minMs: 500, maxMs: 2_000 },
+        const lists = new SharedList<FlyVolume>(
+            (app, deadline) => client.listVolumes(app, deadline),
+            (v) => v.id,
         );
-        return { client, poller };
+        const poller = new SharedPoller<FlyVolume>((app, deadline) => lists.get(app, deadline));
+        return { client, lists, poller };
     });
 }
 
@@ -157,22 +161,30 @@ export const flyVolumeProvider = volumeProvider<typeof flyVolumeSpec.schema.shap
     deleteBeforeReplace: false,
     operations: {
         async create(inputs, ctx) {
-            const { client, poller } = flyContext();
+            const { client, lists, poller } = flyContext();
             const { app, timeouts: _t, ...request } = inputs;
-            const made = await client.createVolume(app, request, ctx.deadline);
+            const made = await client.createVolume(app, request, ctx.deadline, lists.listing(app));
             const id = `${app}/${made.id}`;
             ctx.accepted(id, toFlyOutputs(app, inputs, made));
-            const ready = await poller.waitFor(app, made.id, judgeReady(inputs.sourceVolumeId ? readyForkStates : readyStates), {
-                deadline: ctx.deadline,
-                subject: `fly volume ${id}`,
-                goal: "to be created",
-            });
+            const judge = judgeReady(inputs.sourceVolumeId ? readyForkStates : readyStates);
+            // No poll when the create's answer already shows the goal.
+            const now = judge(made);
+            const ready =
+                now.status === "done"
+                    ? now.value
+                    : await poller.waitFor(app, made.id, judge, {
+                          deadline: ctx.deadline,
+                          subject: `fly volume ${id}`,
+                          goal: "to be created",
+                      });
             return { id, outs: toFlyOutputs(app, inputs, ready) };
         },
 
         async read(id, props, deadline) {
             const { app, volumeId } = parseFlyId(id);
-            const v = await flyContext().client.getVolume(app, volumeId, deadline);
+            const { client, lists } = flyContext();
+            // Reads in one app share one list; one missing from it is confirmed before it is called gone.
+            const v = (await lists.get(app, deadline)).get(volumeId) ?? (await client.getVolume(app, volumeId, deadline));
             if (!v || goneStates.has(v.state)) return undefined;
             return toFlyOutputs(app, props as Partial<FlyVolumeOutputs>, v);
         },

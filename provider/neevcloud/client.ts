@@ -1,4 +1,5 @@
-import { createOnce } from "../core/createOnce";
+import { createOwned } from "../core/ownership";
+import type { Listing } from "../core/sharedList";
 import type { Deadline } from "../core/deadline";
 import { CloudErrorInfo, HttpClient } from "../core/http";
 import { compact } from "../core/objects";
@@ -114,10 +115,16 @@ export class NeevCloudClient {
     }
 
     /**
-     * Creates once (201): after an ambiguous failure it looks for a same-named volume made since
-     * the request before sending again, so a lost response leaves no duplicate.
+     * Creates once (201) and owns the result (core/ownership.ts): the same-named volumes listed before
+     * the POST are never taken after a lost response. `list` lists the project from a list started at
+     * or after `since`; the provider passes its shared list.
      */
-    async createVolume(scope: NeevScope, req: CreateNetworkVolumeRequest, deadline: Deadline): Promise<NetworkVolume> {
+    async createVolume(
+        scope: NeevScope,
+        req: CreateNetworkVolumeRequest,
+        deadline: Deadline,
+        list: Listing<NetworkVolume> = (d) => this.listVolumes(scope, d),
+    ): Promise<NetworkVolume> {
         const body: WireCreateRequest = wireCreateRequest.parse({
             name: req.name,
             sizeGB: req.sizeGb,
@@ -130,31 +137,30 @@ export class NeevCloudClient {
                 instance_type: a.instanceType,
             })),
         });
-        return createOnce({
-            key: `neevcloud|${scope.orgId}|${scope.projectId}|${req.name}`,
+        const where = `${scope.orgId}/${scope.projectId}`;
+        const target = `${req.name} in ${where}`;
+        return createOwned({
+            key: `neevcloud/${where}/${req.name}`,
+            claimKey: `neevcloud/${where}`,
+            what: `neevcloud create network volume ${target}`,
             deadline,
-            send: async () => {
+            send: async (sendBy) => {
                 const res = await this.http.request({
                     method: "POST",
                     path: this.base(scope),
                     json: compact(body),
                     operation: "create network volume",
-                    target: `${req.name} in ${scope.orgId}/${scope.projectId}`,
-                    deadline,
+                    target,
+                    deadline: sendBy,
                 });
                 return toNetworkVolume(parseResponse("neevcloud", wireNetworkVolume, res.body, "create network volume"));
             },
-            find: async (since) =>
-                (await this.listVolumes(scope, deadline))
-                    .filter(
-                        (v) =>
-                            v.name === req.name &&
-                            v.regionId === req.regionId &&
-                            v.status !== "terminated" &&
-                            (!v.createdAt || Date.parse(v.createdAt) >= since),
-                    )
-                    .sort((a, b) => Date.parse(b.createdAt ?? "") - Date.parse(a.createdAt ?? "")),
+            find: async (d, since) =>
+                (await list(d, since)).filter(
+                    (v) => v.name === req.name && (!v.regionId || v.regionId === req.regionId) && v.status !== "terminated",
+                ),
             idOf: (v) => v.id,
+            adoptHint: (id) => `neevcloud.NetworkVolume.get("<resource name>", "${where}/${id}")`,
         });
     }
 

@@ -4,7 +4,8 @@ import { ApiError, VolumeError } from "../core/errors";
 import { AmbiguousRequestError } from "../core/http";
 import { compact } from "../core/objects";
 import { volumeProvider } from "../core/provider";
-import { waitFor, WaitStep } from "../core/wait";
+import { SharedList } from "../core/sharedList";
+import { SharedPoller, waitFor, WaitStep } from "../core/wait";
 import { NeevCloudClient, NeevScope } from "./client";
 import { NetworkVolumeInputs, networkVolumeSpec } from "./schema";
 import { NetworkVolume } from "./wire";
@@ -29,8 +30,36 @@ export const neevEndpoint: Endpoint = {
     defaultApiUrl: "https://api.ai.neevcloud.com/storage",
 };
 
+interface NeevContext {
+    client: NeevCloudClient;
+    /** One list per project at a time, shared by reads, polls and the snapshot of a create. */
+    lists: SharedList<NetworkVolume>;
+    /** Waiters in one project share one list per tick, as Fly's share one per app. */
+    poller: SharedPoller<NetworkVolume>;
+}
+
+/** Lists and polls are shared per project: the key is `<orgId>/<projectId>`. */
+function scopeKey(scope: NeevScope): string {
+    return `${scope.orgId}/${scope.projectId}`;
+}
+
+export function neevContext(): NeevContext {
+    return sessionFor(neevEndpoint, (baseUrl, token) => {
+        const client = new NeevCloudClient(baseUrl, token);
+        const lists = new SharedList<NetworkVolume>(
+            (key, deadline) => {
+                const [orgId, projectId] = key.split("/");
+                return client.listVolumes({ orgId, projectId }, deadline);
+            },
+            (v) => v.id,
+        );
+        const poller = new SharedPoller<NetworkVolume>((key, deadline) => lists.get(key, deadline));
+        return { client, lists, poller };
+    });
+}
+
 export function neevClient(): NeevCloudClient {
-    return sessionFor(neevEndpoint, (baseUrl, token) => new NeevCloudClient(baseUrl, token));
+    return neevContext().client;
 }
 
 /** `<orgId>/<projectId>/<volumeId>`, the Pulumi id. */
@@ -73,6 +102,11 @@ function judgeBound(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
     if (v.status === "failed") return { status: "failed", state: "failed", reason: "NeevCloud could not provision it" };
     if (v.status === "terminated") return { status: "failed", state: "terminated", reason: "it was deleted" };
     return { status: "pending", state: v.status };
+}
+
+/** A fresh volume may not be listed yet: missing from a list is not gone. */
+function judgeBoundListed(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
+    return v ? judgeBound(v) : { status: "pending", state: "not listed yet" };
 }
 
 /**
@@ -192,18 +226,30 @@ export const networkVolumeProvider = volumeProvider<typeof networkVolumeSpec.sch
     deleteBeforeReplace: (olds, news) => olds.name === news.name && olds.orgId === news.orgId && olds.projectId === news.projectId,
     operations: {
         async create(inputs, ctx) {
-            const client = neevClient();
+            const { client, lists, poller } = neevContext();
             const scope = { orgId: inputs.orgId, projectId: inputs.projectId };
-            const made = await client.createVolume(scope, inputs, ctx.deadline);
+            const made = await client.createVolume(scope, inputs, ctx.deadline, lists.listing(scopeKey(scope)));
             const id = `${scope.orgId}/${scope.projectId}/${made.id}`;
             ctx.accepted(id, toNeevOutputs(inputs, made));
-            const bound = made.status === "bound" ? made : await waitOn(client, scope, made.id, judgeBound, ctx.deadline, "to be bound");
+            // No poll when the create's answer already shows the goal.
+            const bound =
+                made.status === "bound"
+                    ? made
+                    : await poller.waitFor(scopeKey(scope), made.id, judgeBoundListed, {
+                          deadline: ctx.deadline,
+                          subject: `neevcloud network volume ${id}`,
+                          goal: "to be bound",
+                      });
             return { id, outs: toNeevOutputs(inputs, bound) };
         },
 
         async read(id, props, deadline) {
             const scope = parseNeevId(id);
-            const v = await neevClient().getVolume(scope, scope.volumeId, deadline);
+            const { client, lists } = neevContext();
+            // Reads in one project share one list; one missing from it is confirmed before it is called gone.
+            const v =
+                (await lists.get(scopeKey(scope), deadline)).get(scope.volumeId) ??
+                (await client.getVolume(scope, scope.volumeId, deadline));
             if (!v || v.status === "terminated") return undefined;
             return toNeevOutputs(props as Partial<NetworkVolumeOutputs>, v);
         },

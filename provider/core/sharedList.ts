@@ -1,0 +1,132 @@
+import { Clock, Deadline, realClock } from "./deadline";
+import { DeadlineError } from "./errors";
+
+/** A timer that can be cancelled, so a settled race leaves nothing pending until the deadline. */
+export function expiry(deadline: Deadline): { done: Promise<void>; cancel: () => void } {
+    const ms = deadline.remaining();
+    if (deadline.clock === realClock) {
+        let timer: NodeJS.Timeout | undefined;
+        const done = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+        return { done, cancel: () => clearTimeout(timer) };
+    }
+    return { done: deadline.clock.sleep(ms), cancel: () => undefined };
+}
+
+/**
+ * Resolves with `p`, or rejects with `onExpiry()` once `deadline` passes first. `p` goes on: a shared
+ * request others wait on is not cut short by one caller's deadline.
+ */
+export async function untilDeadline<T>(p: Promise<T>, deadline: Deadline, onExpiry: () => unknown): Promise<T> {
+    const timer = expiry(deadline);
+    try {
+        return await Promise.race([
+            p,
+            timer.done.then(() => {
+                throw onExpiry();
+            }),
+        ]);
+    } finally {
+        timer.cancel();
+    }
+}
+
+/** One scope's items from a list started at or after `since`: what a client's create needs to find its volume. */
+export type Listing<T> = (deadline: Deadline, since: number) => Promise<T[]>;
+
+interface Batch<T> {
+    /** When the list was started; undefined while it is still gathering callers. */
+    started?: number;
+    /** The latest deadline of its callers: the list runs on it. */
+    deadline: Deadline;
+    promise: Promise<Map<string, T>>;
+    resolve: (items: Map<string, T>) => void;
+    reject: (error: unknown) => void;
+}
+
+interface ScopeState<T> {
+    current?: Batch<T>;
+    next?: Batch<T>;
+}
+
+/**
+ * One list per scope (a Fly app, a NeevCloud project) for everyone who needs it at the same moment:
+ * refresh reads, the waits' polls, the snapshot and the lookup of a create. Callers that arrive while
+ * a list runs share the next one, so a scope has at most one list in flight and one gathering; with
+ * 200 reads in one app that is a couple of requests instead of 200.
+ *
+ * `since` is how fresh the caller needs it: a list started before `since` is not joined. A read or a
+ * poll wants one started after it asked (the default); a create's snapshot takes any list whose answer
+ * comes before its POST.
+ */
+export class SharedList<T> {
+    private readonly scopes = new Map<string, ScopeState<T>>();
+    /** Lists sent, for tests and the bench. */
+    lists = 0;
+
+    constructor(
+        /** Lists the whole scope. Must finish by the deadline it is given. */
+        private readonly fetch: (scope: string, deadline: Deadline) => Promise<T[]>,
+        private readonly idOf: (item: T) => string,
+        private readonly clock: Clock = realClock,
+    ) {}
+
+    /** Every item of `scope` by id, from a list started at or after `since`; rejects at the caller's own deadline. */
+    async get(scope: string, deadline: Deadline, since: number = this.clock.now()): Promise<Map<string, T>> {
+        deadline.check(`list ${scope}`);
+        let state = this.scopes.get(scope);
+        if (!state) {
+            state = {};
+            this.scopes.set(scope, state);
+        }
+        const cur = state.current;
+        let batch: Batch<T>;
+        if (cur && cur.started !== undefined && cur.started >= since && cur.deadline.at >= deadline.at) {
+            batch = cur;
+        } else {
+            batch = state.next ?? this.gather(scope, state, deadline);
+            if (deadline.at > batch.deadline.at) batch.deadline = deadline;
+        }
+        return untilDeadline(
+            batch.promise,
+            deadline,
+            () => new DeadlineError(`list ${scope}: gave up after ${deadline.seconds} s; ${deadline.hint()}`),
+        );
+    }
+
+    /** The listing of one scope, for a client's create. */
+    listing(scope: string): Listing<T> {
+        return async (deadline, since) => [...(await this.get(scope, deadline, since)).values()];
+    }
+
+    private gather(scope: string, state: ScopeState<T>, deadline: Deadline): Batch<T> {
+        let resolve!: (items: Map<string, T>) => void;
+        let reject!: (error: unknown) => void;
+        const promise = new Promise<Map<string, T>>((res, rej) => {
+            resolve = res;
+            reject = rej;
+        });
+        // Nobody may be listening when it fails (every caller's deadline passed first).
+        promise.catch(() => undefined);
+        const batch: Batch<T> = { deadline, promise, resolve, reject };
+        state.next = batch;
+        // Gather the callers of this tick; when a list runs, the next starts as it ends.
+        if (!state.current) void this.clock.sleep(0).then(() => this.start(scope, state));
+        return batch;
+    }
+
+    private start(scope: string, state: ScopeState<T>): void {
+        const batch = state.next;
+        if (!batch || state.current) return;
+        state.next = undefined;
+        state.current = batch;
+        batch.started = this.clock.now();
+        this.lists++;
+        this.fetch(scope, batch.deadline)
+            .then((items) => batch.resolve(new Map(items.map((i) => [this.idOf(i), i]))), batch.reject)
+            .finally(() => {
+                state.current = undefined;
+                if (state.next) this.start(scope, state);
+                else this.scopes.delete(scope);
+            });
+    }
+}
