@@ -92,6 +92,9 @@ export interface CreateOwnedOptions<T> {
     settleMs?: number;
 }
 
+/** How old a list may be, by its start, to serve as the snapshot before a create: one poll interval. */
+const snapshotAgeMs = 1_000;
+
 /** Time kept back from the send for the lookup: min(10 s, 20 % of the operation's timeout). */
 export function lookupReserveMs(deadline: Deadline): number {
     return Math.min(10_000, deadline.seconds * 200);
@@ -146,7 +149,9 @@ async function snapshot<T>(opts: CreateOwnedOptions<T>, sendBy: Deadline): Promi
         clock,
     );
     try {
-        return new Set((await opts.find(budget, clock.now())).map(opts.idOf));
+        // Any list answered before the POST is a true "before": one running, or the poll of a moment ago.
+        // Older ones are not taken, so a stranger's volume made since is not mistaken for ours.
+        return new Set((await opts.find(budget, clock.now() - snapshotAgeMs)).map(opts.idOf));
     } catch {
         return undefined;
     }

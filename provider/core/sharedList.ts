@@ -1,15 +1,29 @@
 import { Clock, Deadline, realClock } from "./deadline";
 import { DeadlineError } from "./errors";
 
-/** A timer that can be cancelled, so a settled race leaves nothing pending until the deadline. */
+/** Longest single setTimeout Node honours (about 24.8 days); longer ones fire at once. */
+const maxTimerMs = 2 ** 31 - 1;
+
+/**
+ * Resolves once `deadline` has passed. Cancellable, so a settled race leaves nothing pending until
+ * the deadline (a 300 s timer would keep a CLI alive); re-armed if a timer fires early.
+ */
 export function expiry(deadline: Deadline): { done: Promise<void>; cancel: () => void } {
-    const ms = deadline.remaining();
-    if (deadline.clock === realClock) {
-        let timer: NodeJS.Timeout | undefined;
-        const done = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-        return { done, cancel: () => clearTimeout(timer) };
-    }
-    return { done: deadline.clock.sleep(ms), cancel: () => undefined };
+    let cancelled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const clock = deadline.clock;
+    const pause = (ms: number): Promise<void> =>
+        clock === realClock ? new Promise((resolve) => (timer = setTimeout(resolve, Math.min(ms, maxTimerMs)))) : clock.sleep(ms);
+    const done = (async () => {
+        while (!cancelled && !deadline.expired()) await pause(deadline.remaining());
+    })();
+    return {
+        done,
+        cancel: () => {
+            cancelled = true;
+            clearTimeout(timer);
+        },
+    };
 }
 
 /**
@@ -54,12 +68,14 @@ interface ScopeState<T> {
  * a list runs share the next one, so a scope has at most one list in flight and one gathering; with
  * 200 reads in one app that is a couple of requests instead of 200.
  *
- * `since` is how fresh the caller needs it: a list started before `since` is not joined. A read or a
- * poll wants one started after it asked (the default); a create's snapshot takes any list whose answer
- * comes before its POST.
+ * `since` is how fresh the caller needs it: a list started before `since` is not used. A read or a
+ * poll wants one started after it asked (the default); a create's snapshot takes one started a moment
+ * before (any answer that comes before its POST is a true "before").
  */
 export class SharedList<T> {
     private readonly scopes = new Map<string, ScopeState<T>>();
+    /** The last answer of each scope, for a caller content with a list started a moment ago. */
+    private readonly latest = new Map<string, { started: number; items: Map<string, T> }>();
     /** Lists sent, for tests and the bench. */
     lists = 0;
 
@@ -78,6 +94,8 @@ export class SharedList<T> {
             state = {};
             this.scopes.set(scope, state);
         }
+        const last = this.latest.get(scope);
+        if (last && last.started >= since) return last.items;
         const cur = state.current;
         let batch: Batch<T>;
         if (cur && cur.started !== undefined && cur.started >= since && cur.deadline.at >= deadline.at) {
@@ -122,7 +140,11 @@ export class SharedList<T> {
         batch.started = this.clock.now();
         this.lists++;
         this.fetch(scope, batch.deadline)
-            .then((items) => batch.resolve(new Map(items.map((i) => [this.idOf(i), i]))), batch.reject)
+            .then((list) => {
+                const items = new Map(list.map((i) => [this.idOf(i), i]));
+                this.latest.set(scope, { started: batch.started!, items });
+                batch.resolve(items);
+            }, batch.reject)
             .finally(() => {
                 state.current = undefined;
                 if (state.next) this.start(scope, state);

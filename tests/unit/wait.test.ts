@@ -185,6 +185,29 @@ describe("SharedList: one list per scope for everyone who needs it", () => {
         assert.deepEqual(fetched, ["app", "other", "app"]);
     });
 
+    it("a caller content with a list started a moment ago gets the last answer without a request; a read never does", async () => {
+        const clock = virtualClock();
+        let calls = 0;
+        const list = new SharedList<Item>(
+            async () => {
+                calls++;
+                await clock.sleep(100);
+                return [{ id: "x", state: `v${calls}` }];
+            },
+            (i) => i.id,
+            clock,
+        );
+        const d = Deadline.in(300, "create", clock);
+        const started = clock.now();
+        await clock.run(list.get("app", d));
+        await clock.run(clock.sleep(500));
+        assert.equal((await clock.run(list.get("app", d, started))).get("x")?.state, "v1");
+        assert.equal(calls, 1);
+        assert.equal((await clock.run(list.get("app", d))).get("x")?.state, "v2", "a read wants a list started after it asked");
+        assert.equal((await clock.run(list.get("app", d, started))).get("x")?.state, "v2");
+        assert.equal(calls, 2);
+    });
+
     it("a caller is rejected at its own deadline while the list goes on for the others", async () => {
         const clock = virtualClock();
         const t0 = clock.now();
