@@ -1,5 +1,5 @@
 import { Clock, Deadline, realClock } from "./deadline";
-import { DeadlineError } from "./errors";
+import { ApiError, DeadlineError } from "./errors";
 
 /** Longest single setTimeout Node honours (about 24.8 days); longer ones fire at once. */
 const maxTimerMs = 2 ** 31 - 1;
@@ -151,4 +151,24 @@ export class SharedList<T> {
                 else this.scopes.delete(scope);
             });
     }
+}
+
+/**
+ * Reads one item through the shared list of its scope. One missing from the list, or a scope the list
+ * does not find (404: an app deleted with its volumes), is confirmed by its own GET before it is gone.
+ */
+export async function readThrough<T>(
+    lists: SharedList<T>,
+    scope: string,
+    id: string,
+    deadline: Deadline,
+    getOne: () => Promise<T | undefined>,
+): Promise<T | undefined> {
+    let listed: Map<string, T> | undefined;
+    try {
+        listed = await lists.get(scope, deadline);
+    } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) throw error;
+    }
+    return listed?.get(id) ?? (await getOne());
 }

@@ -4,7 +4,7 @@ import { ApiError, VolumeError } from "../core/errors";
 import { compact } from "../core/objects";
 import { volumeProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
-import { SharedList } from "../core/sharedList";
+import { readThrough, SharedList } from "../core/sharedList";
 import { SharedPoller, WaitStep } from "../core/wait";
 import { FlyClient } from "./client";
 import { flyVolumeRules } from "./rules";
@@ -184,7 +184,7 @@ export const flyVolumeProvider = volumeProvider<typeof flyVolumeSpec.schema.shap
             const { app, volumeId } = parseFlyId(id);
             const { client, lists } = flyContext();
             // Reads in one app share one list; one missing from it is confirmed before it is called gone.
-            const v = (await lists.get(app, deadline)).get(volumeId) ?? (await client.getVolume(app, volumeId, deadline));
+            const v = await readThrough(lists, app, volumeId, deadline, () => client.getVolume(app, volumeId, deadline));
             if (!v || goneStates.has(v.state)) return undefined;
             return toFlyOutputs(app, props as Partial<FlyVolumeOutputs>, v);
         },

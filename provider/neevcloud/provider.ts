@@ -4,7 +4,7 @@ import { ApiError, VolumeError } from "../core/errors";
 import { AmbiguousRequestError } from "../core/http";
 import { compact } from "../core/objects";
 import { volumeProvider } from "../core/provider";
-import { SharedList } from "../core/sharedList";
+import { readThrough, SharedList } from "../core/sharedList";
 import { SharedPoller, waitFor, WaitStep } from "../core/wait";
 import { NeevCloudClient, NeevScope } from "./client";
 import { NetworkVolumeInputs, networkVolumeSpec } from "./schema";
@@ -247,9 +247,9 @@ export const networkVolumeProvider = volumeProvider<typeof networkVolumeSpec.sch
             const scope = parseNeevId(id);
             const { client, lists } = neevContext();
             // Reads in one project share one list; one missing from it is confirmed before it is called gone.
-            const v =
-                (await lists.get(scopeKey(scope), deadline)).get(scope.volumeId) ??
-                (await client.getVolume(scope, scope.volumeId, deadline));
+            const v = await readThrough(lists, scopeKey(scope), scope.volumeId, deadline, () =>
+                client.getVolume(scope, scope.volumeId, deadline),
+            );
             if (!v || v.status === "terminated") return undefined;
             return toNeevOutputs(props as Partial<NetworkVolumeOutputs>, v);
         },

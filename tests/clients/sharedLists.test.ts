@@ -59,6 +59,18 @@ describe("refresh at scale and ownership, against the emulator", function () {
         assert.ok(reqs.length <= 4, `${reqs.length} requests for 201 reads`);
     });
 
+    it("a read in an app that no longer exists (the list answers 404) drops the volume after its GET says so", async () => {
+        emu().configure({ fly: { apps: ["some-other-app"] } });
+        const app = `gone${++apps}`;
+        try {
+            assert.deepEqual(await flyVolumeProvider.read!(`${app}/vol_abcdefgh12345678`, { app }), { id: "", props: {} });
+        } finally {
+            emu().configure({ fly: { apps: undefined } });
+        }
+        const paths = fly().map((r) => `${r.method} ${r.path} ${r.status}`);
+        assert.deepEqual(paths, [`GET /v1/apps/${app}/volumes 404`, `GET /v1/apps/${app}/volumes/vol_abcdefgh12345678 404`]);
+    });
+
     it("150 concurrent NeevCloud reads in one project share one list (two pages)", async () => {
         const org = "org-r";
         const project = `proj${++apps}`;
