@@ -116,6 +116,34 @@ describe("refresh at scale and ownership, against the emulator", function () {
         });
     }
 
+    it("a NeevCloud create after a 503 beside a stranger's same-named volume never takes it; the resend says the name is taken", async () => {
+        const project = `own${++apps}`;
+        const url = `${process.env.NEEVCLOUD_API_URL}/api/v1beta1/orgs/org-o/projects/${project}/volumes`;
+        const stranger = await post(url, process.env.NEEVCLOUD_API_TOKEN!, {
+            name: "data",
+            sizeGB: 1,
+            regionID: "in-bom-1",
+            volumeMode: "filesystem",
+        });
+        emu().setFaults([{ cloud: "neevcloud", method: "POST", status: 503 }]);
+        const { inputs } = await networkVolumeProvider.check(
+            {},
+            { orgId: "org-o", projectId: project, regionId: "in-bom-1", sizeGb: 1, name: "data", volumeMode: "filesystem" },
+        );
+        const err = await networkVolumeProvider.create(inputs).then(
+            () => assert.fail("took a volume"),
+            (e: Error & { id?: string }) => e,
+        );
+        assert.equal(err.id, undefined, "no partial state: nothing of ours was made");
+        assert.match(err.message, /already exists/);
+        assert.deepEqual(
+            emu()
+                .inventory()
+                .neevcloud.map((v) => v.id),
+            [stranger.id],
+        );
+    });
+
     it("request counts with the cloud ready at once: Fly create and read, NeevCloud create and read", async () => {
         const app = `count${++apps}`;
         emu().clearRequests();
