@@ -52,8 +52,13 @@ interface Batch<T> {
     started?: number;
     /** The latest deadline of its callers: the list runs on it. */
     deadline: Deadline;
-    promise: Promise<Map<string, T>>;
-    resolve: (items: Map<string, T>) => void;
+    /** Some caller needs the list itself (a poll, a snapshot), not just one item of it. */
+    required: boolean;
+    /** Callers content with their own GET if the list would cost more than theirs together (reads). */
+    optional: number;
+    /** Undefined: not listed, because GETs were cheaper. */
+    promise: Promise<Map<string, T> | undefined>;
+    resolve: (items: Map<string, T> | undefined) => void;
     reject: (error: unknown) => void;
 }
 
@@ -84,10 +89,24 @@ export class SharedList<T> {
         private readonly fetch: (scope: string, deadline: Deadline) => Promise<T[]>,
         private readonly idOf: (item: T) => string,
         private readonly clock: Clock = realClock,
+        /** Requests one list of a scope costs, from how many items it last had (NeevCloud pages by 100). */
+        private readonly costOf: (items: number) => number = () => 1,
     ) {}
 
     /** Every item of `scope` by id, from a list started at or after `since`; rejects at the caller's own deadline. */
     async get(scope: string, deadline: Deadline, since: number = this.clock.now()): Promise<Map<string, T>> {
+        return (await this.join(scope, deadline, since, false))!;
+    }
+
+    /**
+     * Like {@link get} for a caller that wants one item and could GET it instead: undefined when the
+     * list would cost more requests than the callers gathered for it (a big project, a lone read).
+     */
+    async getIfCheap(scope: string, deadline: Deadline): Promise<Map<string, T> | undefined> {
+        return this.join(scope, deadline, this.clock.now(), true);
+    }
+
+    private async join(scope: string, deadline: Deadline, since: number, optional: boolean): Promise<Map<string, T> | undefined> {
         deadline.check(`list ${scope}`);
         let state = this.scopes.get(scope);
         if (!state) {
@@ -103,6 +122,8 @@ export class SharedList<T> {
         } else {
             batch = state.next ?? this.gather(scope, state, deadline);
             if (deadline.at > batch.deadline.at) batch.deadline = deadline;
+            if (optional) batch.optional++;
+            else batch.required = true;
         }
         return untilDeadline(
             batch.promise,
@@ -117,15 +138,15 @@ export class SharedList<T> {
     }
 
     private gather(scope: string, state: ScopeState<T>, deadline: Deadline): Batch<T> {
-        let resolve!: (items: Map<string, T>) => void;
+        let resolve!: (items: Map<string, T> | undefined) => void;
         let reject!: (error: unknown) => void;
-        const promise = new Promise<Map<string, T>>((res, rej) => {
+        const promise = new Promise<Map<string, T> | undefined>((res, rej) => {
             resolve = res;
             reject = rej;
         });
         // Nobody may be listening when it fails (every caller's deadline passed first).
         promise.catch(() => undefined);
-        const batch: Batch<T> = { deadline, promise, resolve, reject };
+        const batch: Batch<T> = { deadline, required: false, optional: 0, promise, resolve, reject };
         state.next = batch;
         // Gather the callers of this tick; when a list runs, the next starts as it ends.
         if (!state.current) void this.clock.sleep(0).then(() => this.start(scope, state));
@@ -136,6 +157,12 @@ export class SharedList<T> {
         const batch = state.next;
         if (!batch || state.current) return;
         state.next = undefined;
+        const known = this.latest.get(scope)?.items.size;
+        if (!batch.required && known !== undefined && this.costOf(known) > batch.optional) {
+            batch.resolve(undefined);
+            if (!state.current) this.scopes.delete(scope);
+            return;
+        }
         state.current = batch;
         batch.started = this.clock.now();
         this.lists++;
@@ -166,7 +193,7 @@ export async function readThrough<T>(
 ): Promise<T | undefined> {
     let listed: Map<string, T> | undefined;
     try {
-        listed = await lists.get(scope, deadline);
+        listed = await lists.getIfCheap(scope, deadline);
     } catch (error) {
         if (!(error instanceof ApiError && error.status === 404)) throw error;
     }

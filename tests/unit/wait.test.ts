@@ -208,6 +208,33 @@ describe("SharedList: one list per scope for everyone who needs it", () => {
         assert.equal(calls, 2);
     });
 
+    it("a read that could GET instead is not listed for when the list costs more than the reads gathered", async () => {
+        const clock = virtualClock();
+        let calls = 0;
+        const list = new SharedList<Item>(
+            async () => {
+                calls++;
+                await clock.sleep(10);
+                return Array.from({ length: 450 }, (_, i) => ({ id: `v${i}`, state: "ok" }));
+            },
+            (i) => i.id,
+            clock,
+            (items) => Math.ceil(items / 100), // 450 items: 5 pages
+        );
+        const d = Deadline.in(300, "read", clock);
+        assert.equal((await clock.run(list.getIfCheap("p", d)))?.size, 450, "size unknown: listed");
+        assert.equal(await clock.run(list.getIfCheap("p", d)), undefined, "one read: its own GET is cheaper than 5 pages");
+        const many = await clock.run(Promise.all(Array.from({ length: 6 }, () => list.getIfCheap("p", d))));
+        assert.ok(
+            many.every((m) => m?.size === 450),
+            "6 reads share the 5 pages",
+        );
+        const [polled, read] = await clock.run(Promise.all([list.get("p", d), list.getIfCheap("p", d)]));
+        assert.equal(polled.size, 450);
+        assert.equal(read?.size, 450, "a read joins a list someone needs anyway");
+        assert.equal(calls, 3);
+    });
+
     it("a caller is rejected at its own deadline while the list goes on for the others", async () => {
         const clock = virtualClock();
         const t0 = clock.now();
