@@ -1,6 +1,7 @@
 import type { Deadline } from "./deadline";
 import { Clock, realClock } from "./deadline";
-import { DeadlineError, errorMessage, WaitError } from "./errors";
+import { ApiError, DeadlineError, errorMessage, WaitError } from "./errors";
+import { untilDeadline } from "./sharedList";
 
 /** One look at the thing being waited on. */
 export type WaitStep<T> =
@@ -74,15 +75,36 @@ interface Waiter<T> {
     judge: (item: T | undefined) => WaitStep<unknown>;
     opts: WaitOptions;
     lastState?: string;
+    /** The last failed list, said when this waiter runs out of time. */
+    lastError?: unknown;
     resolve: (value: unknown) => void;
     reject: (error: unknown) => void;
 }
 
+/** A steady poll: each waiter hears of readiness at most one interval (plus one request) after it. */
+const sharedIntervals: PollIntervals = { minMs: 1_000, maxMs: 1_000 };
+
 /**
- * Waiters on the same scope (a Fly app, say) share one poll: each tick lists the scope once and
- * hands every waiter its own item, instead of each waiter fetching its own volume. With 100
- * volumes becoming ready in one app that is one request per tick instead of 100, which is what
- * keeps a deployment inside a per-app rate limit.
+ * A list that failed after its own retries is final when retrying cannot help: the scope is wrong
+ * (404), the token is refused (401/403), or the answer is unreadable. Timeouts, 5xx and resets are not.
+ */
+export function isFinalError(error: unknown): boolean {
+    if (error instanceof DeadlineError) return false;
+    if (error instanceof ApiError) {
+        const s = error.status;
+        return s !== undefined && s < 500 && s !== 408 && s !== 429;
+    }
+    return true;
+}
+
+/**
+ * Waiters on the same scope (a Fly app, a NeevCloud project) share one poll: each tick lists the
+ * scope once and hands every waiter its own item, instead of each waiter fetching its own volume.
+ * With 100 volumes becoming ready in one app that is one request per tick instead of 100, which is
+ * what keeps a deployment inside a per-app rate limit.
+ *
+ * Each waiter keeps its own deadline: it is rejected at it even while a slow list is in flight, and a
+ * failed list ends only the waiters whose time is up or for whom the error is final.
  */
 export class SharedPoller<T> {
     private readonly groups = new Map<string, Set<Waiter<T>>>();
@@ -90,7 +112,7 @@ export class SharedPoller<T> {
     constructor(
         /** Lists the scope: every item by id. Must finish by the deadline it is given. */
         private readonly fetchAll: (scope: string, deadline: Deadline) => Promise<Map<string, T>>,
-        private readonly intervals: PollIntervals = defaultIntervals,
+        private readonly intervals: PollIntervals = sharedIntervals,
         private readonly clock: Clock = realClock,
     ) {}
 
@@ -112,34 +134,64 @@ export class SharedPoller<T> {
     private async loop(scope: string, group: Set<Waiter<T>>): Promise<void> {
         let interval = this.intervals.minMs;
         let seen = group.size;
+        // Let the waiters of this tick join before the first list.
+        await this.clock.sleep(0);
         while (group.size > 0) {
+            const started = this.clock.now();
             const latest = [...group].reduce((a, b) => (a.opts.deadline.at >= b.opts.deadline.at ? a : b));
-            try {
-                const items = await this.fetchAll(scope, latest.opts.deadline);
-                for (const w of group) this.judge(group, w, items.get(w.id));
-            } catch (error) {
-                // The list itself failed after its own retries: every current waiter learns why;
-                // one that ran out of time hears it as its own timeout, with the last state seen.
-                for (const w of group) {
-                    group.delete(w);
-                    w.reject(pollFailure(w.opts, w.lastState, error));
-                }
+            const outcome = this.fetchAll(scope, latest.opts.deadline).then(
+                (items) => ({ items }),
+                (error: unknown) => ({ error }),
+            );
+            // Wait for the list, ending each waiter at its own deadline meanwhile.
+            let result: { items: Map<string, T> } | { error: unknown } | undefined;
+            while (!result && group.size > 0) {
+                const soonest = this.soonest(group);
+                result = await untilDeadline(outcome, soonest, () => undefined).catch(() => undefined);
+                this.expire(group);
             }
-            for (const w of group) {
-                if (w.opts.deadline.expired()) {
-                    group.delete(w);
-                    w.reject(timeoutError(w.opts, w.lastState));
-                }
+            if (!result) break;
+            if ("items" in result) {
+                for (const w of group) this.judge(group, w, result.items.get(w.id));
+            } else {
+                for (const w of group) this.failedList(group, w, result.error);
             }
+            this.expire(group);
             if (group.size === 0) break;
             // A newcomer should not inherit a long interval.
             if (group.size > seen) interval = this.intervals.minMs;
             seen = group.size;
-            const soonest = Math.min(...[...group].map((w) => w.opts.deadline.remaining()));
-            await this.clock.sleep(Math.min(interval, soonest));
+            const wait = Math.max(0, interval - (this.clock.now() - started));
+            await this.clock.sleep(Math.min(wait, this.soonest(group).remaining()));
+            this.expire(group);
             interval = Math.min(this.intervals.maxMs, Math.ceil(interval * 1.5));
         }
         this.groups.delete(scope);
+    }
+
+    private soonest(group: Set<Waiter<T>>): Deadline {
+        return [...group].reduce((a, b) => (a.opts.deadline.at <= b.opts.deadline.at ? a : b)).opts.deadline;
+    }
+
+    private expire(group: Set<Waiter<T>>): void {
+        for (const w of group) {
+            if (w.opts.deadline.expired()) {
+                group.delete(w);
+                w.reject(timeoutError(w.opts, w.lastState, w.lastError));
+            }
+        }
+    }
+
+    /** The list failed after its own retries: final errors and waiters out of time end; the rest poll on. */
+    private failedList(group: Set<Waiter<T>>, w: Waiter<T>, error: unknown): void {
+        w.lastError = error;
+        if (isFinalError(error)) {
+            group.delete(w);
+            w.reject(error);
+        } else if (error instanceof DeadlineError || w.opts.deadline.remaining() < Math.min(1_000, this.intervals.minMs)) {
+            group.delete(w);
+            w.reject(timeoutError(w.opts, w.lastState, error instanceof DeadlineError ? undefined : error));
+        }
     }
 
     private judge(group: Set<Waiter<T>>, w: Waiter<T>, item: T | undefined): void {

@@ -1,12 +1,13 @@
-import { createOnce } from "../core/createOnce";
+import { createOwned } from "../core/ownership";
+import type { Listing } from "../core/sharedList";
 import type { Deadline } from "../core/deadline";
-import { CloudErrorInfo, createLookupReserveMs, HttpClient } from "../core/http";
+import { CloudErrorInfo, HttpClient } from "../core/http";
 import { encodeSegment } from "../core/ids";
 import { compact } from "../core/objects";
 import { VolumeError } from "../core/errors";
 import { parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
-import { FlyVolume, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
+import { FlyVolume, goneStates, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
 import { z } from "zod";
 
 /**
@@ -108,39 +109,42 @@ export class FlyClient {
     }
 
     /**
-     * Creates once: after an ambiguous failure it looks for a same-named volume made since the
-     * request (same region and size) before sending again, so a lost response leaves no duplicate.
+     * Creates once and owns the result (core/ownership.ts): the same-named volumes listed before the
+     * POST are never taken after a lost response. `list` lists the app from a list started at or after
+     * `since`; the provider passes its shared list so a create costs no extra list when others run.
      */
-    async createVolume(app: string, req: CreateVolumeRequest, deadline: Deadline): Promise<FlyVolume> {
-        return createOnce({
-            key: `fly|${app}|${req.name}`,
+    async createVolume(
+        app: string,
+        req: CreateVolumeRequest,
+        deadline: Deadline,
+        list: Listing<FlyVolume> = (d) => this.listVolumes(app, d),
+    ): Promise<FlyVolume> {
+        const target = `${req.name} in app ${app}`;
+        return createOwned({
+            key: `fly/${app}/${req.name}`,
+            claimKey: `fly/${app}`,
+            what: `fly create volume ${target}`,
             deadline,
-            send: async () => {
+            send: async (sendBy) => {
                 const res = await this.http.request({
                     method: "POST",
                     kind: "create",
                     path: `/v1/apps/${enc(app)}/volumes`,
                     json: toWireCreate(req),
                     operation: "create volume",
-                    target: `${req.name} in app ${app}`,
-                    // Keeps time for the lookup that follows a hung or lost response.
-                    deadline: deadline.reserve(createLookupReserveMs),
+                    target,
+                    deadline: sendBy,
                     rateKey: `${app}:create`,
                 });
-                return toFlyVolume(parseKeepingId("fly", wireVolume, res.body, "create volume", `${req.name} in app ${app}`));
+                return toFlyVolume(parseKeepingId("fly", wireVolume, res.body, "create volume", target));
             },
-            find: async (since) =>
-                (await this.listVolumes(app, deadline))
-                    .filter(
-                        (v) =>
-                            v.name === req.name &&
-                            v.region === req.region &&
-                            v.sizeGb === req.sizeGb &&
-                            !!v.createdAt &&
-                            Date.parse(v.createdAt) >= since,
-                    )
-                    .sort((a, b) => Date.parse(b.createdAt ?? "") - Date.parse(a.createdAt ?? "")),
+            // Fly names are not unique: every live volume of that name and region is a candidate.
+            find: async (d, since) =>
+                (await list(d, since)).filter(
+                    (v) => v.name === req.name && (!v.region || v.region === req.region) && !goneStates.has(v.state),
+                ),
             idOf: (v) => v.id,
+            adoptHint: (id) => `fly.Volume.get("<resource name>", "${app}/${id}")`,
         });
     }
 

@@ -7,6 +7,7 @@ import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
+import { readThrough, SharedList } from "../core/sharedList";
 import { SharedPoller, WaitStep } from "../core/wait";
 import { FlyClient } from "./client";
 import { flyVolumeRules } from "./rules";
@@ -41,6 +42,8 @@ export const flyEndpoint: Endpoint = {
 
 interface FlyContext {
     client: FlyClient;
+    /** One list per app at a time, shared by reads, polls and the snapshot of a create. */
+    lists: SharedList<FlyVolume>;
     /** Waiters in one app share one list per tick. */
     poller: SharedPoller<FlyVolume>;
 }
@@ -48,11 +51,12 @@ interface FlyContext {
 export function flyContext(): FlyContext {
     return sessionFor(flyEndpoint, (baseUrl, token) => {
         const client = new FlyClient(baseUrl, token);
-        const poller = new SharedPoller<FlyVolume>(
-            async (app, deadline) => new Map((await client.listVolumes(app, deadline)).map((v) => [v.id, v])),
-            { minMs: 500, maxMs: 2_000 },
+        const lists = new SharedList<FlyVolume>(
+            (app, deadline) => client.listVolumes(app, deadline),
+            (v) => v.id,
         );
-        return { client, poller };
+        const poller = new SharedPoller<FlyVolume>((app, deadline) => lists.get(app, deadline));
+        return { client, lists, poller };
     });
 }
 
@@ -200,22 +204,32 @@ export const flyVolumeProvider = resourceProvider({
     readiness: { judge: judgeStored, fields: ["state"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
-            const { client, poller } = flyContext();
+            const { client, lists, poller } = flyContext();
             const { app, timeouts: _t, ...request } = inputs;
-            const made = await client.createVolume(app, request, ctx.deadline).catch((e: unknown) => Promise.reject(explainNoZone(e)));
+            const made = await client
+                .createVolume(app, request, ctx.deadline, lists.listing(app))
+                .catch((e: unknown) => Promise.reject(explainNoZone(e)));
             const id = `${app}/${made.id}`;
             ctx.accepted(id, toFlyOutputs(app, inputs, made));
-            const ready = await poller.waitFor(app, made.id, judgeReady(inputs.sourceVolumeId ? readyForkStates : readyStates), {
-                deadline: ctx.deadline,
-                subject: `fly volume ${id}`,
-                goal: "to be created",
-            });
+            const judge = judgeReady(inputs.sourceVolumeId ? readyForkStates : readyStates);
+            // No poll when the create's answer already shows the goal.
+            const now = judge(made);
+            const ready =
+                now.status === "done"
+                    ? now.value
+                    : await poller.waitFor(app, made.id, judge, {
+                          deadline: ctx.deadline,
+                          subject: `fly volume ${id}`,
+                          goal: "to be created",
+                      });
             return { id, outs: toFlyOutputs(app, inputs, ready) };
         },
 
         async read(id, props, deadline) {
             const { app, volumeId } = parseFlyId(id);
-            const v = await flyContext().client.getVolume(app, volumeId, deadline);
+            const { client, lists } = flyContext();
+            // Reads in one app share one list; one missing from it is confirmed before it is called gone.
+            const v = await readThrough(lists, app, volumeId, deadline, () => client.getVolume(app, volumeId, deadline));
             // Gone (a 404, or soft-deleted): Fly may have moved it to a fork (host migration).
             if (!v || goneStates.has(v.state)) return followFork(app, v ?? { id: volumeId, state: "not found" }, props, deadline);
             return toFlyOutputs(app, props, v);
@@ -277,7 +291,8 @@ async function followFork(
     deadline: Deadline,
 ): Promise<FlyVolumeOutputs | undefined> {
     if (!(old.name ?? last.name)) return undefined; // nothing to match a fork by
-    const list = await flyContext().client.listVolumes(app, deadline);
+    // The app's shared list: a refresh of many volumes costs no extra list for the forks.
+    const list = [...(await flyContext().lists.get(app, deadline)).values()];
     const search = findMigrationFork(old, list, last);
     if (search.outcome === "followed") return toFlyOutputs(app, { ...last, needsRestart: undefined }, search.fork);
     if (search.outcome === "ambiguous") warn(migrationWarning(app, old, search));

@@ -1,6 +1,7 @@
-import { createOnce } from "../core/createOnce";
+import { createOwned } from "../core/ownership";
+import type { Listing } from "../core/sharedList";
 import type { Deadline } from "../core/deadline";
-import { CloudErrorInfo, createLookupReserveMs, HttpClient } from "../core/http";
+import { CloudErrorInfo, HttpClient } from "../core/http";
 import { encodeSegment } from "../core/ids";
 import { checkedRequest, parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import {
@@ -112,16 +113,25 @@ export class NeevCloudClient {
     }
 
     /**
-     * Creates once (201): after an ambiguous failure it looks for a same-named volume made since
-     * the request before sending again, so a lost response leaves no duplicate.
+     * Creates once (201) and owns the result (core/ownership.ts): the same-named volumes listed before
+     * the POST are never taken after a lost response. `list` lists the project from a list started at
+     * or after `since`; the provider passes its shared list.
      */
-    async createVolume(scope: NeevScope, req: CreateNetworkVolumeRequest, deadline: Deadline): Promise<NetworkVolume> {
-        const target = `${req.name} in ${scope.orgId}/${scope.projectId}`;
+    async createVolume(
+        scope: NeevScope,
+        req: CreateNetworkVolumeRequest,
+        deadline: Deadline,
+        list: Listing<NetworkVolume> = (d) => this.listVolumes(scope, d),
+    ): Promise<NetworkVolume> {
+        const where = `${scope.orgId}/${scope.projectId}`;
+        const target = `${req.name} in ${where}`;
         const body: WireCreateRequest = checkedRequest("neevcloud", wireCreateRequest, toWireCreate(req), "create network volume", target);
-        return createOnce({
-            key: `neevcloud|${scope.orgId}|${scope.projectId}|${req.name}`,
+        return createOwned({
+            key: `neevcloud/${where}/${req.name}`,
+            claimKey: `neevcloud/${where}`,
+            what: `neevcloud create network volume ${target}`,
             deadline,
-            send: async () => {
+            send: async (sendBy) => {
                 const res = await this.http.request({
                     method: "POST",
                     kind: "create",
@@ -129,22 +139,16 @@ export class NeevCloudClient {
                     json: body,
                     operation: "create network volume",
                     target,
-                    // Keeps time for the lookup that follows a hung or lost response.
-                    deadline: deadline.reserve(createLookupReserveMs),
+                    deadline: sendBy,
                 });
                 return toNetworkVolume(parseKeepingId("neevcloud", wireNetworkVolume, res.body, "create network volume", target));
             },
-            find: async (since) =>
-                (await this.listVolumes(scope, deadline))
-                    .filter(
-                        (v) =>
-                            v.name === req.name &&
-                            v.regionId === req.regionId &&
-                            v.status !== "terminated" &&
-                            (!v.createdAt || Date.parse(v.createdAt) >= since),
-                    )
-                    .sort((a, b) => Date.parse(b.createdAt ?? "") - Date.parse(a.createdAt ?? "")),
+            find: async (d, since) =>
+                (await list(d, since)).filter(
+                    (v) => v.name === req.name && (!v.regionId || v.regionId === req.regionId) && v.status !== "terminated",
+                ),
             idOf: (v) => v.id,
+            adoptHint: (id) => `neevcloud.NetworkVolume.get("<resource name>", "${where}/${id}")`,
         });
     }
 

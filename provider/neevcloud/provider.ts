@@ -6,7 +6,8 @@ import { parseCompositeId, uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
-import { waitFor, WaitStep } from "../core/wait";
+import { readThrough, SharedList } from "../core/sharedList";
+import { SharedPoller, waitFor, WaitStep } from "../core/wait";
 import { NeevCloudClient, NeevScope } from "./client";
 import { NetworkVolumeInputs, networkVolumeSpec } from "./schema";
 import { NetworkVolume } from "./wire";
@@ -31,8 +32,39 @@ export const neevEndpoint: Endpoint = {
     defaultApiUrl: "https://api.ai.neevcloud.com/storage",
 };
 
+interface NeevContext {
+    client: NeevCloudClient;
+    /** One list per project at a time, shared by reads, polls and the snapshot of a create. */
+    lists: SharedList<NetworkVolume>;
+    /** Waiters in one project share one list per tick, as Fly's share one per app. */
+    poller: SharedPoller<NetworkVolume>;
+}
+
+/** Lists and polls are shared per project: the key is `<orgId>/<projectId>`. */
+function scopeKey(scope: NeevScope): string {
+    return `${scope.orgId}/${scope.projectId}`;
+}
+
+export function neevContext(): NeevContext {
+    return sessionFor(neevEndpoint, (baseUrl, token) => {
+        const client = new NeevCloudClient(baseUrl, token);
+        const lists = new SharedList<NetworkVolume>(
+            (key, deadline) => {
+                const [orgId, projectId] = key.split("/");
+                return client.listVolumes({ orgId, projectId }, deadline);
+            },
+            (v) => v.id,
+            undefined,
+            // A list walks pages of 100: for a lone read in a big project, its own GET is cheaper.
+            (items) => Math.max(1, Math.ceil(items / 100)),
+        );
+        const poller = new SharedPoller<NetworkVolume>((key, deadline) => lists.get(key, deadline));
+        return { client, lists, poller };
+    });
+}
+
 export function neevClient(): NeevCloudClient {
-    return sessionFor(neevEndpoint, (baseUrl, token) => new NeevCloudClient(baseUrl, token));
+    return neevContext().client;
 }
 
 /** `<orgId>/<projectId>/<volumeId>`, the Pulumi id; the volume id is a UUID (the spec's `format: uuid`). */
@@ -78,6 +110,11 @@ function judgeBound(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
     if (v.status === "failed") return { status: "failed", state: "failed", reason: "NeevCloud could not provision it" };
     if (v.status === "terminated") return { status: "failed", state: "terminated", reason: "it was deleted" };
     return { status: "pending", state: v.status };
+}
+
+/** A fresh volume may not be listed yet: missing from a list is not gone. */
+function judgeBoundListed(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
+    return v ? judgeBound(v) : { status: "pending", state: "not listed yet" };
 }
 
 /**
@@ -217,8 +254,16 @@ async function finishCreate(
     ctx: OperationContext<NetworkVolumeOutputs>,
 ): Promise<NetworkVolumeOutputs> {
     const scope = parseNeevId(id);
-    const bound = await waitOn(neevClient(), scope, scope.volumeId, judgeBound, ctx.deadline, "to be bound");
-    return toNeevOutputs(olds, bound);
+    return toNeevOutputs(olds, await waitBound(scope, scope.volumeId, ctx.deadline));
+}
+
+/** Waits until the volume is bound: waiters in one project share one list per tick. */
+function waitBound(scope: NeevScope, volumeId: string, deadline: Deadline): Promise<NetworkVolume> {
+    return neevContext().poller.waitFor(scopeKey(scope), volumeId, judgeBoundListed, {
+        deadline,
+        subject: `neevcloud network volume ${scope.orgId}/${scope.projectId}/${volumeId}`,
+        goal: "to be bound",
+    });
 }
 
 function describeHolders(v: NetworkVolume): string | undefined {
@@ -239,18 +284,23 @@ export const networkVolumeProvider = resourceProvider({
     readiness: { judge: judgeStored, fields: ["status"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
-            const client = neevClient();
+            const { client, lists } = neevContext();
             const scope = { orgId: inputs.orgId, projectId: inputs.projectId };
-            const made = await client.createVolume(scope, inputs, ctx.deadline);
+            const made = await client.createVolume(scope, inputs, ctx.deadline, lists.listing(scopeKey(scope)));
             const id = `${scope.orgId}/${scope.projectId}/${made.id}`;
             ctx.accepted(id, toNeevOutputs(inputs, made));
-            const bound = made.status === "bound" ? made : await waitOn(client, scope, made.id, judgeBound, ctx.deadline, "to be bound");
+            // No poll when the create's answer already shows the goal.
+            const bound = made.status === "bound" ? made : await waitBound(scope, made.id, ctx.deadline);
             return { id, outs: toNeevOutputs(inputs, bound) };
         },
 
         async read(id, props, deadline) {
             const scope = parseNeevId(id);
-            const v = await neevClient().getVolume(scope, scope.volumeId, deadline);
+            const { client, lists } = neevContext();
+            // Reads in one project share one list; one missing from it is confirmed before it is called gone.
+            const v = await readThrough(lists, scopeKey(scope), scope.volumeId, deadline, () =>
+                client.getVolume(scope, scope.volumeId, deadline),
+            );
             if (!v || v.status === "terminated") return undefined;
             return toNeevOutputs(props, v);
         },

@@ -33,21 +33,25 @@ describe("neevcloud.NetworkVolume reads responses leniently", function () {
     it("a volume read with planID null, a new status and unknown fields is read, not refused", async () => {
         const { id, outs } = await p.create(await inputs());
         const volumeId = String(outs.volumeId);
+        const odd = {
+            id: volumeId,
+            name: "datasets",
+            planID: null,
+            status: "Lost",
+            sizeGB: 10,
+            extension_status: "Pending",
+            brandNew: { x: 1 },
+        };
+        // Reads share the project's list (and confirm a missing one by id): the odd record on both.
         emu().setFaults([
+            { cloud: "neevcloud", method: "GET", path: `${listPath}/${volumeId}`, status: 200, body: odd, times: Infinity },
             {
                 cloud: "neevcloud",
                 method: "GET",
-                path: `${listPath}/${volumeId}`,
+                path: listPath,
                 status: 200,
-                body: {
-                    id: volumeId,
-                    name: "datasets",
-                    planID: null,
-                    status: "Lost",
-                    sizeGB: 10,
-                    extension_status: "Pending",
-                    brandNew: { x: 1 },
-                },
+                body: { volumes: [odd], pagination: { current_page: 1, total_pages: 1 } },
+                times: Infinity,
             },
         ]);
         const fresh = await p.read!(id, outs);

@@ -5,6 +5,7 @@ import { defaultRetryPolicy, parseRetryAfter, retryDelay } from "../../provider/
 import { TokenBucket } from "../../provider/core/rateLimit";
 import { SharedPoller, waitFor } from "../../provider/core/wait";
 import { requireCredential, setStackConfig } from "../../provider/core/config";
+import { virtualClock } from "./virtualClock";
 
 /** A clock whose sleeps pass instantly, so waits and backoffs take no real time. */
 function fakeClock(): Clock & { slept: number[] } {
@@ -111,7 +112,7 @@ describe("core", () => {
             assert.ok(clock.now() <= d.at);
         });
         it("shares one list among waiters on the same scope", async () => {
-            const clock = fakeClock();
+            const clock = virtualClock(); // timers that fire in order: waiters race their deadlines
             let lists = 0;
             let tick = 0;
             const poller = new SharedPoller<string>(
@@ -131,7 +132,7 @@ describe("core", () => {
             const judge = (s: string | undefined) =>
                 s === "ready" ? { status: "done" as const, value: s } : { status: "pending" as const, state: s ?? "?" };
             const opts = { deadline: d, subject: "v", goal: "ready" };
-            const results = await Promise.all(["a", "b", "c"].map((id) => poller.waitFor("app", id, judge, opts)));
+            const results = await clock.run(Promise.all(["a", "b", "c"].map((id) => poller.waitFor("app", id, judge, opts))));
             assert.deepEqual(results, ["ready", "ready", "ready"]);
             assert.equal(lists, 4, "one list per tick for all three waiters");
         });

@@ -1,0 +1,205 @@
+import { Deadline } from "./deadline";
+import { DeadlineError, errorMessage, VolumeError } from "./errors";
+import { AmbiguousRequestError } from "./http";
+import { untilDeadline } from "./sharedList";
+
+/**
+ * Ownership: a create owns only the volume it made. No time windows, no "looks like ours".
+ *
+ * Creates are not idempotent on these clouds: a create whose response was lost may have made a
+ * volume, and sending it again would make a second one. So before the POST we note which volumes of
+ * that name already exist; after an ambiguous failure only a volume outside that snapshot, and not
+ * held by another resource of this deployment, can be ours.
+ */
+
+const claims = new Set<string>();
+
+function claimKeyOf(key: string, id: string): string {
+    return `${key}\u0000${id}`;
+}
+
+/**
+ * Claims `id` in `key` (`<cloud>/<scope>`) for one resource of this process; false when another
+ * already holds it. No two resources of one deployment ever hold the same volume.
+ */
+export function claimVolume(key: string, id: string): boolean {
+    const k = claimKeyOf(key, id);
+    if (claims.has(k)) return false;
+    claims.add(k);
+    return true;
+}
+
+export function isClaimed(key: string, id: string): boolean {
+    return claims.has(claimKeyOf(key, id));
+}
+
+/** Gives `id` up (its resource deleted it, or never recorded it). */
+export function releaseClaim(key: string, id: string): void {
+    claims.delete(claimKeyOf(key, id));
+}
+
+const locks = new Map<string, Promise<void>>();
+
+/**
+ * Runs `fn` holding the lock for `key` (`<cloud>/<scope>/<name>`), after every earlier holder.
+ * Waiting for the lock ends at `deadline` when one is given.
+ */
+export async function withNameLock<R>(key: string, fn: () => Promise<R>, deadline?: Deadline): Promise<R> {
+    const prev = locks.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = prev.then(() => mine);
+    locks.set(key, tail);
+    try {
+        if (deadline) {
+            await untilDeadline(
+                prev,
+                deadline,
+                () => new DeadlineError(`waiting for another create of ${key}: gave up; ${deadline.hint()}`),
+            );
+        } else {
+            await prev;
+        }
+    } catch (error) {
+        // We never held it: pass it on when the holder before us lets go.
+        void prev.then(release);
+        throw error;
+    }
+    try {
+        return await fn();
+    } finally {
+        release();
+        if (locks.get(key) === tail) locks.delete(key);
+    }
+}
+
+export interface CreateOwnedOptions<T> {
+    /** `<cloud>/<scope>/<name>`: creates that could mistake each other's volume. Held as a lock. */
+    key: string;
+    /** `<cloud>/<scope>`: where ids are claimed. */
+    claimKey: string;
+    /** For messages: `fly create volume data in app web`. */
+    what: string;
+    deadline: Deadline;
+    /** Sends the create once, bounded by the deadline it is given (earlier than the operation's). */
+    send: (deadline: Deadline) => Promise<T>;
+    /** Volumes of that name that could be ours (not deleted), from a list started at or after `since`. */
+    find: (deadline: Deadline, since: number) => Promise<T[]>;
+    idOf: (item: T) => string;
+    /** How to adopt `id` by hand, for messages: `fly.Volume.get("data", "web/vol_1")`. */
+    adoptHint: (id: string) => string;
+    /** How long a fresh volume may take to show in a list, ms. Default 1000. */
+    settleMs?: number;
+}
+
+/** How old a list may be, by its start, to serve as the snapshot before a create: one poll interval. */
+const snapshotAgeMs = 1_000;
+
+/** Time kept back from the send for the lookup: min(10 s, 20 % of the operation's timeout). */
+export function lookupReserveMs(deadline: Deadline): number {
+    return Math.min(10_000, deadline.seconds * 200);
+}
+
+/**
+ * Creates once and owns the result. After an ambiguous failure (no response, 408, 5xx) it looks for
+ * a volume outside the snapshot: exactly one is ours; none after a settle look means the create did
+ * not land, so it is sent again; more than one (a stranger made one at the same moment) takes none
+ * and fails naming them. The send runs on a shorter deadline, so a response that hangs until it still
+ * leaves time to look; a volume found is returned, and the caller records it.
+ */
+export function createOwned<T>(opts: CreateOwnedOptions<T>): Promise<T> {
+    return withNameLock(opts.key, () => createLocked(opts), opts.deadline);
+}
+
+async function createLocked<T>(opts: CreateOwnedOptions<T>): Promise<T> {
+    const { deadline } = opts;
+    const clock = deadline.clock;
+    const sendBy = deadline.minus(lookupReserveMs(deadline));
+    const before = await snapshot(opts, sendBy);
+    for (let attempt = 0; ; attempt++) {
+        let failure: AmbiguousRequestError;
+        try {
+            return own(opts, await opts.send(sendBy));
+        } catch (error) {
+            if (!(error instanceof AmbiguousRequestError)) throw error;
+            failure = error;
+        }
+        const found = await lookup(opts, before, clock.now(), failure);
+        if (found) return found;
+        const pause = Math.min(8_000, 500 * 2 ** attempt);
+        if (sendBy.remaining() <= pause || !(await sendBy.sleep(pause))) {
+            throw new VolumeError(
+                `${failure.message} Nothing it may have made was listed by then, so nothing was taken; ` +
+                    `if a volume named after it appears, adopt it with ${opts.adoptHint("<id>")}, or delete it.`,
+            );
+        }
+    }
+}
+
+/**
+ * The ids of that name that exist before the POST, or undefined when they could not be listed in a
+ * short budget (a list storm must not block the create): then a lost response takes nothing.
+ */
+async function snapshot<T>(opts: CreateOwnedOptions<T>, sendBy: Deadline): Promise<ReadonlySet<string> | undefined> {
+    const clock = sendBy.clock;
+    const budget = new Deadline(
+        Math.min(sendBy.at, clock.now() + Math.min(5_000, sendBy.remaining() / 3)),
+        sendBy.label,
+        sendBy.seconds,
+        clock,
+    );
+    try {
+        // Any list answered before the POST is a true "before": one running, or the poll of a moment ago.
+        // Older ones are not taken, so a stranger's volume made since is not mistaken for ours.
+        return new Set((await opts.find(budget, clock.now() - snapshotAgeMs)).map(opts.idOf));
+    } catch {
+        return undefined;
+    }
+}
+
+function own<T>(opts: CreateOwnedOptions<T>, made: T): T {
+    const id = opts.idOf(made);
+    if (!claimVolume(opts.claimKey, id)) {
+        throw new VolumeError(
+            `${opts.what}: the cloud answered with ${id}, which another resource of this deployment holds; not taking it`,
+        );
+    }
+    return made;
+}
+
+/** Two looks `settleMs` apart (a fresh volume may not be listed yet), each from a list started after the failure. */
+async function lookup<T>(
+    opts: CreateOwnedOptions<T>,
+    before: ReadonlySet<string> | undefined,
+    failedAt: number,
+    failure: Error,
+): Promise<T | undefined> {
+    for (let look = 0; look < 2; look++) {
+        if (look > 0 && !(await opts.deadline.sleep(opts.settleMs ?? 1_000))) return undefined;
+        let listed: T[];
+        try {
+            listed = await opts.find(opts.deadline, failedAt);
+        } catch (error) {
+            throw new VolumeError(`${failure.message} Looking for what it may have made failed: ${errorMessage(error)}`, { cause: error });
+        }
+        const fresh = listed.filter((v) => !before?.has(opts.idOf(v)) && !isClaimed(opts.claimKey, opts.idOf(v)));
+        if (fresh.length === 1 && before) return own(opts, fresh[0]);
+        if (fresh.length > 0 && !before) {
+            const ids = fresh.map(opts.idOf);
+            throw new VolumeError(
+                `${opts.what}: the response was lost, and the volumes of that name could not be listed before it, so ` +
+                    `${ids.join(", ")} cannot be told apart from one someone else made; none was taken. If one is yours, ` +
+                    `adopt it with ${opts.adoptHint(ids[0])}.`,
+            );
+        }
+        if (fresh.length > 1) {
+            const ids = fresh.map(opts.idOf);
+            throw new VolumeError(
+                `${opts.what}: the response was lost and ${ids.length} new volumes of that name appeared (${ids.join(", ")}); ` +
+                    `another client created one at the same moment, so none was taken. Keep the right one by adopting it with ` +
+                    `${opts.adoptHint(ids[0])} (or another of them), and delete the others.`,
+            );
+        }
+    }
+    return undefined;
+}

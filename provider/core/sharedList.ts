@@ -1,0 +1,201 @@
+import { Clock, Deadline, realClock } from "./deadline";
+import { ApiError, DeadlineError } from "./errors";
+
+/** Longest single setTimeout Node honours (about 24.8 days); longer ones fire at once. */
+const maxTimerMs = 2 ** 31 - 1;
+
+/**
+ * Resolves once `deadline` has passed. Cancellable, so a settled race leaves nothing pending until
+ * the deadline (a 300 s timer would keep a CLI alive); re-armed if a timer fires early.
+ */
+export function expiry(deadline: Deadline): { done: Promise<void>; cancel: () => void } {
+    let cancelled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const clock = deadline.clock;
+    const pause = (ms: number): Promise<void> =>
+        clock === realClock ? new Promise((resolve) => (timer = setTimeout(resolve, Math.min(ms, maxTimerMs)))) : clock.sleep(ms);
+    const done = (async () => {
+        while (!cancelled && !deadline.expired()) await pause(deadline.remaining());
+    })();
+    return {
+        done,
+        cancel: () => {
+            cancelled = true;
+            clearTimeout(timer);
+        },
+    };
+}
+
+/**
+ * Resolves with `p`, or rejects with `onExpiry()` once `deadline` passes first. `p` goes on: a shared
+ * request others wait on is not cut short by one caller's deadline.
+ */
+export async function untilDeadline<T>(p: Promise<T>, deadline: Deadline, onExpiry: () => unknown): Promise<T> {
+    const timer = expiry(deadline);
+    try {
+        return await Promise.race([
+            p,
+            timer.done.then(() => {
+                throw onExpiry();
+            }),
+        ]);
+    } finally {
+        timer.cancel();
+    }
+}
+
+/** One scope's items from a list started at or after `since`: what a client's create needs to find its volume. */
+export type Listing<T> = (deadline: Deadline, since: number) => Promise<T[]>;
+
+interface Batch<T> {
+    /** When the list was started; undefined while it is still gathering callers. */
+    started?: number;
+    /** The latest deadline of its callers: the list runs on it. */
+    deadline: Deadline;
+    /** Some caller needs the list itself (a poll, a snapshot), not just one item of it. */
+    required: boolean;
+    /** Callers content with their own GET if the list would cost more than theirs together (reads). */
+    optional: number;
+    /** Undefined: not listed, because GETs were cheaper. */
+    promise: Promise<Map<string, T> | undefined>;
+    resolve: (items: Map<string, T> | undefined) => void;
+    reject: (error: unknown) => void;
+}
+
+interface ScopeState<T> {
+    current?: Batch<T>;
+    next?: Batch<T>;
+}
+
+/**
+ * One list per scope (a Fly app, a NeevCloud project) for everyone who needs it at the same moment:
+ * refresh reads, the waits' polls, the snapshot and the lookup of a create. Callers that arrive while
+ * a list runs share the next one, so a scope has at most one list in flight and one gathering; with
+ * 200 reads in one app that is a couple of requests instead of 200.
+ *
+ * `since` is how fresh the caller needs it: a list started before `since` is not used. A read or a
+ * poll wants one started after it asked (the default); a create's snapshot takes one started a moment
+ * before (any answer that comes before its POST is a true "before").
+ */
+export class SharedList<T> {
+    private readonly scopes = new Map<string, ScopeState<T>>();
+    /** The last answer of each scope, for a caller content with a list started a moment ago. */
+    private readonly latest = new Map<string, { started: number; items: Map<string, T> }>();
+    /** Lists sent, for tests and the bench. */
+    lists = 0;
+
+    constructor(
+        /** Lists the whole scope. Must finish by the deadline it is given. */
+        private readonly fetch: (scope: string, deadline: Deadline) => Promise<T[]>,
+        private readonly idOf: (item: T) => string,
+        private readonly clock: Clock = realClock,
+        /** Requests one list of a scope costs, from how many items it last had (NeevCloud pages by 100). */
+        private readonly costOf: (items: number) => number = () => 1,
+    ) {}
+
+    /** Every item of `scope` by id, from a list started at or after `since`; rejects at the caller's own deadline. */
+    async get(scope: string, deadline: Deadline, since: number = this.clock.now()): Promise<Map<string, T>> {
+        return (await this.join(scope, deadline, since, false))!;
+    }
+
+    /**
+     * Like {@link get} for a caller that wants one item and could GET it instead: undefined when the
+     * list would cost more requests than the callers gathered for it (a big project, a lone read).
+     */
+    async getIfCheap(scope: string, deadline: Deadline): Promise<Map<string, T> | undefined> {
+        return this.join(scope, deadline, this.clock.now(), true);
+    }
+
+    private async join(scope: string, deadline: Deadline, since: number, optional: boolean): Promise<Map<string, T> | undefined> {
+        deadline.check(`list ${scope}`);
+        let state = this.scopes.get(scope);
+        if (!state) {
+            state = {};
+            this.scopes.set(scope, state);
+        }
+        const last = this.latest.get(scope);
+        if (last && last.started >= since) return last.items;
+        const cur = state.current;
+        let batch: Batch<T>;
+        if (cur && cur.started !== undefined && cur.started >= since && cur.deadline.at >= deadline.at) {
+            batch = cur;
+        } else {
+            batch = state.next ?? this.gather(scope, state, deadline);
+            if (deadline.at > batch.deadline.at) batch.deadline = deadline;
+            if (optional) batch.optional++;
+            else batch.required = true;
+        }
+        return untilDeadline(
+            batch.promise,
+            deadline,
+            () => new DeadlineError(`list ${scope}: gave up after ${deadline.seconds} s; ${deadline.hint()}`),
+        );
+    }
+
+    /** The listing of one scope, for a client's create. */
+    listing(scope: string): Listing<T> {
+        return async (deadline, since) => [...(await this.get(scope, deadline, since)).values()];
+    }
+
+    private gather(scope: string, state: ScopeState<T>, deadline: Deadline): Batch<T> {
+        let resolve!: (items: Map<string, T> | undefined) => void;
+        let reject!: (error: unknown) => void;
+        const promise = new Promise<Map<string, T> | undefined>((res, rej) => {
+            resolve = res;
+            reject = rej;
+        });
+        // Nobody may be listening when it fails (every caller's deadline passed first).
+        promise.catch(() => undefined);
+        const batch: Batch<T> = { deadline, required: false, optional: 0, promise, resolve, reject };
+        state.next = batch;
+        // Gather the callers of this tick; when a list runs, the next starts as it ends.
+        if (!state.current) void this.clock.sleep(0).then(() => this.start(scope, state));
+        return batch;
+    }
+
+    private start(scope: string, state: ScopeState<T>): void {
+        const batch = state.next;
+        if (!batch || state.current) return;
+        state.next = undefined;
+        const known = this.latest.get(scope)?.items.size;
+        if (!batch.required && known !== undefined && this.costOf(known) > batch.optional) {
+            batch.resolve(undefined);
+            if (!state.current) this.scopes.delete(scope);
+            return;
+        }
+        state.current = batch;
+        batch.started = this.clock.now();
+        this.lists++;
+        this.fetch(scope, batch.deadline)
+            .then((list) => {
+                const items = new Map(list.map((i) => [this.idOf(i), i]));
+                this.latest.set(scope, { started: batch.started!, items });
+                batch.resolve(items);
+            }, batch.reject)
+            .finally(() => {
+                state.current = undefined;
+                if (state.next) this.start(scope, state);
+                else this.scopes.delete(scope);
+            });
+    }
+}
+
+/**
+ * Reads one item through the shared list of its scope. One missing from the list, or a scope the list
+ * does not find (404: an app deleted with its volumes), is confirmed by its own GET before it is gone.
+ */
+export async function readThrough<T>(
+    lists: SharedList<T>,
+    scope: string,
+    id: string,
+    deadline: Deadline,
+    getOne: () => Promise<T | undefined>,
+): Promise<T | undefined> {
+    let listed: Map<string, T> | undefined;
+    try {
+        listed = await lists.getIfCheap(scope, deadline);
+    } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) throw error;
+    }
+    return listed?.get(id) ?? (await getOne());
+}

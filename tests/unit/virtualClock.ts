@@ -1,0 +1,39 @@
+import type { Clock } from "../../provider/core/deadline";
+
+/**
+ * A clock in virtual time: sleeps are timers that fire in order, and time jumps to the next timer
+ * only when everything else has settled. Interleavings play out exactly, in milliseconds.
+ */
+export interface VirtualClock extends Clock {
+    /** Runs timers until `p` settles, then returns (or throws) what it settled with. */
+    run<T>(p: Promise<T>): Promise<T>;
+}
+
+export function virtualClock(start = 1_000_000): VirtualClock {
+    let t = start;
+    let seq = 0;
+    const timers: Array<{ at: number; seq: number; resolve: () => void }> = [];
+    const idle = async () => {
+        for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    };
+    return {
+        now: () => t,
+        sleep: (ms) => new Promise<void>((resolve) => timers.push({ at: t + Math.max(0, ms), seq: seq++, resolve })),
+        async run<T>(p: Promise<T>): Promise<T> {
+            let settled = false;
+            p.then(
+                () => (settled = true),
+                () => (settled = true),
+            );
+            for (;;) {
+                await idle();
+                if (settled) return p;
+                if (timers.length === 0) throw new Error("virtual clock: nothing scheduled and the promise is still pending");
+                timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+                const next = timers.shift()!;
+                t = Math.max(t, next.at);
+                next.resolve();
+            }
+        },
+    };
+}
