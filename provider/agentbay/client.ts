@@ -10,6 +10,7 @@ import {
     classifyAgentBay,
     parseAgentBayError,
     toAgentBayVolume,
+    wireEnvelope,
     wireGetVolumeResponse,
     wireListVolumesResponse,
 } from "./wire";
@@ -83,7 +84,8 @@ export class AgentBayClient {
         const key = apiKey.trim().replace(/^Bearer\s+/i, "");
         registerSecret(key);
         const clock = options.clock ?? realClock;
-        this.endpoint = endpointUrl(baseUrl)?.origin ?? baseUrl;
+        const url = endpointUrl(baseUrl);
+        this.endpoint = url ? url.origin + url.pathname.replace(/\/+$/, "") : baseUrl;
         const endpoint = this.endpoint;
         this.http = new HttpClient({
             cloud: "agentbay",
@@ -132,7 +134,21 @@ export class AgentBayClient {
                     VolumeName: args.name || undefined,
                 },
             });
-            const body = parseResponse("agentbay", wireListVolumesResponse, res.body ?? {}, "list volumes", target);
+            const body = parseResponse("agentbay", wireListVolumesResponse, res.body, "list volumes", target);
+            // A page is empty only when the cloud says so: an answer with neither `Data` nor
+            // `Success: true` (a proxy's `{}`) would otherwise read as "no volumes", and a refresh
+            // would drop a live volume from state.
+            if (body.Data == null && body.Success !== true) {
+                throw new ApiError({
+                    cloud: "agentbay",
+                    operation: "list volumes",
+                    target,
+                    status: res.status,
+                    cloudMessage: "the answer has neither Data nor Success: true",
+                    requestId: res.requestId,
+                    remedy: "the AgentBay API may have changed, or a proxy answered; please report it",
+                });
+            }
             for (const entry of body.Data ?? []) {
                 const v = toAgentBayVolume(entry);
                 if (v) found.set(v.id, v);
@@ -199,12 +215,14 @@ export class AgentBayClient {
     /** `DeleteVolume`: true when deleted, false when the volume was already gone. */
     async deleteVolume(volumeId: string, deadline: Deadline): Promise<boolean> {
         try {
-            await this.call("DeleteVolume", "write", {
+            const res = await this.call("DeleteVolume", "write", {
                 operation: "delete volume",
                 target: volumeId,
                 deadline,
                 params: { VolumeId: volumeId },
             });
+            // A 2xx that is not a JSON envelope (a proxy's page) is not taken as "deleted".
+            parseResponse("agentbay", wireEnvelope, res.body, "delete volume", volumeId);
             return true;
         } catch (error) {
             if (error instanceof ApiError && volumeNotFound(error.code)) return false;

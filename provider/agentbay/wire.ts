@@ -41,7 +41,7 @@ export const wireEnvelope = z.looseObject({
 });
 
 /** `ListVolumes`: `Data` is the array (not `Volumes`); an empty `NextToken` is the last page. */
-export const wireListVolumesResponse = z.looseObject({
+export const wireListVolumesResponse = wireEnvelope.extend({
     Data: z.array(z.unknown()).nullish(),
     NextToken: text,
     MaxResults: z.unknown().optional(),

@@ -154,6 +154,24 @@ describe("agentbay client (POP RPC on loopback)", () => {
         assert.match(e.message, /allowlist only/);
     });
 
+    it("a 2xx that says nothing is an error, never an empty list or a done delete (a refresh would drop a live volume)", async () => {
+        const v = fake.add(image, "data");
+        fake.faults.push({ action: "ListVolumes", kind: "answer", status: 200, body: {} });
+        const e = await rejection(client.getVolumeById(image, v.VolumeId, deadline()));
+        assert.match(e.message, /^agentbay list volumes in image imgc-test: the answer has neither Data nor Success: true/);
+        fake.faults.push({ action: "ListVolumes", kind: "answer", status: 200, body: "<html>portal</html>" });
+        assert.match((await rejection(client.listVolumes({ imageId: image }, deadline()))).message, /unexpected response shape/);
+        fake.faults.push({ action: "DeleteVolume", kind: "answer", status: 200, body: "<html>portal</html>" });
+        assert.match(
+            (await rejection(client.deleteVolume(v.VolumeId, deadline()))).message,
+            /^agentbay delete volume vol-1: unexpected response shape/,
+        );
+        assert.ok(fake.volumes.has(v.VolumeId));
+        // A success that carries an empty Data is an empty page.
+        fake.faults.push({ action: "ListVolumes", kind: "answer", status: 200, body: { Success: true, RequestId: "R", Data: null } });
+        assert.deepEqual(await client.listVolumes({ imageId: image }, deadline()), []);
+    });
+
     it("NOT_LOGIN names the key's config key, env var and the endpoint used, never the key", async () => {
         const wrong = "akm-wrongKey9876543210";
         const e = await rejection(new AgentBayClient(fake.url, wrong).listVolumes({ imageId: image }, deadline()));
@@ -246,6 +264,7 @@ describe("agentbay endpoint and session", () => {
             "https://wuyingai.ap-southeast-1.aliyuncs.com",
         );
         assert.equal(new AgentBayClient("http://127.0.0.1:4000", key).endpoint, "http://127.0.0.1:4000");
+        assert.equal(new AgentBayClient("http://127.0.0.1:4000/agentbay/", key).endpoint, "http://127.0.0.1:4000/agentbay");
         assert.equal(agentbayEndpoint.defaultApiUrl, "https://wuyingai.cn-shanghai.aliyuncs.com");
     });
 

@@ -26,7 +26,7 @@ export interface SeenRpc {
 
 /** What the next request of `action` gets instead of a normal answer (used once). */
 export type Fault =
-    | { action: string; kind: "answer"; status: number; body: Record<string, unknown> }
+    | { action: string; kind: "answer"; status: number; body: Record<string, unknown> | string }
     /** The action runs, then the connection is cut: a lost response. */
     | { action: string; kind: "lose" };
 
@@ -160,8 +160,9 @@ export async function startFakeAgentBay(key: string): Promise<FakeAgentBay> {
                 return;
             }
             const { status, body: answer } = fault?.kind === "answer" ? fault : run(action, seen.query, seen.form);
-            const text = JSON.stringify(answer);
-            res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+            const text = typeof answer === "string" ? answer : JSON.stringify(answer);
+            const type = typeof answer === "string" ? "text/html" : "application/json";
+            res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(text) });
             res.end(text);
         });
     });
