@@ -217,6 +217,15 @@ describe("agentbay client (POP RPC on loopback)", () => {
         assert.equal(fake.seen.length, 3);
     });
 
+    it("a GetVolume that hangs gives up early, keeping part of the deadline for the provider's lookup", async () => {
+        fake.faults.push({ action: "GetVolume", kind: "hang" });
+        const create = Deadline.in(2, "create");
+        const e = await rejection(client.getOrCreateVolume(image, "data", create));
+        assert.ok(e instanceof AmbiguousRequestError, e.message);
+        assert.ok(create.remaining() >= 500, `left ${create.remaining()} ms`);
+        assert.equal(fake.seen.length, 1);
+    });
+
     it("GetVolume that succeeds without a VolumeId is ambiguous: a volume may exist", async () => {
         fake.faults.push({
             action: "GetVolume",

@@ -28,7 +28,9 @@ export interface SeenRpc {
 export type Fault =
     | { action: string; kind: "answer"; status: number; body: Record<string, unknown> | string }
     /** The action runs, then the connection is cut: a lost response. */
-    | { action: string; kind: "lose" };
+    | { action: string; kind: "lose" }
+    /** No answer at all: the connection stays open until the client gives up. */
+    | { action: string; kind: "hang" };
 
 export interface FakeAgentBay {
     url: string;
@@ -154,6 +156,7 @@ export async function startFakeAgentBay(key: string): Promise<FakeAgentBay> {
             const action = url.searchParams.get("Action") ?? "";
             const i = fake.faults.findIndex((x) => x.action === action);
             const fault = i >= 0 ? fake.faults.splice(i, 1)[0] : undefined;
+            if (fault?.kind === "hang") return;
             if (fault?.kind === "lose") {
                 run(action, seen.query, seen.form);
                 req.socket.destroy();
