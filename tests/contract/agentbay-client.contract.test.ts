@@ -16,6 +16,12 @@
  * our core puts the per-attempt `Authorization` last; a form is read as a map), header order,
  * `user-agent`, our `accept: application/json`, chunked (theirs) vs `content-length` (ours), and
  * `x-acs-retry-attempts`/`x-acs-retry-delay`, which the transport adds only on its own retries.
+ *
+ * One known difference is kept out of the raw query comparison by the token chosen: the core
+ * encodes the query with URLSearchParams (a space as `+`, `~!'()*` escaped) where the transport
+ * uses `querystring.stringify` (`%20`, those left bare). Both decode to the same value with a form
+ * decoder; a page token with a space would show it. Form bodies are encoded alike (checked above
+ * with a name holding all of those characters).
  */
 import { strict as assert } from "node:assert";
 import { dirname } from "node:path";
