@@ -9,6 +9,8 @@ import { transfer } from "../../provider/core/transfer";
 import { checkVm0Volume, createVm0Volume, deleteVm0Volume, readVm0PublishedVolume, updateVm0Volume } from "../../provider/vm0/operations";
 import type { Vm0VolumeInputs } from "../../provider/vm0/schema";
 import { vm0Session } from "../../provider/vm0/provider";
+import { defaultVm0StorageUrl, vm0StorageClient, vm0StorageUrl } from "../../provider/vm0/storageClient";
+import { setStackConfig } from "../../provider/core/config";
 import { rejection, useEmulator } from "./support";
 
 const deadline = () => Deadline.in(60, "create");
@@ -251,5 +253,51 @@ describe("vm0 publishing against the emulator", function () {
         const msg = await deleteVm0Volume("vol-1", { volumeId: "vol-1", name: "agent-data" });
         assert.match(msg, /volume 'agent-data' \(vol-1\) is left in VM0/);
         assert.equal(emu().requests().length, 0);
+    });
+
+    it("ends within the deadline when the store keeps failing, naming the upload and the volume", async function () {
+        const dir = tempDir({ "a.txt": "a" });
+        emu().setFaults([{ cloud: "vm0", method: "PUT", path: /archive\.tar\.gz$/, status: 503, times: Infinity }]);
+        const started = Date.now();
+        const err = await rejection(createVm0Volume(await checked(dir), Deadline.in(2, "create")));
+        assert.ok(Date.now() - started < 4_000, `took ${Date.now() - started} ms`);
+        assert.match(err.message, /^vm0 upload archive agent-data: .*503/);
+        assert.equal(record()?.versions.length, 0);
+    });
+
+    it("reads the storage API's error body as one line with its code (413 over 100 MB)", async () => {
+        const files = [0, 1].map((i) => ({ path: `f${i}`, hash: "a".repeat(64), size: 60_000_000 }));
+        const err = await rejection(vm0StorageClient().prepare({ storageName: "big-vol", files }, deadline()));
+        assert.equal(err.message.split("\n").length, 1);
+        assert.match(
+            err.message,
+            /^vm0 prepare version big-vol: Upload rejected: total file size exceeds 100MB limit \(413 PAYLOAD_TOO_LARGE, request req_/,
+        );
+    });
+
+    it("finds the storage API at vm0:storageUrl / VM0_STORAGE_URL, else vm0:apiUrl / VM0_API_URL, else www.vm0.ai", () => {
+        const saved = { s: process.env["VM0_STORAGE_URL"], a: process.env["VM0_API_URL"] };
+        try {
+            process.env["VM0_STORAGE_URL"] = "http://storage.example";
+            process.env["VM0_API_URL"] = "http://api.example";
+            assert.equal(vm0StorageUrl(), "http://storage.example");
+            setStackConfig({ get: (k) => ({ "vm0:storageUrl": "http://cfg-storage.example" })[k] });
+            assert.equal(vm0StorageUrl(), "http://cfg-storage.example");
+            setStackConfig(undefined);
+            delete process.env["VM0_STORAGE_URL"];
+            assert.equal(vm0StorageUrl(), "http://api.example");
+            delete process.env["VM0_API_URL"];
+            assert.equal(vm0StorageUrl(), defaultVm0StorageUrl);
+            assert.equal(defaultVm0StorageUrl, "https://www.vm0.ai");
+        } finally {
+            setStackConfig(undefined);
+            for (const [k, v] of [
+                ["VM0_STORAGE_URL", saved.s],
+                ["VM0_API_URL", saved.a],
+            ] as const) {
+                if (v === undefined) delete process.env[k];
+                else process.env[k] = v;
+            }
+        }
     });
 });
