@@ -172,6 +172,20 @@ describe("vm0 publishing against the emulator", function () {
         assert.equal(record()?.currentVersionId, outs.currentVersionId);
     });
 
+    it("resends a prepare whose response was lost and a manifest PUT whose connection broke: one volume, one version", async () => {
+        const dir = tempDir({ "a.txt": "a" });
+        emu().setFaults([
+            { cloud: "vm0", method: "POST", path: "/api/storages/prepare", loseResponse: true },
+            { cloud: "vm0", method: "PUT", path: /manifest\.json$/, drop: true },
+        ]);
+        const { id } = await createVm0Volume(await checked(dir), deadline());
+        assert.equal(storage().filter((r) => r.path === "/api/storages/prepare").length, 2);
+        assert.equal(objects().filter((r) => r.path.endsWith("manifest.json")).length, 2);
+        assert.equal(emu().inventory().vm0.length, 1);
+        assert.equal(record()?.versions.length, 1);
+        assert.deepEqual(await download(id), { "a.txt": "a" });
+    });
+
     it("on 409 S3_FILES_MISSING prepares again, uploads again and commits: one version", async () => {
         const dir = tempDir({ "a.txt": "a" });
         // The store says 200 but keeps nothing: what a lost object looks like to the commit.
