@@ -59,6 +59,8 @@ export async function checkVm0Volume(olds: Record<string, unknown>, news: Record
  * content is refused (it is someone's data), before anything is uploaded or committed. One whose
  * HEAD is this very content, or that has no version (what an interrupted create leaves), is taken.
  * `accepted` is told the id as soon as the version is committed, so a later failure keeps it in state.
+ * Known limit: a volume someone makes under the same name between the list and the prepare is not
+ * seen (the storage API has no create-only call), and the list's cursor can skip an old volume.
  */
 export async function createVm0Volume(
     inputs: Vm0VolumeInputs,
@@ -109,6 +111,16 @@ export async function updateVm0Volume(
     }
     const { client } = vm0Session();
     const scan = await scanFor(news, what);
+    // Prepare publishes by name: make sure the name still leads to this volume before sending it.
+    const current = await client.getVolume(id, deadline);
+    if (!current) {
+        throw new VolumeError(
+            `${what}: VM0 no longer has this volume (404); run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to publish it anew`,
+        );
+    }
+    if (current.name !== undefined && current.name !== news.name) {
+        throw new VolumeError(`${what}: the volume is named '${current.name}' in VM0, not '${news.name}'; nothing was published`);
+    }
     const published = await publishVersion({ dir: news.source, name: news.name, message: news.message }, deadline, { scan });
     const live = await readBack(client, id, deadline);
     return outputsOf(live, id, news, published);

@@ -262,6 +262,20 @@ describe("vm0 publishing against the emulator", function () {
         assert.equal(back.sourceHash, inputs.sourceHash);
     });
 
+    it("update refuses, publishing nothing, when VM0 no longer has the volume", async () => {
+        const dir = tempDir({ "a.txt": "a" });
+        const { id, outs } = await createVm0Volume(await checked(dir), deadline());
+        emu().reset();
+        writeFileSync(join(dir, "a.txt"), "b");
+        const err = await rejection(updateVm0Volume(id, outs, await checked(dir), deadline()));
+        assert.match(
+            err.message,
+            new RegExp(`^vm0 update volume agent-data \\(${id}\\): VM0 no longer has this volume \\(404\\); run \`pulumi refresh\``),
+        );
+        assert.equal(storage().length, 0);
+        assert.equal(emu().inventory().vm0.length, 0);
+    });
+
     it("delete sends nothing and says the volume stays in VM0", async () => {
         emu().clearRequests();
         const msg = await deleteVm0Volume("vol-1", { volumeId: "vol-1", name: "agent-data" });
