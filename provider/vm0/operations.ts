@@ -42,8 +42,9 @@ export const vm0VolumeInputSpec: InputSpec<typeof vm0VolumeInputsSchema.shape> =
  */
 export async function checkVm0Volume(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckOutcome> {
     // Never declared: computed here from the files, whatever a program passed.
-    const { sourceHash: _declared, ...declared } = news ?? {};
+    const { sourceHash: _declared, ...rest } = news ?? {};
     void _declared;
+    const declared = { ...rest, ...("source" in rest ? { source: await sourcePathOf(rest["source"]) } : {}) };
     const out = checkInputs(vm0VolumeInputSpec, olds ?? {}, declared);
     if (out.failures.length > 0) return out;
     const source = out.inputs["source"];
@@ -191,4 +192,17 @@ function outputsOf(
 
 function str(v: unknown): string | undefined {
     return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * The directory a declared `source` names: a path string, or a `pulumi.asset.FileArchive` as the
+ * dynamic-provider host hands it over (an object whose `path` is a string or a promise of one).
+ * Anything else is returned as is, for the schema to refuse.
+ */
+export async function sourcePathOf(value: unknown): Promise<unknown> {
+    if (value && typeof value === "object" && "path" in value) {
+        const path = await (value as { path: unknown }).path;
+        if (typeof path === "string") return path;
+    }
+    return value;
 }

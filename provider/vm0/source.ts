@@ -54,6 +54,21 @@ export class SourceError extends VolumeError {
     }
 }
 
+/** The limits a scan enforces: VM0's by default (smaller ones let tests reach them cheaply). */
+export interface SourceLimits {
+    maxFileBytes: number;
+    maxTotalBytes: number;
+    maxFiles: number;
+    maxPathBytes: number;
+}
+
+export const vm0Limits: SourceLimits = {
+    maxFileBytes: MAX_FILE_BYTES,
+    maxTotalBytes: MAX_TOTAL_BYTES,
+    maxFiles: MAX_FILES,
+    maxPathBytes: MAX_PATH_BYTES,
+};
+
 interface Found {
     path: string;
     abs: string;
@@ -61,7 +76,7 @@ interface Found {
 }
 
 /** Lists and checks the regular files of `dir` (no hashing): a SourceError for anything VM0 would refuse. */
-export async function listSource(dir: string): Promise<{ root: string; found: Found[] }> {
+export async function listSource(dir: string, limits: SourceLimits = vm0Limits): Promise<{ root: string; found: Found[] }> {
     if (typeof dir !== "string" || dir.trim() === "") throw new SourceError("must be the path of a directory");
     let root: string;
     try {
@@ -99,17 +114,23 @@ export async function listSource(dir: string): Promise<{ root: string; found: Fo
                 continue;
             }
             if (!stats.isFile()) throw new SourceError(`'${rel}' is not a regular file (a socket, FIFO or device): remove it`);
-            if (stats.size > MAX_FILE_BYTES) {
-                throw new SourceError(`file '${rel}' is ${mb(stats.size)}: VM0 takes files of at most 100 MB`);
+            if (stats.size > limits.maxFileBytes) {
+                throw new SourceError(`file '${rel}' is ${bytes(stats.size)}: VM0 takes files of at most ${mb(limits.maxFileBytes)}`);
             }
             total += stats.size;
-            if (total > MAX_TOTAL_BYTES) {
-                throw new SourceError(`holds more than 100 MB (over ${mb(total)} so far): VM0 takes at most 100 MB per version`);
+            if (total > limits.maxTotalBytes) {
+                throw new SourceError(
+                    `holds more than ${mb(limits.maxTotalBytes)} (${bytes(total)} so far): VM0 takes at most ${mb(limits.maxTotalBytes)} per version`,
+                );
             }
             pathBytes += Buffer.byteLength(rel, "utf8");
-            if (pathBytes > MAX_PATH_BYTES) throw new SourceError("has more than 8 MiB of file paths: VM0's manifest refuses it");
+            if (pathBytes > limits.maxPathBytes) {
+                throw new SourceError(`has more than ${limits.maxPathBytes} bytes of file paths: VM0's manifest refuses it`);
+            }
             found.push({ path: rel, abs, stats });
-            if (found.length > MAX_FILES) throw new SourceError(`holds more than ${MAX_FILES} files: VM0 takes at most ${MAX_FILES}`);
+            if (found.length > limits.maxFiles) {
+                throw new SourceError(`holds more than ${limits.maxFiles} files: VM0 takes at most ${limits.maxFiles}`);
+            }
         }
     };
     await walk(root);
@@ -135,8 +156,8 @@ async function followLink(root: string, abs: string, rel: string): Promise<Stats
 }
 
 /** Lists, checks and hashes the directory (files streamed, a few at a time). */
-export async function scanSource(dir: string): Promise<SourceScan> {
-    const { root, found } = await listSource(dir);
+export async function scanSource(dir: string, limits: SourceLimits = vm0Limits): Promise<SourceScan> {
+    const { root, found } = await listSource(dir, limits);
     const files: Vm0FileEntry[] = new Array(found.length);
     const stamps = new Map<string, string>();
     let next = 0;
@@ -236,8 +257,13 @@ function stampOf(s: Stats): string {
     return `${s.size}:${s.mtimeMs}`;
 }
 
-function mb(bytes: number): string {
-    return `${(bytes / 1_000_000).toFixed(1)} MB`;
+/** VM0's "100 MB" is 104,857,600 bytes: said as VM0 says it, with the exact bytes. */
+function mb(n: number): string {
+    return `${Number((n / 1_048_576).toFixed(1))} MB (${bytes(n)})`;
+}
+
+function bytes(n: number): string {
+    return `${n.toLocaleString("en-US")} bytes`;
 }
 
 function fsReason(error: unknown): string {

@@ -8,7 +8,7 @@ import { manifestBytes, packArchive, tarAndHashOnly } from "../../provider/vm0/a
 import { checkVm0Volume } from "../../provider/vm0/operations";
 import { diffByRules } from "../../provider/core/rules";
 import { vm0VolumeRules } from "../../provider/vm0/rules";
-import { checkSource, defaultVm0VolumeName, isValidVm0Name, MAX_FILES, scanSource, SourceError } from "../../provider/vm0/source";
+import { checkSource, defaultVm0VolumeName, isValidVm0Name, vm0Limits, scanSource, SourceError } from "../../provider/vm0/source";
 
 function tree(files: Record<string, string | Buffer>): string {
     const dir = mkdtempSync(join(tmpdir(), "vm0-src-"));
@@ -82,7 +82,7 @@ describe("vm0 source: scan, check and fingerprint", () => {
         const big = mk({});
         writeFileSync(join(big, "big.bin"), "");
         truncateSync(join(big, "big.bin"), 104_857_601);
-        assert.match(await reason(big), /file 'big\.bin' is 104\.9 MB: VM0 takes files of at most 100 MB/);
+        assert.match(await reason(big), /^file 'big\.bin' is 104,857,601 bytes: VM0 takes files of at most 100 MB \(104,857,600 bytes\)$/);
         const many = mk({});
         for (const n of ["a", "b", "c"]) {
             writeFileSync(join(many, n), "");
@@ -91,14 +91,16 @@ describe("vm0 source: scan, check and fingerprint", () => {
         assert.match(await reason(many), /holds more than 100 MB/);
     });
 
-    it(`refuses more than ${MAX_FILES} files`, async function () {
-        this.timeout(60_000);
-        const dir = mk({});
-        for (let d = 0; d < 51; d++) {
-            mkdirSync(join(dir, `d${d}`));
-            for (let i = 0; i < 1000; i++) writeFileSync(join(dir, `d${d}`, `f${i}`), "");
-        }
-        assert.match(await reason(dir), /more than 50000 files/);
+    it("refuses more files, or more bytes of paths, than the limits (VM0's: 50,000 files, 8 MiB of paths)", async () => {
+        assert.deepEqual(vm0Limits, { maxFileBytes: 104_857_600, maxTotalBytes: 104_857_600, maxFiles: 50_000, maxPathBytes: 8_388_608 });
+        const dir = mk(Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`d/f${i}`, ""])));
+        const small = { ...vm0Limits, maxFiles: 10 };
+        await assert.rejects(
+            scanSource(dir, small),
+            (e: SourceError) => e.failure.reason === "holds more than 10 files: VM0 takes at most 10",
+        );
+        assert.equal((await scanSource(dir, { ...small, maxFiles: 11 })).files.length, 11);
+        await assert.rejects(scanSource(dir, { ...vm0Limits, maxPathBytes: 40 }), /more than 40 bytes of file paths/);
     });
 
     it("follows a symlink to a file inside; refuses one out of the directory, to a directory, or to nothing", async () => {
@@ -168,6 +170,16 @@ describe("vm0 check and diff by content", () => {
 
         const renamed = await checkVm0Volume(first.inputs, { source: dir, name: "other-vol" });
         assert.deepEqual(diffByRules(vm0VolumeRules, olds, renamed.inputs).replaces, ["name"]);
+    });
+
+    it("takes the source as a path or as a FileArchive the host hands over (its path a promise)", async () => {
+        const asPath = await checkVm0Volume({}, { source: dir, name: "data-vol" });
+        const asArchive = await checkVm0Volume({}, { source: { path: Promise.resolve(dir) }, name: "data-vol" });
+        assert.deepEqual(asArchive.failures, []);
+        assert.equal(asArchive.inputs["source"], dir);
+        assert.equal(asArchive.inputs["sourceHash"], asPath.inputs["sourceHash"]);
+        const bad = await checkVm0Volume({}, { source: { path: 3 }, name: "data-vol" });
+        assert.equal(bad.failures[0]?.property, "source");
     });
 
     it("returns check failures for a bad name and a bad directory, before any request", async () => {
