@@ -8,7 +8,15 @@ import { manifestBytes, packArchive, tarAndHashOnly } from "../../provider/vm0/a
 import { checkVm0Volume } from "../../provider/vm0/operations";
 import { diffByRules } from "../../provider/core/rules";
 import { vm0VolumeRules } from "../../provider/vm0/rules";
-import { checkSource, defaultVm0VolumeName, isValidVm0Name, vm0Limits, scanSource, SourceError } from "../../provider/vm0/source";
+import {
+    assertUnchanged,
+    checkSource,
+    defaultVm0VolumeName,
+    isValidVm0Name,
+    vm0Limits,
+    scanSource,
+    SourceError,
+} from "../../provider/vm0/source";
 
 function tree(files: Record<string, string | Buffer>): string {
     const dir = mkdtempSync(join(tmpdir(), "vm0-src-"));
@@ -246,6 +254,41 @@ describe("vm0 archive", () => {
         } finally {
             rmSync(dir, { recursive: true, force: true });
             rmSync(out, { recursive: true, force: true });
+        }
+    });
+
+    it("archives a symlink to a file inside as that file's content, under the link's path", async () => {
+        const dir = tree({ "real.txt": "data" });
+        symlinkSync("real.txt", join(dir, "link.txt"));
+        const out = mkdtempSync(join(tmpdir(), "vm0-out-"));
+        try {
+            const archive = await packArchive(await scanSource(dir));
+            try {
+                const types: string[] = [];
+                await tar.t({ file: archive.path, onReadEntry: (e) => void types.push(`${e.type}:${e.path}`) });
+                assert.deepEqual(types.sort(), ["File:link.txt", "File:real.txt"]);
+                await tar.x({ file: archive.path, cwd: out });
+                assert.equal(readFileSync(join(out, "link.txt"), "utf8"), "data");
+            } finally {
+                await archive.dispose();
+            }
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+            rmSync(out, { recursive: true, force: true });
+        }
+    });
+
+    it("notices a file that changed after it was hashed (what would make the archive differ from the manifest)", async () => {
+        const dir = tree({ "a.txt": "one" });
+        try {
+            const scan = await scanSource(dir);
+            await assertUnchanged(scan);
+            writeFileSync(join(dir, "a.txt"), "one more");
+            await assert.rejects(assertUnchanged(scan), /file 'a\.txt' changed while it was being published/);
+            rmSync(join(dir, "a.txt"));
+            await assert.rejects(assertUnchanged(scan), /'a\.txt' does not exist while it was being published/);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
         }
     });
 });
