@@ -6,8 +6,9 @@
  *   commit of a stored version only re-points HEAD, so a lost commit response, resent, changes
  *   nothing more (vm0.md §2; the emulator's commit does the same);
  * - an upload that fails with a 5xx or a broken connection is retried by `transfer`;
- * - a refused presigned URL (403: expired) or a commit answering 409 `S3_FILES_MISSING` starts a
- *   new round: prepare again (fresh URLs, same version id), upload again, commit again.
+ * - a refused presigned URL (403: expired) or a commit answering that an upload is missing (409
+ *   `S3_FILES_MISSING`, or the 400 "… not uploaded") starts a new round: prepare again (fresh
+ *   URLs, same version id), upload again, commit again; at most three rounds.
  */
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
@@ -117,7 +118,7 @@ export async function publishVersion(args: PublishArgs, deadline: Deadline, opti
                 };
             } catch (error) {
                 // The store lost (or never got) an upload: upload again to fresh URLs, then commit again.
-                if (round < MAX_ROUNDS && error instanceof ApiError && error.code === "S3_FILES_MISSING") continue;
+                if (round < MAX_ROUNDS && uploadMissing(error)) continue;
                 throw error;
             }
         }
@@ -147,4 +148,11 @@ export async function readBack(client: Vm0Client, volumeId: string, deadline: De
     const v = await client.getVolume(volumeId, deadline);
     if (!v) throw new VolumeError(`vm0 read volume ${volumeId}: VM0 has no such volume any more (404) right after publishing to it`);
     return v;
+}
+
+/** A commit refused because the store lacks an upload: 409 `S3_FILES_MISSING`, or 400 "Manifest not uploaded". */
+function uploadMissing(error: unknown): boolean {
+    if (!(error instanceof ApiError)) return false;
+    if (error.code === "S3_FILES_MISSING") return true;
+    return error.status === 400 && /not uploaded|not found in storage/i.test(error.details.cloudMessage ?? "");
 }

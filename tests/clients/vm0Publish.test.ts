@@ -199,6 +199,31 @@ describe("vm0 publishing against the emulator", function () {
         assert.deepEqual(await download(id), { "a.txt": "a" });
     });
 
+    it("on 400 'Manifest not uploaded' uploads again and commits; a 400 of another kind is not retried", async () => {
+        const dir = tempDir({ "a.txt": "a" });
+        emu().setFaults([{ cloud: "vm0", method: "PUT", path: /manifest\.json$/, status: 200, rawBody: "" }]);
+        await createVm0Volume(await checked(dir), deadline());
+        assert.deepEqual(
+            storage().map((r) => `${r.path.slice(14)} ${r.status}`),
+            ["prepare 200", "commit 400", "prepare 200", "commit 200"],
+        );
+        assert.equal(record()?.versions.length, 1);
+
+        emu().clearRequests();
+        emu().setFaults([
+            {
+                cloud: "vm0",
+                method: "POST",
+                path: "/api/storages/commit",
+                status: 400,
+                body: { error: { message: "Version ID mismatch - files may have changed", code: "BAD_REQUEST" } },
+            },
+        ]);
+        const err = await rejection(createVm0Volume(await checked(dir, "other-vol"), deadline()));
+        assert.match(err.message, /Version ID mismatch - files may have changed \(400 BAD_REQUEST/);
+        assert.equal(storage().filter((r) => r.path === "/api/storages/commit").length, 1);
+    });
+
     it("replaces a presigned URL the store refuses (expired) with a fresh prepare", async () => {
         const dir = tempDir({ "a.txt": "a" });
         const expired = '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>';
