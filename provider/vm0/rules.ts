@@ -1,15 +1,24 @@
 import type { FieldRules } from "../core/rules";
 
 /**
- * How each `vm0.Volume` field changes (vm0.md §1 and §3). VM0's public API is read-only and has no
- * rename or delete: an adopted volume has no inputs, only outputs that `pulumi refresh` reads back.
- * Publishing from a directory (issue 10) will add `source` (its content: a new version in place),
- * `message` (in place) and make `name` a `replace`. The only place these decisions are made.
+ * How each `vm0.Volume` field changes (vm0.md §1–§3). The only place these decisions are made.
+ *
+ * - `name` replaces: VM0 has no rename, and the name is the volume's key.
+ * - The diff is by content: `sourceHash` (the fingerprint the check computes from the files' paths
+ *   and SHA-256, never their times) is compared with the one stored in the outputs, so an update
+ *   (a new version, or HEAD back to an old one) shows exactly when a file was added, removed or
+ *   changed. `source`, the path, is only stored: the same files elsewhere are the same volume.
+ * - `message` is only stored (an update that sends nothing): versions are immutable and content-addressed, so a new
+ *   message alone could not make a version; it goes with the next content change.
+ * - An adopted volume (`vm0.Volume.get`) has no inputs: every field is what `refresh` reads.
  */
 export const vm0VolumeRules = {
     timeouts: "stored",
+    name: "replace",
+    sourceHash: "inPlace",
+    source: "stored",
+    message: "stored",
     volumeId: "output",
-    name: "output",
     currentVersionId: "output",
     size: "output",
     fileCount: "output",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { timeoutsSchema } from "../core/timeouts";
 import { idProblem, MIN_VERSION_PREFIX } from "./ids";
 
 /** A VM0 volume id as a check sees it: opaque, non-empty and safe in a URL path. */
@@ -19,3 +20,21 @@ export const vm0NameSchema = z
         error: "must be 3–64 lowercase letters, digits and hyphens, starting and ending with a letter or digit",
     })
     .refine((n) => !n.includes("--"), { error: "must not contain '--'" });
+
+/** A commit message: VM0 stores it with the version (bounded here so a request is never refused for it). */
+export const vm0MessageSchema = z.string({ error: "must be a string" }).max(1000, { error: "must be at most 1000 characters" });
+
+/**
+ * Inputs of a published `vm0.Volume` (issue 10). `source` is a directory path (resolved by the
+ * class in the program's process); `name` is filled by the class from the resource name when not
+ * given; `sourceHash` is never declared: the check computes it from the directory's content.
+ */
+export const vm0VolumeInputsSchema = z.object({
+    source: z.string({ error: "must be the path of a directory" }).min(1, { error: "must be the path of a directory" }),
+    name: vm0NameSchema,
+    message: vm0MessageSchema.optional(),
+    sourceHash: z.string().optional(),
+    timeouts: timeoutsSchema,
+});
+
+export type Vm0VolumeInputs = z.infer<typeof vm0VolumeInputsSchema>;

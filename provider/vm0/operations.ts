@@ -1,0 +1,207 @@
+/**
+ * The operations of a published `vm0.Volume` (issue 10), as plain functions for the resource
+ * assembly: check (with the content fingerprint), create, update, read, delete.
+ */
+import { checkInputs, type CheckOutcome, type InputSpec } from "../core/check";
+import type { Deadline } from "../core/deadline";
+import { VolumeError } from "../core/errors";
+import { compact } from "../core/objects";
+import type { Timeouts } from "../core/timeouts";
+import { isUnknown, unknownValue } from "../core/unknown";
+import { readVm0Volume, vm0Session, type Vm0VolumeOutputs } from "./provider";
+import { findVolumeByName, publishVersion, readBack, type PublishResult } from "./publish";
+import { vm0VolumeRules } from "./rules";
+import { vm0VolumeInputsSchema, type Vm0VolumeInputs } from "./schema";
+import { checkSource, scanSource, SourceError, type SourceScan } from "./source";
+import type { Vm0VolumeDetail } from "./wire";
+
+/** What Pulumi stores for a published `vm0.Volume`: what VM0 reports, and what was declared. */
+export interface Vm0PublishedVolumeOutputs extends Vm0VolumeOutputs {
+    /** The directory, as declared. */
+    source?: string;
+    /**
+     * The content fingerprint of the version published (paths, sizes, SHA-256; never times). Absent
+     * when HEAD is no longer that version (moved outside Pulumi): the next `up` publishes again.
+     */
+    sourceHash?: string;
+    /** The message declared (VM0 keeps it on the version it was first committed with). */
+    message?: string;
+    timeouts?: Timeouts;
+}
+
+export const vm0VolumeInputSpec: InputSpec<typeof vm0VolumeInputsSchema.shape> = {
+    schema: vm0VolumeInputsSchema,
+    rules: vm0VolumeRules,
+};
+
+/**
+ * The check: the declared inputs by the schema, then the directory, scanned and hashed before any
+ * request: a `source` CheckFailure for whatever VM0 would refuse, else `sourceHash` (the diff's
+ * content key) added to the inputs. An unknown `source` (preview) makes `sourceHash` unknown too.
+ */
+export async function checkVm0Volume(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckOutcome> {
+    // Never declared: computed here from the files, whatever a program passed.
+    const { sourceHash: _declared, ...rest } = news ?? {};
+    void _declared;
+    const declared = { ...rest, ...("source" in rest ? { source: await sourcePathOf(rest["source"]) } : {}) };
+    const out = checkInputs(vm0VolumeInputSpec, olds ?? {}, declared);
+    if (out.failures.length > 0) return out;
+    const source = out.inputs["source"];
+    if (isUnknown(source)) return { inputs: { ...out.inputs, sourceHash: unknownValue }, failures: [] };
+    const result = await checkSource(source);
+    if ("failure" in result) return { inputs: declared, failures: [result.failure] };
+    return { inputs: { ...out.inputs, sourceHash: result.sourceHash }, failures: [] };
+}
+
+/**
+ * Publishes the directory as the first version of a new volume. Prepare creates the volume; VM0
+ * has no create-only call, so a volume of that name that exists already with a HEAD of other
+ * content is refused (it is someone's data), before anything is uploaded or committed. One whose
+ * HEAD is this very content, or that has no version (what an interrupted create leaves), is taken.
+ * `accepted` is told the id as soon as the version is committed, so a later failure keeps it in state.
+ * Known limit: a volume someone makes under the same name between the list and the prepare is not
+ * seen (the storage API has no create-only call), and the list's cursor can skip an old volume.
+ */
+export async function createVm0Volume(
+    inputs: Vm0VolumeInputs,
+    deadline: Deadline,
+    accepted?: (id: string, outs: Vm0PublishedVolumeOutputs) => void,
+): Promise<{ id: string; outs: Vm0PublishedVolumeOutputs }> {
+    const { client } = vm0Session();
+    const what = `vm0 create volume ${inputs.name}`;
+    const scan = await scanFor(inputs, what);
+    const before = await findVolumeByName(client, inputs.name, deadline);
+    const published = await publishVersion({ dir: inputs.source, name: inputs.name, message: inputs.message }, deadline, {
+        scan,
+        beforeUpload: (prepared) => {
+            if (before?.currentVersionId && before.currentVersionId !== prepared.versionId) {
+                throw new VolumeError(
+                    `${what}: VM0 already has a volume named '${inputs.name}' (${before.id}) with other content; ` +
+                        `choose another name, or adopt it with vm0.Volume.get("<name>", "${before.id}")`,
+                );
+            }
+        },
+    });
+    const found = before ?? (await findVolumeByName(client, inputs.name, deadline));
+    if (!found) {
+        throw new VolumeError(
+            `${what}: version ${published.versionId.slice(0, 12)} is published and HEAD, but VM0's volume list does not show ` +
+                "the volume (its list can skip rows); run `pulumi up` again, which finds it and publishes nothing new",
+        );
+    }
+    accepted?.(found.id, outputsOf(undefined, found.id, inputs, published));
+    const live = await readBack(client, found.id, deadline);
+    return { id: found.id, outs: outputsOf(live, found.id, inputs, published) };
+}
+
+/**
+ * Publishes the directory as the volume's new HEAD: a new version when the content is new, HEAD
+ * moved back to the stored version when it was published before (a rollback), no request at all
+ * when the content is what HEAD already holds.
+ */
+export async function updateVm0Volume(
+    id: string,
+    olds: Vm0PublishedVolumeOutputs,
+    news: Vm0VolumeInputs,
+    deadline: Deadline,
+): Promise<Vm0PublishedVolumeOutputs> {
+    const what = `vm0 update volume ${news.name} (${id})`;
+    if (news.sourceHash !== undefined && news.sourceHash === olds.sourceHash && olds.currentVersionId) {
+        return compact({ ...olds, source: news.source, message: news.message, timeouts: news.timeouts });
+    }
+    const { client } = vm0Session();
+    const scan = await scanFor(news, what);
+    // Prepare publishes by name: make sure the name still leads to this volume before sending it.
+    const current = await client.getVolume(id, deadline);
+    if (!current) {
+        throw new VolumeError(
+            `${what}: VM0 no longer has this volume (404); run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to publish it anew`,
+        );
+    }
+    if (current.name !== undefined && current.name !== news.name) {
+        throw new VolumeError(`${what}: the volume is named '${current.name}' in VM0, not '${news.name}'; nothing was published`);
+    }
+    const published = await publishVersion({ dir: news.source, name: news.name, message: news.message }, deadline, { scan });
+    const live = await readBack(client, id, deadline);
+    return outputsOf(live, id, news, published);
+}
+
+/**
+ * The read of a published (or adopted) volume: VM0's fresh view, the declared fields kept. When
+ * HEAD is no longer the version Pulumi published, `sourceHash` is dropped so the next `up` puts
+ * the declared content back. Undefined when VM0 no longer has the volume.
+ */
+export async function readVm0PublishedVolume(
+    id: string,
+    props: Record<string, unknown>,
+    deadline: Deadline,
+): Promise<Vm0PublishedVolumeOutputs | undefined> {
+    const fresh = await readVm0Volume(id, deadline);
+    if (!fresh) return undefined;
+    const headKept = typeof props["currentVersionId"] === "string" && props["currentVersionId"] === fresh.currentVersionId;
+    return compact({
+        ...fresh,
+        source: str(props["source"]),
+        sourceHash: headKept ? str(props["sourceHash"]) : undefined,
+        message: str(props["message"]),
+        timeouts: props["timeouts"] as Timeouts | undefined,
+    });
+}
+
+/** VM0 has no delete: nothing is sent, and the returned message says the volume stays. */
+export async function deleteVm0Volume(id: string, props: Vm0PublishedVolumeOutputs, _deadline?: Deadline): Promise<string> {
+    const name = props.name ? `'${props.name}' (${id})` : id;
+    return (
+        `vm0: volume ${name} is left in VM0 with its versions: VM0 has no delete. ` +
+        "Pulumi no longer tracks it; remove it in the VM0 dashboard if you no longer need it"
+    );
+}
+
+async function scanFor(inputs: Vm0VolumeInputs, what: string): Promise<SourceScan> {
+    try {
+        return await scanSource(inputs.source);
+    } catch (error) {
+        if (error instanceof SourceError) throw new VolumeError(`${what}: ${error.message}`);
+        throw error;
+    }
+}
+
+function outputsOf(
+    live: Vm0VolumeDetail | undefined,
+    id: string,
+    inputs: Vm0VolumeInputs,
+    published: PublishResult,
+): Vm0PublishedVolumeOutputs {
+    const head = live ? (live.currentVersionId ?? live.currentVersion?.id) : published.versionId;
+    return compact({
+        volumeId: id,
+        name: live?.name ?? inputs.name,
+        currentVersionId: head,
+        size: live ? live.size : published.size,
+        fileCount: live ? live.fileCount : published.fileCount,
+        createdAt: live?.createdAt,
+        updatedAt: live?.updatedAt,
+        source: inputs.source,
+        // Only while HEAD is what was published: otherwise the next diff shows the change.
+        sourceHash: head === published.versionId ? published.sourceHash : undefined,
+        message: inputs.message,
+        timeouts: inputs.timeouts,
+    });
+}
+
+function str(v: unknown): string | undefined {
+    return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * The directory a declared `source` names: a path string, or a `pulumi.asset.FileArchive` as the
+ * dynamic-provider host hands it over (an object whose `path` is a string or a promise of one).
+ * Anything else is returned as is, for the schema to refuse.
+ */
+export async function sourcePathOf(value: unknown): Promise<unknown> {
+    if (value && typeof value === "object" && "path" in value) {
+        const path = await (value as { path: unknown }).path;
+        if (typeof path === "string") return path;
+    }
+    return value;
+}
