@@ -13,9 +13,11 @@ import { containsUnknown } from "./unknown";
  *   refused at check. A resource with no such field has no shrink check.
  * - `stored`: kept in state, sent in no request (`timeouts`): a change is an update that sends
  *   nothing to the cloud and stores the new value (delete and read see only stored outputs).
+ * - `ignore`: an input that is never diffed nor sent by itself: it rides along with the next real
+ *   change (VM0's `message`, and its `source` path, whose content `sourceHash` stands for).
  * - `output`: never an input; never diffed.
  */
-export type FieldRule = "replace" | "replaceWhenSet" | "inPlace" | GrowRule | "stored" | "output";
+export type FieldRule = "replace" | "replaceWhenSet" | "inPlace" | GrowRule | "stored" | "ignore" | "output";
 
 /** A size that only grows, in `grow` units (`GB`). */
 export interface GrowRule {
@@ -25,7 +27,7 @@ export interface GrowRule {
 export type FieldRules = Readonly<Record<string, FieldRule>>;
 
 /** The kind of a rule, for filtering: `grow` for a {@link GrowRule}. */
-export type RuleKind = "replace" | "replaceWhenSet" | "inPlace" | "grow" | "stored" | "output";
+export type RuleKind = "replace" | "replaceWhenSet" | "inPlace" | "grow" | "stored" | "ignore" | "output";
 
 export function ruleKind(rule: FieldRule): RuleKind {
     return typeof rule === "object" ? "grow" : rule;
@@ -75,7 +77,7 @@ export function changedFields(rules: FieldRules, olds: object, news: object, opt
     const out: FieldChanges = { replaces: [], updates: [], stored: [] };
     for (const [field, rule] of Object.entries(rules)) {
         const kind = ruleKind(rule);
-        if (kind === "output") continue;
+        if (kind === "output" || kind === "ignore") continue;
         const next = valueOf(news, field);
         const prev = valueOf(olds, field) ?? options.defaults?.[field];
         if (containsUnknown(next)) {

@@ -7,8 +7,8 @@ import type { FieldRules } from "../core/rules";
  * - The diff is by content: `sourceHash` (the fingerprint the check computes from the files' paths
  *   and SHA-256, never their times) is compared with the one stored in the outputs, so an update
  *   (a new version, or HEAD back to an old one) shows exactly when a file was added, removed or
- *   changed. `source`, the path, is only stored: the same files elsewhere are the same volume.
- * - `message` is only stored (an update that sends nothing): versions are immutable and content-addressed, so a new
+ *   changed. `source`, the path, is no change by itself: the same files elsewhere are the same volume.
+ * - `message` is no change by itself: versions are immutable and content-addressed, so a new
  *   message alone could not make a version; it goes with the next content change.
  * - An adopted volume (`vm0.Volume.get`) has no inputs: every field is what `refresh` reads.
  */
@@ -16,8 +16,8 @@ export const vm0VolumeRules = {
     timeouts: "stored",
     name: "replace",
     sourceHash: "inPlace",
-    source: "stored",
-    message: "stored",
+    source: "ignore",
+    message: "ignore",
     volumeId: "output",
     currentVersionId: "output",
     size: "output",
