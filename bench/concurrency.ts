@@ -4,7 +4,7 @@
  * Fly's limit sets.
  */
 import { urn } from "./kinds";
-import { FLY_LIMIT } from "./fly";
+import { flyOf, FLY_LIMIT } from "./fly";
 import { action, checked, inApp, mix, timed, withEmulator, withHost, type Bench, type BenchKind } from "./setup";
 
 const READY_MS = 1_000;
@@ -57,7 +57,7 @@ async function crowd(bench: Bench, fly: BenchKind): Promise<void> {
 }
 
 export async function printConcurrency(bench: Bench): Promise<void> {
-    const fly = bench.kinds.find((k) => k.cloud === "fly");
+    const fly = flyOf(bench);
     if (!fly) return;
     console.log(
         `\nconcurrency and Fly's limit (ready after ${READY_MS} ms, ${FLY_LIMIT.perSecond} request/s per action per app, burst ${FLY_LIMIT.burst}):`,

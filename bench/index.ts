@@ -43,7 +43,10 @@ const sections: ReadonlyArray<{ name: string; run: (bench: Bench) => void | Prom
 async function main(): Promise<void> {
     const wanted = process.argv.slice(2);
     const unknown = wanted.filter((w) => !sections.some((s) => s.name === w));
-    if (unknown.length) throw new Error(`unknown section ${unknown.join(", ")}; sections: ${sections.map((s) => s.name).join(", ")}`);
+    if (unknown.length) {
+        console.error(`unknown section ${unknown.join(", ")}; sections: ${sections.map((s) => s.name).join(", ")}`);
+        process.exit(2);
+    }
     const [, total] = await timed(async () => {
         console.log("pulumi-volumes benchmark (real dynamic-provider host, package from npm pack, local emulator)\n");
         const bench = await setUp();

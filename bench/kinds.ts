@@ -66,9 +66,6 @@ export const kinds: readonly Kind[] = [
     },
 ];
 
-/** The Fly kind: the rate-limit and readiness sections are about Fly's per-app limit. */
-export const flyKind: Kind = kinds[0];
-
 /** The bench's Pulumi project name (URNs, the host's unprefixed config). */
 export const project = "bench";
 

@@ -9,7 +9,7 @@
  */
 import type { RecordedRequest } from "../emulator";
 import { urn } from "./kinds";
-import { FLY_LIMIT, volumeIdOf } from "./fly";
+import { flyOf, FLY_LIMIT, volumeIdOf } from "./fly";
 import { action, checked, inApp, median, timed, withEmulator, withHost, type Bench } from "./setup";
 
 const COUNT = 30;
@@ -28,7 +28,7 @@ function peakPerSecond(requests: readonly RecordedRequest[]): number {
 }
 
 export async function printReadiness(bench: Bench): Promise<void> {
-    const fly = bench.kinds.find((k) => k.cloud === "fly");
+    const fly = flyOf(bench);
     if (!fly) return;
     console.log(`\nreadiness: ${COUNT} concurrent creates in one Fly app, ready ${READY_MS} ms after Fly made each, Fly's limit on:`);
     await withEmulator({ fly: { timeToReadyMs: READY_MS, rateLimit: FLY_LIMIT } }, (emu) =>
@@ -50,7 +50,10 @@ export async function printReadiness(bench: Bench): Promise<void> {
                     .fly.filter((v) => v.app === APP)
                     .map((v) => [v.id, Date.parse(v.created_at)]),
             );
-            const lags = [...returned].map(([id, at]) => (at - (createdAt.get(id)! + READY_MS)) / 1000);
+            const lags = [...returned].flatMap(([id, at]) => {
+                const made = createdAt.get(id);
+                return made === undefined ? [] : [(at - (made + READY_MS)) / 1000];
+            });
             const reqs = inApp(emu.requests(), APP);
             const lists = reqs.filter((r) => action(r) === "list");
             const gets = reqs.filter((r) => action(r) === "get");

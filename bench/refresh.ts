@@ -11,8 +11,8 @@
 import type { Emulator } from "../emulator";
 import type { PropertyMap, PropertyValue } from "../tests/harness";
 import { urn } from "./kinds";
-import { FLY_LIMIT, volumeIdOf } from "./fly";
-import { checked, inApp, mix, timed, withEmulator, withHost, type Bench } from "./setup";
+import { flyOf, FLY_LIMIT, volumeIdOf } from "./fly";
+import { checked, inApp, mix, timed, withEmulator, withHost, type Bench, type BenchKind } from "./setup";
 
 const COUNT = 200;
 const APP = "refresh-app";
@@ -44,8 +44,7 @@ function swapped<T extends PropertyValue>(value: T, swap: ReadonlyMap<string, st
     return value;
 }
 
-async function seed(bench: Bench, emu: Emulator): Promise<Resource[]> {
-    const fly = bench.kinds.find((k) => k.cloud === "fly")!;
+async function seed(bench: Bench, emu: Emulator, fly: BenchKind): Promise<Resource[]> {
     const first = await withHost(bench, emu, "refresh: seeding", async (host) => {
         const inputs = await checked(host, fly, "r0", fly.inputs(0, APP));
         const made = await host.create(urn(fly.type, "r0"), inputs);
@@ -70,11 +69,11 @@ async function seed(bench: Bench, emu: Emulator): Promise<Resource[]> {
 }
 
 export async function printRefresh(bench: Bench): Promise<void> {
-    if (!bench.kinds.some((k) => k.cloud === "fly")) return;
-    const fly = bench.kinds.find((k) => k.cloud === "fly")!;
+    const fly = flyOf(bench);
+    if (!fly) return;
     console.log(`\nrefresh at scale: ${COUNT} volumes in one Fly app, ${COUNT} concurrent reads through a fresh host, Fly's limit on:`);
     await withEmulator({ fly: { timeToReadyMs: 0, timeToExtendMs: 0, rateLimit: false } }, async (emu) => {
-        const resources = await seed(bench, emu);
+        const resources = await seed(bench, emu, fly);
         emu.configure({ fly: { rateLimit: FLY_LIMIT } });
         await withHost(bench, emu, `refresh: ${COUNT} reads`, async (host) => {
             emu.clearRequests();
