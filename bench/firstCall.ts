@@ -1,0 +1,55 @@
+/**
+ * Section 5: the first call. A freshly started host's first Check of each kind, against a no-op
+ * dynamic provider's (a `pulumi.dynamic.Resource` whose provider has only `check`). Check sends no
+ * request, so what it costs is loading the provider. Host start and Configure are not timed.
+ */
+import type { Emulator } from "../emulator";
+import type { PropertyMap } from "../tests/harness";
+import { urn } from "./kinds";
+import { median, NOOP_TYPE, timed, withEmulator, withHost, type Bench } from "./setup";
+
+/** Fresh hosts per row; the median is printed. */
+const RUNS = 3;
+
+interface Row {
+    label: string;
+    type: string;
+    provider: string;
+    inputs: PropertyMap;
+}
+
+async function firstCheck(bench: Bench, emu: Emulator, row: Row): Promise<{ ms: number; requests: number }> {
+    return withHost(bench, emu, `first Check: ${row.label}`, async (host) => {
+        emu.clearRequests();
+        const [res, s] = await timed(() => host.check(urn(row.type, "first"), {}, { ...row.inputs, __provider: row.provider }));
+        if (res.failures.length) throw new Error(`first Check of ${row.label} failed: ${JSON.stringify(res.failures)}`);
+        return { ms: s * 1000, requests: emu.requests().length };
+    });
+}
+
+export async function printFirstCall(bench: Bench): Promise<void> {
+    const noop = bench.providers.get(NOOP_TYPE);
+    if (noop === undefined) return;
+    const rows: Row[] = [
+        { label: "no-op dynamic provider", type: NOOP_TYPE, provider: noop, inputs: { value: 1 } },
+        ...bench.kinds.map((k) => ({ label: k.sdkClass, type: k.type, provider: k.provider, inputs: k.inputs(0, "first-app") })),
+    ];
+    console.log(`\nfirst call: a fresh host's first Check (median of ${RUNS} hosts), against a no-op dynamic provider's:`);
+    const figures = await withEmulator({}, async (emu) => {
+        const out = rows.map(() => ({ ms: [] as number[], requests: 0 }));
+        for (let run = 0; run < RUNS; run++) {
+            for (const [i, row] of rows.entries()) {
+                const f = await firstCheck(bench, emu, row);
+                out[i].ms.push(f.ms);
+                out[i].requests += f.requests;
+            }
+        }
+        return out;
+    });
+    const base = median(figures[0].ms);
+    for (const [i, row] of rows.entries()) {
+        const ms = median(figures[i].ms);
+        const vs = i === 0 ? "" : `, ${(ms - base).toFixed(0)} ms over the no-op`;
+        console.log(`  ${row.label.padEnd(24)} ${ms.toFixed(0).padStart(5)} ms${vs}; ${figures[i].requests} requests sent`);
+    }
+}

@@ -1,0 +1,79 @@
+/**
+ * The resource types the bench measures, one entry each. AgentBay and VM0 join by adding an entry:
+ * a kind whose type the package does not register yet (or whose cloud the emulator lacks) is skipped.
+ */
+import type { DeepPartial, Emulator, Knobs } from "../emulator";
+import type { PropertyMap } from "../tests/harness";
+
+/** The operations counted per kind. */
+export type Op = "create" | "grow" | "read" | "delete";
+
+/** What the bench needs to know of one resource type. */
+export interface Kind {
+    /** The emulator cloud that serves it (a key of `emu.urls`); also the row label. */
+    cloud: string;
+    /** Pulumi type token the SDK class registers. */
+    type: string;
+    /** The SDK class, as `<namespace>.<Class>` of `require("pulumi-volumes")`. */
+    sdkClass: string;
+    /** Stack config the provider reads (credentials, API URL, scope). */
+    config: (emu: Emulator) => Record<string, string>;
+    /** Inputs of the i-th volume in `scope` (a Fly app, …); valid for the emulator. */
+    inputs: (i: number, scope: string) => PropertyMap;
+    /** The same inputs, grown in place; absent for a type that cannot grow. */
+    grown?: (inputs: PropertyMap) => PropertyMap;
+    /** Knobs that make the cloud finish a create and an extend after `ms`. */
+    readyAfter: (ms: number) => DeepPartial<Knobs>;
+    /** The fewest requests each operation can take with the cloud ready at once, as printed. */
+    floor: Record<Op, string>;
+}
+
+export const kinds: readonly Kind[] = [
+    {
+        cloud: "fly",
+        type: "pulumi-nodejs:dynamic/fly:Volume",
+        sdkClass: "fly.Volume",
+        config: (emu) => ({ "fly:token": emu.token, "fly:apiUrl": emu.urls.fly }),
+        inputs: (i, app) => ({ app, region: "iad", sizeGb: 3, name: `vol_${i}` }),
+        grown: (inputs) => ({ ...inputs, sizeGb: 6 }),
+        readyAfter: (ms) => ({ fly: { timeToReadyMs: ms, timeToExtendMs: ms } }),
+        floor: {
+            create: "1 (POST; +1 list if the ownership check snapshots the name first)",
+            grow: "1 (extend; its response shows the new size)",
+            read: "1",
+            delete: "1",
+        },
+    },
+    {
+        cloud: "neevcloud",
+        type: "pulumi-nodejs:dynamic/neevcloud:NetworkVolume",
+        sdkClass: "neevcloud.NetworkVolume",
+        config: (emu) => ({
+            "neevcloud:token": emu.token,
+            "neevcloud:apiUrl": emu.urls.neevcloud,
+            "neevcloud:orgId": emu.env.NEEVCLOUD_ORG_ID ?? "org-bench",
+            "neevcloud:projectId": emu.env.NEEVCLOUD_PROJECT_ID ?? "proj-bench",
+        }),
+        inputs: (i) => ({ regionId: "in-bom-1", sizeGb: 100, name: `vol-${i}` }),
+        grown: (inputs) => ({ ...inputs, sizeGb: 250 }),
+        readyAfter: (ms) => ({ neevcloud: { timeToBoundMs: ms, timeToExtendMs: ms } }),
+        floor: {
+            create: "1 (POST)",
+            grow: "1 (extend) + polls until `succeeded` (0 when ready at once)",
+            read: "1",
+            delete: "1",
+        },
+    },
+];
+
+/** The bench's Pulumi project name (URNs, the host's unprefixed config). */
+export const project = "bench";
+
+export function urn(type: string, name: string): string {
+    return `urn:pulumi:bench::${project}::${type}::${name}`;
+}
+
+/** Whether the emulator serves this kind's cloud. */
+export function served(emu: Emulator, kind: Kind): boolean {
+    return (emu.urls as unknown as Record<string, string | undefined>)[kind.cloud] !== undefined;
+}
