@@ -26,6 +26,13 @@ export interface GrowRule {
 
 export type FieldRules = Readonly<Record<string, FieldRule>>;
 
+/**
+ * A resource's rules table tied to its outputs type: one rule for every output field, and no rule
+ * for a field the outputs lack. Write a cloud's table as `{…} as const satisfies RulesFor<Outputs>`,
+ * so adding a field to the outputs without stating how it changes is a compile error.
+ */
+export type RulesFor<O> = { readonly [K in keyof Required<O>]: FieldRule };
+
 /** The kind of a rule, for filtering: `grow` for a {@link GrowRule}. */
 export type RuleKind = "replace" | "replaceWhenSet" | "inPlace" | "grow" | "stored" | "ignore" | "output";
 
