@@ -57,6 +57,11 @@ export interface ResourceSpec<Shape extends z.ZodRawShape, O extends z.infer<z.Z
     readiness?: ReadinessSpec<O>;
     /** The Pulumi id of fresh outputs, when read may move the resource to a new id (a Fly host migration's fork). */
     idOf?: (outs: O) => string;
+    /**
+     * Replaces the default check (`checkInputs` of `inputs`) when it needs I/O before any request,
+     * e.g. VM0's, which hashes the directory it publishes. It must still refuse bad input as failures.
+     */
+    check?: (olds: Props, news: Props) => Promise<CheckOutcome<z.infer<z.ZodObject<Shape>>>>;
 }
 
 /** A resource only adopted with `get` (a read-only API): `read` required, `delete` optional. */
@@ -108,6 +113,7 @@ function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodO
 
     return {
         async check(olds, news) {
+            if (spec.check) return spec.check(olds ?? {}, news ?? {});
             return checkInputs(spec.inputs, olds ?? {}, news ?? {});
         },
         async diff(_id, olds, news) {

@@ -43,6 +43,9 @@ export async function checkVm0Volume(olds: Record<string, unknown>, news: Record
     // Never declared: computed here from the files, whatever a program passed.
     const { sourceHash: _declared, ...rest } = news ?? {};
     void _declared;
+    if (rest["source"] === undefined || rest["source"] === null) {
+        return { inputs: rest, failures: [{ property: "source", reason: vm0NotCreatable }] };
+    }
     const declared = { ...rest, ...("source" in rest ? { source: await sourcePathOf(rest["source"]) } : {}) };
     const out = checkInputs(vm0VolumeInputSpec, olds ?? {}, declared);
     if (out.failures.length > 0) return out;
@@ -150,12 +153,21 @@ export async function readVm0PublishedVolume(
 
 /** VM0 has no delete: nothing is sent, and the returned message says the volume stays. */
 export async function deleteVm0Volume(id: string, props: Vm0PublishedVolumeOutputs, _deadline?: Deadline): Promise<string> {
-    const name = props.name ? `'${props.name}' (${id})` : id;
+    const name = props.name ? `${props.name} (${id})` : id;
     return (
-        `vm0: volume ${name} is left in VM0 with its versions: VM0 has no delete. ` +
-        "Pulumi no longer tracks it; remove it in the VM0 dashboard if you no longer need it"
+        `vm0 volume ${name} is left in VM0: VM0 has no delete; its versions stay and Pulumi no longer tracks it. ` +
+        "Remove it in the VM0 dashboard if you no longer need it"
     );
 }
+
+/**
+ * Why a `vm0.Volume` without `source` cannot be created: how VM0 volumes are made, and how to adopt one.
+ * Sent before any request, as the `source` CheckFailure.
+ */
+export const vm0NotCreatable =
+    "is required: a vm0.Volume publishes a local directory (`source`) as a new version. " +
+    "To track a volume made elsewhere (`vm0 volume push`, or an agent run), adopt it read-only with " +
+    'vm0.Volume.get("<name>", "<volume id>") (`vm0.getVolume({ name })` finds the id)';
 
 async function scanFor(inputs: Vm0VolumeInputs, what: string): Promise<SourceScan> {
     try {

@@ -1,4 +1,5 @@
-import type { FieldRules } from "../core/rules";
+import type { RulesFor } from "../core/rules";
+import type { Vm0PublishedVolumeOutputs } from "./operations";
 
 /**
  * How each `vm0.Volume` field changes (vm0.md §1–§3). The only place these decisions are made.
@@ -24,4 +25,4 @@ export const vm0VolumeRules = {
     fileCount: "output",
     createdAt: "output",
     updatedAt: "output",
-} as const satisfies FieldRules;
+} as const satisfies RulesFor<Vm0PublishedVolumeOutputs>;

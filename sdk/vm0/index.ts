@@ -20,3 +20,4 @@ export {
     GetVolumeDownloadUrlOutputArgs,
     GetVolumeDownloadUrlResult,
 } from "./versions";
+export { Volume, VolumeArgs } from "./volume";

@@ -1,0 +1,41 @@
+/**
+ * The engine-facing provider of `vm0.Volume`: a published volume (`source` → versions) assembled by
+ * the core from the operations of operations.ts, and the read of an adopted one (`vm0.Volume.get`).
+ */
+import type { CheckOutcome } from "../core/check";
+import { warn } from "../core/log";
+import { resourceProvider } from "../core/provider";
+import {
+    checkVm0Volume,
+    createVm0Volume,
+    deleteVm0Volume,
+    readVm0PublishedVolume,
+    updateVm0Volume,
+    vm0VolumeInputSpec,
+    type Vm0PublishedVolumeOutputs,
+} from "./operations";
+import type { Vm0VolumeInputs } from "./schema";
+
+/**
+ * What state holds. A published volume's outputs always carry the declared `source` and `name`; an
+ * adopted one (read only) lacks `source`, but the engine never diffs or updates it: it is only read.
+ */
+export type Vm0VolumeState = Vm0PublishedVolumeOutputs & Vm0VolumeInputs;
+
+/** The `vm0:Volume` provider (provider/index.ts loads it on first use). */
+export const vm0VolumeProvider = resourceProvider<typeof vm0VolumeInputSpec.schema.shape, Vm0VolumeState>({
+    inputs: vm0VolumeInputSpec,
+    // Hashes the directory: the diff compares content, and a bad directory fails before any request.
+    check: (olds, news) => checkVm0Volume(olds, news) as Promise<CheckOutcome<Vm0VolumeInputs>>,
+    operations: {
+        read: async (id, props, deadline) => (await readVm0PublishedVolume(id, props, deadline)) as Vm0VolumeState | undefined,
+        create: async (inputs, ctx) => {
+            const made = await createVm0Volume(inputs, ctx.deadline, (id, outs) => ctx.accepted(id, outs as Vm0VolumeState));
+            return made as { id: string; outs: Vm0VolumeState };
+        },
+        update: async (id, olds, news, ctx) => (await updateVm0Volume(id, olds, news, ctx.deadline)) as Vm0VolumeState,
+        // VM0 has no delete. The class defaults retainOnDelete, so the engine does not call this; when
+        // a program turns it off, the volume still stays, and the person running Pulumi is told.
+        delete: async (id, props, deadline) => warn(await deleteVm0Volume(id, props, deadline)),
+    },
+});
