@@ -16,6 +16,8 @@ export interface StateResource {
     outputs: PropertyMap;
     /** Read by a static `get`: the engine forgets it but never deletes it. */
     external?: boolean;
+    /** Registered with `retainOnDelete`: a delete (destroy, replacement, removal) forgets it without calling Delete. */
+    retainOnDelete?: boolean;
     /** Set when create/update failed after the provider made the resource (partial state); the next `up` updates it. */
     initErrors?: string[];
 }
@@ -49,6 +51,8 @@ export interface Step {
     failures?: CheckFailure[];
     /** Partial state the provider returned with a failed create/update. */
     partial?: PartialState;
+    /** On delete steps: the resource had `retainOnDelete`, so it was only dropped from state (Delete not called). */
+    retained?: boolean;
 }
 
 /** The steps of one operation; `ok` is false when any step failed. */
@@ -90,6 +94,11 @@ function message(err: unknown): string {
     return err instanceof Error ? err.message : String(err);
 }
 
+/** The `retainOnDelete` a registration gives its state entry (kept in state, as the engine does). */
+function retention(r: Registration): { retainOnDelete?: true } {
+    return r.retainOnDelete ? { retainOnDelete: true } : {};
+}
+
 function partialOf(err: unknown): PartialState | undefined {
     return err instanceof HostError ? err.partial : undefined;
 }
@@ -126,6 +135,8 @@ class Working {
  * none → same (or update when the old state has init errors), some → Update, replaces → Check({}, news)
  * again, then create-before-delete (delete at the end) or delete-before-create; `get` → Read(id, props);
  * unregistered → Delete at the end, skipped when a step failed. Preview runs Check, Diff and Read only.
+ * A resource registered with `retainOnDelete` is dropped from state where it would be deleted, without a
+ * Delete call (step `delete` with `retained`), as the engine does.
  */
 export class Engine {
     private current: EngineState;
@@ -213,7 +224,9 @@ export class Engine {
             const gone = [...work.resources.values()].filter((r) => !seen.has(r.urn));
             if (preview) {
                 for (const r of [...work.pendingDeletes, ...gone]) {
-                    steps.push({ urn: r.urn, name: nameOf(r.urn), type: r.type, op: r.external ? "discard" : "delete", id: r.id });
+                    const step: Step = { urn: r.urn, name: nameOf(r.urn), type: r.type, op: r.external ? "discard" : "delete", id: r.id };
+                    if (!r.external && r.retainOnDelete) step.retained = true;
+                    steps.push(step);
                 }
                 return { steps, ok };
             }
@@ -298,7 +311,8 @@ export class Engine {
             if (preview) return step;
             if (deleteBeforeReplace) {
                 try {
-                    await host.delete(r.urn, old.id, old.outputs, { oldInputs: old.inputs });
+                    // A retained resource is let go of without a Delete, as the engine does.
+                    if (!old.retainOnDelete) await host.delete(r.urn, old.id, old.outputs, { oldInputs: old.inputs });
                 } catch (err) {
                     return { ...step, id: old.id, error: message(err) };
                 }
@@ -316,7 +330,14 @@ export class Engine {
             if (preview) return step;
             try {
                 const updated = await host.update(r.urn, old.id, old.outputs, checked, { oldInputs: old.inputs });
-                work.resources.set(r.urn, { urn: r.urn, type: r.type, id: old.id, inputs: checked, outputs: updated.properties });
+                work.resources.set(r.urn, {
+                    urn: r.urn,
+                    type: r.type,
+                    id: old.id,
+                    inputs: checked,
+                    outputs: updated.properties,
+                    ...retention(r),
+                });
                 return step;
             } catch (err) {
                 const partial = partialOf(err);
@@ -329,6 +350,7 @@ export class Engine {
                         inputs: checked,
                         outputs: partial.properties,
                         initErrors: partial.reasons.length > 0 ? partial.reasons : [message(err)],
+                        ...retention(r),
                     });
                     return { ...step, id, error: message(err), partial };
                 }
@@ -336,7 +358,11 @@ export class Engine {
             }
         }
 
-        if (!preview) work.resources.set(r.urn, { ...old, inputs: checked });
+        if (!preview) {
+            const same: StateResource = { ...old, inputs: checked, ...retention(r) };
+            if (!r.retainOnDelete) delete same.retainOnDelete;
+            work.resources.set(r.urn, same);
+        }
         return { ...base, op: "same", id: old.id };
     }
 
@@ -344,7 +370,14 @@ export class Engine {
     private async create(host: Host, work: Working, r: Registration, checked: PropertyMap, step: Step): Promise<Step> {
         try {
             const created = await host.create(r.urn, checked);
-            work.resources.set(r.urn, { urn: r.urn, type: r.type, id: created.id, inputs: checked, outputs: created.properties });
+            work.resources.set(r.urn, {
+                urn: r.urn,
+                type: r.type,
+                id: created.id,
+                inputs: checked,
+                outputs: created.properties,
+                ...retention(r),
+            });
             return { ...step, id: created.id };
         } catch (err) {
             const partial = partialOf(err);
@@ -356,6 +389,7 @@ export class Engine {
                     inputs: checked,
                     outputs: partial.properties,
                     initErrors: partial.reasons.length > 0 ? partial.reasons : [message(err)],
+                    ...retention(r),
                 });
                 return { ...step, id: partial.id, error: message(err), partial };
             }
@@ -377,6 +411,11 @@ export class Engine {
             if (res.external) {
                 forget();
                 return { ...base, op: "discard" };
+            }
+            if (res.retainOnDelete) {
+                // As the engine: a retained resource leaves state, and Delete is never called.
+                forget();
+                return { ...base, op: "delete", retained: true };
             }
             try {
                 await host.delete(res.urn, res.id, res.outputs, { oldInputs: res.inputs });

@@ -36,6 +36,7 @@ export interface RawRegistration {
     object: Record<string, unknown>;
     dependencies: string[];
     deleteBeforeReplace?: boolean;
+    retainOnDelete?: boolean;
     additionalSecretOutputs: string[];
     ignoreChanges: string[];
     error?: string;
@@ -136,6 +137,7 @@ async function run(spec: RunnerSpec, result: RunnerResult, fail: (err: unknown) 
         if (req.getProvider()) rec.provider = req.getProvider();
         if (req.getImportid()) rec.importId = req.getImportid();
         if (req.getDeletebeforereplacedefined()) rec.deleteBeforeReplace = req.getDeletebeforereplace();
+        if (req.hasRetainondelete()) rec.retainOnDelete = req.getRetainondelete();
         result.registrations.push(rec);
         register(req, (err, resp) => {
             if (err) rec.error = err.message;

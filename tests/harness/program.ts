@@ -28,6 +28,8 @@ export interface Registration {
     dependencies: string[];
     /** The `deleteBeforeReplace` option, when the program set it. */
     deleteBeforeReplace?: boolean;
+    /** The `retainOnDelete` option, when the program (or the class) set it. */
+    retainOnDelete?: boolean;
     additionalSecretOutputs: string[];
     ignoreChanges: string[];
 }
@@ -125,6 +127,7 @@ function toRegistration(raw: RawRegistration): Registration {
     if (raw.parent !== undefined) reg.parent = raw.parent;
     if (raw.provider !== undefined) reg.provider = raw.provider;
     if (raw.deleteBeforeReplace !== undefined) reg.deleteBeforeReplace = raw.deleteBeforeReplace;
+    if (raw.retainOnDelete !== undefined) reg.retainOnDelete = raw.retainOnDelete;
     return reg;
 }
 
