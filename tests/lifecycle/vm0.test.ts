@@ -1,0 +1,267 @@
+import { strict as assert } from "node:assert";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import * as tar from "tar";
+import { tarGz } from "../../emulator";
+import { findStep, runProgramDetailed, type Engine } from "../harness";
+import { useLifecycle } from "./support";
+
+const publish = `
+const pulumi = require("@pulumi/pulumi");
+const { vm0 } = require("pulumi-volumes");
+const c = new pulumi.Config();
+const dir = c.require("dir");
+const v = new vm0.Volume("agent-data", {
+    source: c.getBoolean("archive") ? new pulumi.asset.FileArchive(dir) : dir,
+    name: c.get("volName"),
+    message: c.get("message"),
+    timeouts: { create: 60, update: 60 },
+});
+exports.volumeId = v.volumeId;
+exports.currentVersionId = v.currentVersionId;
+`;
+
+const noSource = `
+const { vm0 } = require("pulumi-volumes");
+new vm0.Volume("bare", { message: "hello" });
+`;
+
+const adopt = `
+const pulumi = require("@pulumi/pulumi");
+const { vm0 } = require("pulumi-volumes");
+const v = vm0.Volume.get("adopted", new pulumi.Config().require("id"));
+exports.currentVersionId = v.currentVersionId;
+`;
+
+const download = `
+const pulumi = require("@pulumi/pulumi");
+const { vm0 } = require("pulumi-volumes");
+exports.download = vm0.getVolumeDownloadUrlOutput({ id: new pulumi.Config().require("id") });
+`;
+
+function write(dir: string, files: Record<string, string>): void {
+    for (const [p, c] of Object.entries(files)) {
+        mkdirSync(join(dir, p, ".."), { recursive: true });
+        writeFileSync(join(dir, p), c);
+    }
+}
+
+function readTree(dir: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    const walk = (d: string): void => {
+        for (const e of readdirSync(d, { withFileTypes: true })) {
+            if (e.isDirectory()) walk(join(d, e.name));
+            else out[relative(dir, join(d, e.name)).split("\\").join("/")] = readFileSync(join(d, e.name), "utf8");
+        }
+    };
+    walk(dir);
+    return out;
+}
+
+describe("vm0.Volume through the real provider host (package from npm pack)", function () {
+    this.timeout(120_000);
+    const ctx = useLifecycle(
+        { vm0: { cursorQuirk: true } },
+        { "publish.js": publish, "nosource.js": noSource, "adopt.js": adopt, "download.js": download },
+    );
+    const dirs: string[] = [];
+    const tempDir = (files: Record<string, string> = {}): string => {
+        const d = mkdtempSync(join(tmpdir(), "vm0-life-"));
+        dirs.push(d);
+        write(d, files);
+        return d;
+    };
+    after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+    const vm0Config = (token?: string): Record<string, string> => {
+        const { emu } = ctx();
+        return { "vm0:token": token ?? emu.vm0.token, "vm0:apiUrl": emu.urls.vm0, "vm0:storageUrl": emu.urls.vm0 };
+    };
+    const engine = (token?: string): Engine => ctx().engine({ config: vm0Config(token) });
+    const vm0Requests = () => ctx().emu.requests({ cloud: "vm0" });
+    const volumes = () => ctx().emu.inventory().vm0;
+
+    it("publishes, versions by content, rolls back, renames (old retained) and destroys (retained)", async () => {
+        const { emu } = ctx();
+        emu.reset();
+        const files = { "README.md": "# agent data\n", "prompts/system.txt": "be brief\n", "data/rows.csv": "a,b\n1,2\n" };
+        const dir = tempDir(files);
+        const e = engine();
+        const deploy = (extra: Record<string, string> = {}) => ctx().program("publish.js", { dir, ...extra });
+
+        // preview: the check hashes the directory; nothing is sent
+        emu.clearRequests();
+        const preview = await e.preview(await deploy());
+        assert.equal(findStep(preview, "agent-data")?.op, "create", JSON.stringify(preview.steps));
+        assert.deepEqual(vm0Requests(), []);
+
+        const created = await e.up(await deploy({ message: "first" }));
+        assert.ok(created.ok, JSON.stringify(created.steps));
+        const first = e.resource("agent-data")!;
+        assert.equal(first.inputs.name, "agent-data", "the default name derives from the resource name");
+        assert.equal(first.id, first.outputs.volumeId);
+        const v1 = String(first.outputs.currentVersionId);
+        assert.match(v1, /^[0-9a-f]{64}$/);
+        assert.equal(first.outputs.fileCount, 3);
+        assert.equal(volumes().length, 1);
+        assert.equal(volumes()[0]?.versions.length, 1);
+
+        // a changed file: an update, exactly one new version
+        write(dir, { "prompts/system.txt": "be thorough\n" });
+        assert.equal(findStep(await e.preview(await deploy()), "agent-data")?.op, "update");
+        const changed = await e.up(await deploy({ message: "second" }));
+        assert.ok(changed.ok, JSON.stringify(changed.steps));
+        const v2 = String(e.resource("agent-data")!.outputs.currentVersionId);
+        assert.notEqual(v2, v1);
+        assert.equal(volumes()[0]?.versions.length, 2);
+        assert.equal(volumes()[0]?.currentVersionId, v2);
+
+        // no change (only timestamps moved, a message alone): no request beyond the check
+        utimesSync(join(dir, "README.md"), new Date(), new Date(Date.now() + 60_000));
+        emu.clearRequests();
+        assert.equal(findStep(await e.preview(await deploy({ message: "ignored" })), "agent-data")?.op, "same");
+        const same = await e.up(await deploy({ message: "ignored" }));
+        assert.equal(findStep(same, "agent-data")?.op, "same");
+        assert.deepEqual(vm0Requests(), [], "no request at all");
+
+        // roll back: HEAD back to the first version, no new version
+        write(dir, files);
+        const rolled = await e.up(await deploy());
+        assert.equal(findStep(rolled, "agent-data")?.op, "update", JSON.stringify(rolled.steps));
+        assert.equal(e.resource("agent-data")!.outputs.currentVersionId, v1);
+        assert.equal(volumes()[0]?.currentVersionId, v1);
+        assert.equal(volumes()[0]?.versions.length, 2, "no new version");
+
+        // rename: a replacement; the old volume stays in VM0, and the engine says it was retained
+        const renamePlan = await e.preview(await deploy({ volName: "agent-data-2" }));
+        assert.deepEqual(findStep(renamePlan, "agent-data")?.replaces, ["name"]);
+        const renamed = await e.up(await deploy({ volName: "agent-data-2" }));
+        assert.ok(renamed.ok, JSON.stringify(renamed.steps));
+        const second = e.resource("agent-data")!;
+        assert.notEqual(second.id, first.id);
+        assert.equal(second.outputs.name, "agent-data-2");
+        const letGo = renamed.steps.find((s) => s.op === "delete");
+        assert.deepEqual([letGo?.id, letGo?.retained], [first.id, true]);
+        assert.deepEqual(
+            volumes()
+                .map((v) => v.name)
+                .sort(),
+            ["agent-data", "agent-data-2"],
+        );
+
+        // destroy: retained, and said; VM0 keeps both volumes
+        emu.clearRequests();
+        const destroyed = await e.destroy();
+        assert.ok(destroyed.ok, JSON.stringify(destroyed.steps));
+        assert.deepEqual(
+            destroyed.steps.map((s) => [s.op, s.id, s.retained]),
+            [["delete", second.id, true]],
+        );
+        assert.equal(e.state.resources.length, 0);
+        assert.equal(volumes().length, 2);
+        assert.deepEqual(vm0Requests(), []);
+        assert.ok(!JSON.stringify(e.state).includes(emu.vm0.token), "token in state");
+    });
+
+    it("takes a pulumi.asset.FileArchive of a relative path: the provider gets its absolute path, and a plain path is the same volume", async () => {
+        const { emu } = ctx();
+        emu.reset();
+        const dir = tempDir({ "notes.md": "archive\n" });
+        const e = engine();
+        // Relative to the program's directory, as a user writes it.
+        const [reg] = await ctx().program("publish.js", { dir: relative(ctx().scratch.dir, dir), archive: "true" });
+        // What the engine receives from the program: an archive (its signature) whose path the class made
+        // absolute. (The SDK also sends the class's own `__pulumiArchive` flag; Pulumi's engine reads only
+        // `path`/`hash` and passes `{sig, hash, path}` on: the provider reads `path` alone either way.)
+        const source = reg?.inputs.source as Record<string, unknown>;
+        assert.equal(source["4dabf18193072939515e22adb298388d"], "0def7320c3a5731c473e5ecbe6d01bc7");
+        assert.equal(source.path, dir);
+        const up = await e.up([reg!]);
+        assert.ok(up.ok, JSON.stringify(up.steps));
+        const state = e.resource("agent-data")!;
+        assert.equal(state.inputs.source, dir, "check turned the archive into its directory");
+        assert.equal(state.outputs.fileCount, 1);
+
+        emu.clearRequests();
+        const asPath = await e.up(await ctx().program("publish.js", { dir }));
+        assert.equal(findStep(asPath, "agent-data")?.op, "same");
+        assert.deepEqual(vm0Requests(), []);
+    });
+
+    it("round trip: what the download URL serves unpacks to the same files", async () => {
+        const { emu, scratch } = ctx();
+        emu.reset();
+        const files = { "a.txt": "alpha\n", "nested/deeper/b.json": '{"b":2}\n', "c d.txt": "spaces\n" };
+        const dir = tempDir(files);
+        const e = engine();
+        assert.ok((await e.up(await ctx().program("publish.js", { dir }))).ok);
+        const id = e.resource("agent-data")!.id;
+
+        const run = await runProgramDetailed({
+            cwd: scratch.dir,
+            entry: "download.js",
+            project: "lifecycle",
+            config: { ...vm0Config(), "lifecycle:id": id },
+        });
+        assert.ok(run.secretOutputs.includes("download"), "the URL is a secret output");
+        const { url, versionId } = run.outputs.download as { url: string; versionId: string };
+        assert.equal(versionId, e.resource("agent-data")!.outputs.currentVersionId);
+        const out = tempDir();
+        const archive = join(tempDir(), "archive.tar.gz");
+        writeFileSync(archive, Buffer.from(await (await fetch(url)).arrayBuffer()));
+        await tar.x({ file: archive, cwd: out });
+        assert.deepEqual(readTree(out), files);
+    });
+
+    it("without source, check fails before any request and says how VM0 volumes are made", async () => {
+        const { emu } = ctx();
+        emu.reset();
+        emu.clearRequests();
+        const result = await engine().preview(await ctx().program("nosource.js"));
+        const failures = findStep(result, "bare")?.failures ?? [];
+        assert.deepEqual(
+            failures.map((f) => f.property),
+            ["source"],
+        );
+        assert.match(failures[0]!.reason, /vm0 volume push/);
+        assert.match(failures[0]!.reason, /vm0\.Volume\.get/);
+        assert.deepEqual(vm0Requests(), []);
+    });
+
+    it("adopts with Volume.get; refresh follows a new version; a volume gone is dropped", async () => {
+        const { emu } = ctx();
+        emu.reset();
+        const pushed = emu.vm0.seedVolume({ name: "pushed", versions: [{ archive: tarGz([{ path: "x.txt", content: "x" }]) }] });
+        const e = engine();
+        const adopted = await e.up(await ctx().program("adopt.js", { id: pushed.id }));
+        assert.ok(adopted.ok, JSON.stringify(adopted.steps));
+        assert.equal(findStep(adopted, "adopted")?.op, "read");
+        const read = e.resource("adopted")!;
+        assert.equal(read.outputs.name, "pushed");
+        assert.equal(read.outputs.currentVersionId, pushed.currentVersionId);
+        for (const k of ["volumeId", "size", "fileCount", "createdAt", "updatedAt"]) assert.ok(read.outputs[k] !== undefined, k);
+
+        const next = emu.vm0.seedVersion(pushed.id, { archive: tarGz([{ path: "x.txt", content: "y" }]) });
+        assert.equal(findStep(await e.refresh(), "adopted")?.op, "refresh");
+        assert.equal(e.resource("adopted")!.outputs.currentVersionId, next.id);
+
+        emu.reset();
+        assert.equal(findStep(await e.refresh(), "adopted")?.op, "refresh-drop");
+        assert.equal(e.resource("adopted"), undefined);
+    });
+
+    it("a bad token gives the credential message, naming the config key and the env vars, and never the token", async () => {
+        const { emu } = ctx();
+        emu.reset();
+        const dir = tempDir({ "a.txt": "a" });
+        const result = await engine("vm0_live_not-the-right-one").up(await ctx().program("publish.js", { dir }));
+        const error = findStep(result, "agent-data")?.error ?? "";
+        assert.equal(result.ok, false);
+        assert.match(error, /401/);
+        assert.match(error, /vm0:token/);
+        assert.match(error, /VM0_TOKEN/);
+        assert.doesNotMatch(error, /not-the-right-one/);
+        assert.equal(volumes().length, 0);
+    });
+});
