@@ -17,7 +17,7 @@ const v = new vm0.Volume("agent-data", {
     name: c.get("volName"),
     message: c.get("message"),
     timeouts: { create: 60, update: 60 },
-});
+}, c.getBoolean("retain") === false ? { retainOnDelete: false } : undefined);
 exports.volumeId = v.volumeId;
 exports.currentVersionId = v.currentVersionId;
 `;
@@ -162,6 +162,27 @@ describe("vm0.Volume through the real provider host (package from npm pack)", fu
         assert.equal(volumes().length, 2);
         assert.deepEqual(vm0Requests(), []);
         assert.ok(!JSON.stringify(e.state).includes(emu.vm0.token), "token in state");
+    });
+
+    it("with retainOnDelete: false, delete is called, sends nothing, and the host warns that the volume stays", async () => {
+        const { emu, hosts } = ctx();
+        emu.reset();
+        const dir = tempDir({ "a.txt": "a" });
+        const e = engine();
+        const [reg] = await ctx().program("publish.js", { dir, retain: "false" });
+        assert.equal(reg?.retainOnDelete, false, "the program's choice wins over the class default");
+        assert.ok((await e.up([reg!])).ok);
+        const id = e.resource("agent-data")!.id;
+        emu.clearRequests();
+        const destroyed = await e.destroy();
+        assert.deepEqual(
+            destroyed.steps.map((s) => [s.op, s.retained, s.error]),
+            [["delete", undefined, undefined]],
+        );
+        assert.deepEqual(vm0Requests(), []);
+        assert.equal(volumes().length, 1);
+        const said = hosts.at(-1)!.logs();
+        assert.match(said, new RegExp(`warning: vm0 volume agent-data \\(${id}\\) is left in VM0: VM0 has no delete; `));
     });
 
     it("takes a pulumi.asset.FileArchive of a relative path: the provider gets its absolute path, and a plain path is the same volume", async () => {
