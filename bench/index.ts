@@ -9,6 +9,7 @@
  * 4. readiness: how soon a create returns after the cloud made the volume ready, and the poll rate (readiness.ts);
  * 5. first call: a fresh host's first Check, against a no-op provider's (firstCall.ts);
  * 6. 50 concurrent creates against one; 100 creates in one Fly app against the floor (concurrency.ts);
+ * 7. VM0: publishing a 100 MB directory, against tarring and hashing it alone (vm0Publish.ts);
  *    and the hosts' peak RSS.
  *
  * The resource types are a table (kinds.ts): a new cloud is one entry. Arguments pick sections
@@ -21,6 +22,7 @@ import { printRefresh } from "./refresh";
 import { printRequests } from "./requests";
 import { setUp, timed, type Bench } from "./setup";
 import { printSizes } from "./size";
+import { printVm0Publish } from "./vm0Publish";
 
 function printPeakRss(bench: Bench): void {
     if (!bench.peaks.length) return;
@@ -38,6 +40,7 @@ const sections: ReadonlyArray<{ name: string; run: (bench: Bench) => void | Prom
     { name: "readiness", run: printReadiness },
     { name: "first-call", run: printFirstCall },
     { name: "concurrency", run: printConcurrency },
+    { name: "vm0-publish", run: printVm0Publish },
 ];
 
 async function main(): Promise<void> {

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../emulator";
 import { Engine, installPackedPackage, runProgram, startHost, type DeploymentResult } from "../tests/harness";
+import { printVm0Inventory, startVm0Demo, vm0ProviderConfig, type Vm0Demo } from "./vm0Demo";
 
 const project = "pulumi-volumes-example";
 
@@ -51,6 +52,7 @@ function printInventory(emu: Emulator): void {
         );
         rows++;
     }
+    rows += printVm0Inventory(emu);
     if (rows === 0) console.log("  (empty)");
 }
 
@@ -70,7 +72,7 @@ function printPlan(result: DeploymentResult): void {
     for (const s of result.steps) {
         const type = s.type.replace("pulumi-nodejs:dynamic/", "");
         const why = s.replaces?.length ? `  (replaces: ${s.replaces.join(", ")}${s.deleteBeforeReplace ? "; delete first" : ""})` : "";
-        const failed = s.error ? `  FAILED: ${s.error}` : "";
+        const failed = s.error ? `  FAILED: ${s.error}` : s.retained ? "  (retained: left in the cloud, dropped from state)" : "";
         const failures = (s.failures ?? []).map((f) => `\n      ${f.property}: ${f.reason}`).join("");
         console.log(`  ${(symbols[s.op] ?? "?").padEnd(2)} ${s.op.padEnd(8)} ${type.padEnd(24)} ${s.name}${why}${failed}${failures}`);
     }
@@ -85,11 +87,12 @@ function demoConfig(emu: Emulator): Record<string, string> {
         "neevcloud:apiUrl": urls.neevcloud,
         "neevcloud:orgId": "org-demo",
         "neevcloud:projectId": "proj-demo",
+        ...vm0ProviderConfig(emu),
     };
 }
 
 /** The same steps through the real dynamic-provider host, with our own small engine. */
-async function playThroughHost(emu: Emulator): Promise<void> {
+async function playThroughHost(emu: Emulator, vm0: Vm0Demo): Promise<void> {
     const scratch = await installPackedPackage();
     copyFileSync(join(__dirname, "index.js"), join(scratch.dir, "index.js"));
     const engine = new Engine({
@@ -98,7 +101,8 @@ async function playThroughHost(emu: Emulator): Promise<void> {
     });
     for (const [i, step] of steps.entries()) {
         banner(i + 1, step.title);
-        const config = Object.fromEntries(Object.entries(step.config).map(([k, v]) => [`${project}:${k}`, v]));
+        vm0.beforeStep(i);
+        const config = Object.fromEntries(Object.entries({ ...vm0.programConfig, ...step.config }).map(([k, v]) => [`${project}:${k}`, v]));
         let result: DeploymentResult;
         if (step.action === "destroy") {
             result = await engine.destroy();
@@ -120,7 +124,7 @@ async function playThroughHost(emu: Emulator): Promise<void> {
 }
 
 /** The same steps through the Pulumi CLI, when one is installed. */
-async function playThroughCli(emu: Emulator): Promise<void> {
+async function playThroughCli(emu: Emulator, vm0: Vm0Demo): Promise<void> {
     const scratch = await installPackedPackage();
     const dir = scratch.dir;
     copyFileSync(join(__dirname, "index.js"), join(dir, "index.js"));
@@ -139,8 +143,10 @@ async function playThroughCli(emu: Emulator): Promise<void> {
     try {
         pulumi("stack", "init", "demo");
         for (const [k, v] of Object.entries(demoConfig(emu))) pulumi("config", "set", ...(k.endsWith(":token") ? ["--secret"] : []), k, v);
+        for (const [k, v] of Object.entries(vm0.programConfig)) pulumi("config", "set", k, v);
         for (const [i, step] of steps.entries()) {
             banner(i + 1, step.title);
+            vm0.beforeStep(i);
             for (const [k, v] of Object.entries(step.config)) pulumi("config", "set", k, v);
             if (step.action === "preview") pulumi("preview", "--diff");
             else if (step.action === "up") pulumi("up", "--yes");
@@ -180,10 +186,12 @@ async function main(): Promise<void> {
             ? "driver: the Pulumi CLI found on PATH (local file backend in a temporary folder)"
             : "driver: @pulumi/pulumi's dynamic-provider host over gRPC (no Pulumi CLI on PATH), the process `pulumi up` runs for dynamic resources",
     );
+    const vm0 = startVm0Demo();
     try {
-        await (cli ? playThroughCli(emu) : playThroughHost(emu));
+        await (cli ? playThroughCli(emu, vm0) : playThroughHost(emu, vm0));
         console.log("\ndemo complete: every step held.");
     } finally {
+        vm0.cleanup();
         await emu.close();
     }
 }

@@ -4,9 +4,11 @@
  *
  *   pulumi config set flySizeGb 5        # grows the Fly volume in place
  *   pulumi config set flyVolumeName data2 # replaces it (a new name is a new volume)
+ *
+ * The VM0 volume publishes `vm0-data/` (or `vm0Source`): a changed file is a new version.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { fly, neevcloud } from "pulumi-volumes";
+import { fly, neevcloud, vm0 } from "pulumi-volumes";
 
 const config = new pulumi.Config();
 
@@ -34,3 +36,15 @@ export const flyZone = flyVolume.zone;
 export const neevVolumeId = datasets.volumeId;
 export const neevVolumeStatus = datasets.status;
 export const neevVolumeSize = datasets.sizeGb;
+
+/** The agent's input files, published to VM0: a changed file publishes a new version; VM0 keeps the volume on destroy. */
+const agentData = new vm0.Volume("agent-data", {
+    source: config.get("vm0Source") ?? "vm0-data",
+    message: "published by pulumi-volumes' example",
+    timeouts: { create: 120, update: 120 },
+});
+
+/** What an agent or run would pin: the volume and its current version. */
+export const vm0VolumeId = agentData.volumeId;
+export const vm0VersionId = agentData.currentVersionId;
+export const vm0FileCount = agentData.fileCount;

@@ -29,7 +29,9 @@ export interface PackedArchive {
 /** tar options shared by packing and the bench: gzip, paths relative to the root, no owner names. */
 function packOptions(root: string) {
     // `follow`: a symlink inside the directory (source.ts allows only those to files) is archived as its file.
-    return { gzip: true, cwd: root, portable: true, follow: true, noDirRecurse: true, strict: true } as const;
+    // `maxReadSize`: tar reads up to 16 MB per file at once by default (4 files at a time): 1 MiB reads
+    // halve the peak memory of a 100 MB publish (npm run bench -- vm0-publish) at no cost in time.
+    return { gzip: true, cwd: root, portable: true, follow: true, noDirRecurse: true, strict: true, maxReadSize: 1 << 20 } as const;
 }
 
 /** Packs the scanned files into a temporary tar.gz. */
