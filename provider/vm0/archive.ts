@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import * as tar from "tar";
+import type * as TarModule from "tar";
 import { scanSource, type SourceScan, type Vm0FileEntry } from "./source";
 
 /** A packed archive on disk. */
@@ -24,6 +24,11 @@ export interface PackedArchive {
     open(): Readable;
     /** Removes the temporary file (and its folder). */
     dispose(): Promise<void>;
+}
+
+/** `tar`, loaded when an archive is made: a check (which only hashes) never needs it. */
+function tarLib(): typeof TarModule {
+    return require("tar") as typeof TarModule;
 }
 
 /** tar options shared by packing and the bench: gzip, paths relative to the root, no owner names. */
@@ -40,7 +45,7 @@ export async function packArchive(scan: Pick<SourceScan, "root" | "files">): Pro
     const path = join(dir, "archive.tar.gz");
     const dispose = () => rm(dir, { recursive: true, force: true });
     try {
-        await tar.c(
+        await tarLib().c(
             { ...packOptions(scan.root), file: path },
             scan.files.map((f) => f.path),
         );
@@ -76,7 +81,7 @@ export async function tarAndHashOnly(dir: string): Promise<{ fileCount: number; 
         },
     });
     await pipeline(
-        tar.c(
+        tarLib().c(
             packOptions(scan.root),
             scan.files.map((f) => f.path),
         ) as unknown as Readable,

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 import { resourceProvider } from "../../provider/core/provider";
 import type { FieldRules } from "../../provider/core/rules";
@@ -67,6 +68,18 @@ describe("the vm0:Volume provider (no request: check, diff and delete)", () => {
 
     it("is what provider/index.ts loads for vm0:Volume", () => {
         assert.equal(providerFor("vm0:Volume"), vm0VolumeProvider);
+    });
+
+    it("loads neither undici nor tar until a request or an archive needs them (a check only hashes)", () => {
+        const root = resolve(__dirname, "../..");
+        const script = `
+            const p = require(${JSON.stringify(join(root, "provider/index.js"))});
+            p.providerFor("vm0:Volume");
+            const ks = Object.keys(require.cache);
+            process.stdout.write(JSON.stringify(["undici", "tar"].filter((m) => ks.some((k) => k.includes("/node_modules/" + m + "/")))));`;
+        const out = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+        assert.equal(out.stderr, "");
+        assert.equal(out.stdout, "[]");
     });
 
     it("refuses a volume without source, saying how VM0 volumes are made and how to adopt one", async () => {
