@@ -133,7 +133,17 @@ export async function publishVersion(args: PublishArgs, deadline: Deadline, opti
  * A freshly prepared volume is the newest, on the first page, which the cursor never skips.
  */
 export async function findVolumeByName(client: Vm0Client, name: string, deadline: Deadline): Promise<Vm0Volume | undefined> {
-    const matches = (await client.listVolumes(deadline)).filter((v) => v.name === name);
+    let all: Vm0Volume[];
+    try {
+        all = await client.listVolumes(deadline);
+    } catch (error) {
+        // Said of the volume being published (a bad token fails here first), not of the list alone.
+        if (error instanceof ApiError && error.details.target === undefined) {
+            throw new ApiError({ ...error.details, target: `for ${name}` }, { cause: error });
+        }
+        throw error;
+    }
+    const matches = all.filter((v) => v.name === name);
     if (matches.length > 1) {
         throw new VolumeError(
             `vm0: ${matches.length} volumes are named '${name}' (${matches.map((v) => v.id).join(", ")}); ` +

@@ -164,6 +164,26 @@ describe("vm0.Volume through the real provider host (package from npm pack)", fu
         assert.ok(!JSON.stringify(e.state).includes(emu.vm0.token), "token in state");
     });
 
+    it("a version pushed outside Pulumi: refresh notices, and the next up puts the declared content back as HEAD", async () => {
+        const { emu } = ctx();
+        emu.reset();
+        const dir = tempDir({ "a.txt": "declared\n" });
+        const e = engine();
+        assert.ok((await e.up(await ctx().program("publish.js", { dir }))).ok);
+        const mine = e.resource("agent-data")!;
+        const pushed = emu.vm0.seedVersion(mine.id, { archive: tarGz([{ path: "a.txt", content: "pushed\n" }]), createdBy: "agent" });
+        assert.equal(volumes()[0]?.currentVersionId, pushed.id);
+
+        assert.equal(findStep(await e.refresh(), "agent-data")?.op, "refresh");
+        assert.equal(e.resource("agent-data")!.outputs.currentVersionId, pushed.id);
+        assert.equal(findStep(await e.preview(await ctx().program("publish.js", { dir })), "agent-data")?.op, "update");
+        const back = await e.up(await ctx().program("publish.js", { dir }));
+        assert.equal(findStep(back, "agent-data")?.op, "update", JSON.stringify(back.steps));
+        assert.equal(volumes()[0]?.currentVersionId, mine.outputs.currentVersionId);
+        assert.equal(volumes()[0]?.versions.length, 2, "the pushed version stays in VM0's history");
+        assert.equal(findStep(await e.up(await ctx().program("publish.js", { dir })), "agent-data")?.op, "same");
+    });
+
     it("with retainOnDelete: false, delete is called, sends nothing, and the host warns that the volume stays", async () => {
         const { emu, hosts } = ctx();
         emu.reset();
@@ -279,7 +299,7 @@ describe("vm0.Volume through the real provider host (package from npm pack)", fu
         const result = await engine("vm0_live_not-the-right-one").up(await ctx().program("publish.js", { dir }));
         const error = findStep(result, "agent-data")?.error ?? "";
         assert.equal(result.ok, false);
-        assert.match(error, /401/);
+        assert.match(error, /^vm0 list volumes for agent-data: Invalid API key provided \(401 invalid_api_key, request req_/);
         assert.match(error, /vm0:token/);
         assert.match(error, /VM0_TOKEN/);
         assert.doesNotMatch(error, /not-the-right-one/);
