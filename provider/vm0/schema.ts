@@ -24,13 +24,17 @@ export const vm0NameSchema = z
 /** A commit message: VM0 stores it with the version (bounded here so a request is never refused for it). */
 export const vm0MessageSchema = z.string({ error: "must be a string" }).max(1000, { error: "must be at most 1000 characters" });
 
+/** What `source` may be: the host hands the provider a FileArchive's `path`; other archives have none. */
+const notADirectory =
+    "must be a directory: its path, or a pulumi.asset.FileArchive of it (an AssetArchive, a RemoteArchive or an archive file is not published)";
+
 /**
  * Inputs of a published `vm0.Volume` (issue 10). `source` is a directory path (resolved by the
  * class in the program's process); `name` is filled by the class from the resource name when not
  * given; `sourceHash` is never declared: the check computes it from the directory's content.
  */
 export const vm0VolumeInputsSchema = z.object({
-    source: z.string({ error: "must be the path of a directory" }).min(1, { error: "must be the path of a directory" }),
+    source: z.string({ error: notADirectory }).min(1, { error: notADirectory }),
     name: vm0NameSchema,
     message: vm0MessageSchema.optional(),
     sourceHash: z.string().optional(),

@@ -101,6 +101,21 @@ describe("the vm0:Volume provider (no request: check, diff and delete)", () => {
         assert.deepEqual(a.inputs, b.inputs);
     });
 
+    it("refuses an archive that is not a directory; an unknown source (preview) makes the fingerprint unknown", async () => {
+        const assets = { "4dabf18193072939515e22adb298388d": "0def7320c3a5731c473e5ecbe6d01bc7", assets: {} };
+        const refused = await vm0VolumeProvider.check({}, { source: assets, name: "data" });
+        assert.deepEqual(
+            refused.failures.map((f) => f.property),
+            ["source"],
+        );
+        assert.match(refused.failures[0]?.reason ?? "", /FileArchive/);
+        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const preview = await vm0VolumeProvider.check({}, { source: unknown, name: "data" });
+        assert.deepEqual(preview, { inputs: { source: unknown, name: "data", sourceHash: unknown }, failures: [] });
+        const olds = { source: dir, name: "data", volumeId: "v1", sourceHash: "a".repeat(64) } as Vm0VolumeState;
+        assert.deepEqual(await vm0VolumeProvider.diff("v1", olds, preview.inputs), { changes: true, replaces: [] });
+    });
+
     it("diffs by content: a new fingerprint is an update, a new name a replacement, a message alone nothing", async () => {
         const { inputs } = await vm0VolumeProvider.check({}, { source: dir, name: "data" });
         const olds = { ...inputs, volumeId: "v1", currentVersionId: "f".repeat(64) } as Vm0VolumeState;
