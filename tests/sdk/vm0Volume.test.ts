@@ -68,6 +68,10 @@ describe("vm0.Volume in a program under pulumi.runtime.setMocks", function () {
         assert.equal(byName.get("kept")?.type, "pulumi-nodejs:dynamic/vm0:Volume");
         assert.equal(byName.get("kept")?.inputs.name, "kept");
         assert.equal(byName.get("kept")?.inputs.source, path.join(root, "examples/vm0-data"));
+        const code = String(byName.get("kept")?.inputs.__provider);
+        assert.ok(Buffer.byteLength(code) < 4096, `__provider is ${Buffer.byteLength(code)} bytes`);
+        assert.deepEqual([...new Set(code.match(/require\("[^"]+"\)/g))], ['require("pulumi-volumes/provider")']);
+        assert.doesNotMatch(code, /token|undici|zod|"tar"/i);
         const archive = byName.get("archived")?.inputs.source as Record<string, unknown>;
         assert.equal(archive["4dabf18193072939515e22adb298388d"], "0def7320c3a5731c473e5ecbe6d01bc7", "still an archive");
         assert.equal(archive.path, path.join(root, "examples/vm0-data"));
