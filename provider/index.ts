@@ -5,11 +5,12 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { setStackConfig, StackConfig } from "./core/config";
 
-export type ResourceKind = "fly:Volume" | "neevcloud:NetworkVolume";
+export type ResourceKind = "fly:Volume" | "neevcloud:NetworkVolume" | "agentbay:Volume";
 
 const loaders: Record<ResourceKind, () => dynamic.ResourceProvider> = {
     "fly:Volume": () => (require("./fly/provider") as typeof import("./fly/provider")).flyVolumeProvider,
     "neevcloud:NetworkVolume": () => (require("./neevcloud/provider") as typeof import("./neevcloud/provider")).networkVolumeProvider,
+    "agentbay:Volume": () => (require("./agentbay/provider") as typeof import("./agentbay/provider")).agentbayVolumeProvider,
 };
 
 const loaded = new Map<string, dynamic.ResourceProvider>();
