@@ -103,6 +103,8 @@ export class AgentBayClient {
             parseError: parseAgentBayError,
             classify: classifyAgentBay,
             retryCodes: agentbayTransientCodes.map((c) => c.code),
+            // POP flow control refuses a request before it runs: a create so refused is sent again.
+            notProcessedCodes: agentbayTransientCodes.filter((c) => c.code.startsWith("Throttling")).map((c) => c.code),
             remedy: (status, code) => agentbayRemedy(status, code, endpoint),
             clock,
             policy: options.policy,
