@@ -123,6 +123,27 @@ describe("agentbay.Volume provider against the emulator", function () {
         assert.equal(inventory().length, 1);
     });
 
+    it("a create answered with a throttling code (HTTP 400, not processed) is sent again, never ambiguous; one volume", async () => {
+        emu().setFaults([
+            {
+                cloud: "agentbay",
+                action: "GetVolume",
+                skip: 1,
+                status: 400,
+                body: {
+                    RequestId: "r-throttled",
+                    HostId: "h",
+                    Code: "Throttling.User",
+                    Message: "Request was denied due to user flow control.",
+                },
+            },
+        ]);
+        await p.create(await inputs());
+        assert.equal(inventory().length, 1);
+        // pre-check lookup, the throttled create, the resent create: no look by name was needed
+        assert.equal(sent().filter((a) => a === "GetVolume").length, 3);
+    });
+
     it("a create dropped before it ran: the look by name finds nothing, it is sent again; one volume", async () => {
         emu().setFaults([{ cloud: "agentbay", action: "GetVolume", skip: 1, drop: true }]);
         const { outs } = await p.create(await inputs());
