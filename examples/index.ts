@@ -4,9 +4,11 @@
  *
  *   pulumi config set flySizeGb 5        # grows the Fly volume in place
  *   pulumi config set flyVolumeName data2 # replaces it (a new name is a new volume)
+ *
+ * And an Alibaba AgentBay volume, mounted where AgentBay mounts it: on a session (see below).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { fly, neevcloud } from "pulumi-volumes";
+import { agentbay, fly, neevcloud } from "pulumi-volumes";
 
 const config = new pulumi.Config();
 
@@ -34,3 +36,27 @@ export const flyZone = flyVolume.zone;
 export const neevVolumeId = datasets.volumeId;
 export const neevVolumeStatus = datasets.status;
 export const neevVolumeSize = datasets.sizeGb;
+
+// AgentBay: a volume belongs to a custom image and is mounted when a session is created from it
+// (`CreateMcpSession` with `VolumeId`, one volume per session). Creating it refuses a same-named
+// volume it did not make, unless `adoptExisting: true`.
+const agentData = new agentbay.Volume("agent-data", {
+    imageId: config.get("agentbayImageId") ?? "imgc-demo",
+    name: config.get("agentbayVolumeName") ?? "agent-data",
+    timeouts: { create: 120, delete: 120 },
+});
+
+/**
+ * This package has no session resource: sessions are short-lived and made by the agent's code.
+ * These are the `CreateMcpSession` parameters that mount the volume, built from its outputs, for
+ * that code to send. Beware: the AgentBay TypeScript SDK (and Java) drops `volumeId` from
+ * `CreateMcpSession` (its `createMcpSessionWithOptions` never copies it into the body); the Python
+ * and Go SDKs send it. From TypeScript, send the action yourself or create the session from Python/Go.
+ */
+export const agentbaySessionParams = pulumi.all([agentData.imageId, agentData.volumeId]).apply(([imageId, volumeId]) => ({
+    Action: "CreateMcpSession",
+    ImageId: imageId,
+    VolumeId: volumeId,
+}));
+export const agentbayVolumeId = agentData.volumeId;
+export const agentbayVolumeStatus = agentData.status;
