@@ -77,7 +77,7 @@ const settleMs = 1_000;
  * look) is taken for ours: there is no idempotency token, no creator field and no create that fails
  * on an existing name. Nothing found twice means the request did not run: it is sent again.
  */
-async function makeOnce(client: AgentBayClient, imageId: string, name: string, deadline: Deadline, what: string): Promise<AgentBayVolume> {
+async function makeOnce(client: AgentBayClient, imageId: string, name: string, deadline: Deadline): Promise<AgentBayVolume> {
     for (let attempt = 0; ; attempt++) {
         let failure: AmbiguousRequestError;
         try {
@@ -92,20 +92,27 @@ async function makeOnce(client: AgentBayClient, imageId: string, name: string, d
             try {
                 found = await client.findVolumeByName(imageId, name, deadline);
             } catch (error) {
-                throw new VolumeError(`${failure.message} Looking for what it may have made failed: ${errorMessage(error)}`, {
-                    cause: error,
-                });
+                throw new VolumeError(
+                    `${sentence(failure.message)} Looking for what it may have made failed, so nothing was taken: ${sentence(errorMessage(error))} ` +
+                        `If a volume named ${name} appears, adopt it with ${adoptHint(name, imageId, "<volumeId>")}, or delete it.`,
+                    { cause: error },
+                );
             }
             if (found) return found;
         }
         const pause = Math.min(8_000, 500 * 2 ** attempt);
         if (deadline.remaining() <= pause || !(await deadline.sleep(pause))) {
             throw new VolumeError(
-                `${failure.message} Nothing named ${name} was found afterwards, so nothing was taken; if such a volume appears, ` +
-                    `adopt it with ${adoptHint(name, imageId, "<volumeId>")}, or delete it. (${what})`,
+                `${sentence(failure.message)} Nothing named ${name} was found afterwards, so nothing was taken; if such a volume appears, ` +
+                    `adopt it with ${adoptHint(name, imageId, "<volumeId>")}, or delete it.`,
             );
         }
     }
+}
+
+/** A message as a sentence, so the next one can follow it. */
+function sentence(text: string): string {
+    return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /** The volume our create may take, claimed for this resource, or an error saying why none is. */
@@ -138,7 +145,7 @@ async function takeOrMake(
         claim(claimKey, existing.id, what);
         return { volume: existing, adopted: true, listed: listed.length > 0 };
     }
-    const made = await makeOnce(client, imageId, name, deadline, what);
+    const made = await makeOnce(client, imageId, name, deadline);
     claim(claimKey, made.id, what);
     return { volume: made, adopted: false, listed: false };
 }

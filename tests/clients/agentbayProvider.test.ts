@@ -123,6 +123,15 @@ describe("agentbay.Volume provider against the emulator", function () {
         assert.equal(inventory().length, 1);
     });
 
+    it("a create whose answer is lost while the cloud stays unreachable fails by its deadline, taking nothing, and says how to adopt", async () => {
+        emu().setFaults([{ cloud: "agentbay", action: "GetVolume", skip: 1, drop: true, times: Infinity }]);
+        const err = await rejection(p.create(await inputs({ timeouts: { create: 3 } })));
+        assert.match(err.message, /nothing was taken/);
+        assert.match(err.message, /agentbay\.Volume\.get\("data", "imgc-prov\/<volumeId>"\)/);
+        assert.equal(err.id, undefined, "no partial state: nothing is ours");
+        assert.equal(inventory().length, 0);
+    });
+
     it("a create answered with a throttling code (HTTP 400, not processed) is sent again, never ambiguous; one volume", async () => {
         emu().setFaults([
             {
