@@ -3,6 +3,7 @@ import { ApiError, errorMessage, VolumeError } from "../core/errors";
 import { AmbiguousRequestError } from "../core/http";
 import { parseCompositeId } from "../core/ids";
 import { retryWhileInUse } from "../core/inUse";
+import { warn } from "../core/log";
 import { compact } from "../core/objects";
 import { claimVolume, isClaimed, releaseClaim, withNameLock } from "../core/ownership";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
@@ -39,6 +40,13 @@ export function parseAgentBayId(id: string): { imageId: string; volumeId: string
 
 /** Where ids are claimed: names are unique per image (as far as anyone knows), so ids are claimed per image. */
 const claimKeyOf = (imageId: string) => `agentbay/${imageId}`;
+
+/**
+ * Pulumi ids a create of this deployment adopted (`adoptExisting`). The engine creates before it
+ * deletes: a resource renamed without an alias is a new resource adopting the old one's volume,
+ * then a delete of the old one, which must not delete the volume the new one now holds.
+ */
+const adoptedHere = new Set<string>();
 
 /** How to adopt a volume by hand, for messages. */
 export function adoptHint(name: string, imageId: string, volumeId: string): string {
@@ -143,6 +151,7 @@ async function takeOrMake(
             );
         }
         claim(claimKey, existing.id, what);
+        adoptedHere.add(`${imageId}/${existing.id}`);
         return { volume: existing, adopted: true, listed: listed.length > 0 };
     }
     const made = await makeOnce(client, imageId, name, deadline);
@@ -199,6 +208,14 @@ function mounted(error: unknown): boolean {
 
 async function deleteVolume(id: string, _props: AgentBayVolumeOutputs, deadline: Deadline): Promise<void> {
     const { imageId, volumeId } = parseAgentBayId(id);
+    if (adoptedHere.has(id)) {
+        // Another resource of this deployment adopted it a moment ago: forget this one, keep the volume.
+        adoptedHere.delete(id);
+        warn(
+            `agentbay delete volume ${id}: not deleted, because another resource of this deployment adopted it (adoptExisting); it now holds the volume`,
+        );
+        return;
+    }
     const client = agentbaySession();
     await retryWhileInUse(() => client.deleteVolume(volumeId, deadline), {
         deadline,

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { agentbayVolumeProvider } from "../../provider/agentbay/provider";
+import { releaseClaim } from "../../provider/core/ownership";
 import { rejection, useEmulator } from "./support";
 
 const p = agentbayVolumeProvider;
@@ -78,6 +79,19 @@ describe("agentbay.Volume provider against the emulator", function () {
         const err = await rejection(p.create(await inputs({ adoptExisting: true })));
         assert.match(err.message, /another resource of this deployment holds it/);
         assert.equal(inventory().length, 1);
+    });
+
+    it("a resource renamed without an alias: the new one adopts the volume, and the old one's delete leaves it to the new one", async () => {
+        // The engine creates the new resource first, then deletes the old one, in one deployment.
+        const old = await p.create(await inputs());
+        releaseClaim("agentbay/imgc-prov", old.outs.volumeId); // the old resource was not read in this run
+        const adopted = await p.create(await inputs({ adoptExisting: true }));
+        assert.equal(adopted.id, old.id);
+        await p.delete(old.id, old.outs);
+        assert.equal(inventory().length, 1, "the new resource's volume is kept");
+        // Its own delete, later, deletes it.
+        await p.delete(adopted.id, adopted.outs);
+        assert.equal(inventory().length, 0);
     });
 
     it("a second same-named resource of this deployment is refused, even with adoptExisting", async () => {
