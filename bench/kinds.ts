@@ -64,6 +64,22 @@ export const kinds: readonly Kind[] = [
             delete: "1",
         },
     },
+    {
+        cloud: "agentbay",
+        type: "pulumi-nodejs:dynamic/agentbay:Volume",
+        sdkClass: "agentbay.Volume",
+        config: (emu) => ({ "agentbay:apiKey": emu.env.AGENTBAY_API_KEY ?? "", "agentbay:endpoint": emu.env.AGENTBAY_ENDPOINT ?? "" }),
+        // One image per scope, so the bench's volumes never meet another section's names.
+        inputs: (i, scope) => ({ imageId: `imgc-${scope}`, name: `vol-${i}` }),
+        // Nothing to ready: "ready" is when ListVolumes shows the volume (its list lag).
+        readyAfter: (ms) => ({ agentbay: { listLagMs: ms } }),
+        floor: {
+            create: "3 (the name: list + lookup, then GetVolume AllowCreate=true) + 1 list that shows it",
+            grow: "— (no size)",
+            read: "1 (ListVolumes by id)",
+            delete: "1",
+        },
+    },
 ];
 
 /** The bench's Pulumi project name (URNs, the host's unprefixed config). */

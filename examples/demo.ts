@@ -23,13 +23,13 @@ interface DemoStep {
 }
 
 const grown = { flySizeGb: "5", neevSizeGb: "250" };
-const renamed = { ...grown, flyVolumeName: "data2", neevVolumeName: "datasets2" };
+const renamed = { ...grown, flyVolumeName: "data2", neevVolumeName: "datasets2", agentbayVolumeName: "agent-data2" };
 const steps: DemoStep[] = [
     { title: "preview: a new stack", config: {}, action: "preview" },
-    { title: "up: create both volumes", config: {}, action: "up" },
+    { title: "up: create the volumes", config: {}, action: "up" },
     { title: "preview: grow (Fly 3 → 5 GB, NeevCloud 100 → 250 GB)", config: grown, action: "preview" },
     { title: "up: grow in place", config: grown, action: "up" },
-    { title: "preview: rename (data → data2, datasets → datasets2)", config: renamed, action: "preview" },
+    { title: "preview: rename (data → data2, datasets → datasets2, agent-data → agent-data2)", config: renamed, action: "preview" },
     { title: "up: rename, which replaces each volume", config: renamed, action: "up" },
     { title: "destroy", config: renamed, action: "destroy" },
 ];
@@ -53,6 +53,10 @@ function printInventory(emu: Emulator): void {
         rows++;
     }
     rows += printVm0Inventory(emu);
+    for (const v of inv.agentbay ?? []) {
+        console.log(`  agentbay   ${v.BelongingImageId}/${v.VolumeId}  ${String(v.VolumeName).padEnd(10)}   no size  ${v.Status}`);
+        rows++;
+    }
     if (rows === 0) console.log("  (empty)");
 }
 
@@ -88,6 +92,8 @@ function demoConfig(emu: Emulator): Record<string, string> {
         "neevcloud:orgId": "org-demo",
         "neevcloud:projectId": "proj-demo",
         ...vm0ProviderConfig(emu),
+        "agentbay:apiKey": emu.env.AGENTBAY_API_KEY ?? "",
+        "agentbay:endpoint": urls.agentbay,
     };
 }
 
@@ -142,7 +148,8 @@ async function playThroughCli(emu: Emulator, vm0: Vm0Demo): Promise<void> {
     };
     try {
         pulumi("stack", "init", "demo");
-        for (const [k, v] of Object.entries(demoConfig(emu))) pulumi("config", "set", ...(k.endsWith(":token") ? ["--secret"] : []), k, v);
+        for (const [k, v] of Object.entries(demoConfig(emu)))
+            pulumi("config", "set", ...(/:(token|apiKey)$/.test(k) ? ["--secret"] : []), k, v);
         for (const [k, v] of Object.entries(vm0.programConfig)) pulumi("config", "set", k, v);
         for (const [i, step] of steps.entries()) {
             banner(i + 1, step.title);
@@ -173,6 +180,7 @@ async function main(): Promise<void> {
         knobs: {
             fly: { timeToReadyMs: 400, timeToExtendMs: 600 },
             neevcloud: { timeToBoundMs: 600, timeToExtendMs: 800 },
+            agentbay: { listLagMs: 800 },
         },
     });
     const cli = hasPulumiCli() && !process.argv.includes("--no-cli");

@@ -5,12 +5,13 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { setStackConfig, StackConfig } from "./core/config";
 
-export type ResourceKind = "fly:Volume" | "neevcloud:NetworkVolume" | "vm0:Volume";
+export type ResourceKind = "fly:Volume" | "neevcloud:NetworkVolume" | "agentbay:Volume" | "vm0:Volume";
 
 const loaders: Record<ResourceKind, () => dynamic.ResourceProvider> = {
     "fly:Volume": () => (require("./fly/provider") as typeof import("./fly/provider")).flyVolumeProvider,
     "neevcloud:NetworkVolume": () => (require("./neevcloud/provider") as typeof import("./neevcloud/provider")).networkVolumeProvider,
     "vm0:Volume": () => (require("./vm0/volume") as typeof import("./vm0/volume")).vm0VolumeProvider,
+    "agentbay:Volume": () => (require("./agentbay/provider") as typeof import("./agentbay/provider")).agentbayVolumeProvider,
 };
 
 const loaded = new Map<string, dynamic.ResourceProvider>();

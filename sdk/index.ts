@@ -8,4 +8,5 @@
  */
 export * as fly from "./fly";
 export * as neevcloud from "./neevcloud";
+export * as agentbay from "./agentbay";
 export * as vm0 from "./vm0";

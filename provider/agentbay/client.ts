@@ -103,6 +103,8 @@ export class AgentBayClient {
             parseError: parseAgentBayError,
             classify: classifyAgentBay,
             retryCodes: agentbayTransientCodes.map((c) => c.code),
+            // POP flow control refuses a request before it runs: a create so refused is sent again.
+            notProcessedCodes: agentbayTransientCodes.filter((c) => c.code.startsWith("Throttling")).map((c) => c.code),
             remedy: (status, code) => agentbayRemedy(status, code, endpoint),
             clock,
             policy: options.policy,
@@ -212,6 +214,44 @@ export class AgentBayClient {
             requestId: res.requestId,
             remedy: "the volume may have been made; list the image's volumes by name before trying again",
         });
+    }
+
+    /**
+     * `GetVolume` with `AllowCreate=false`: the named volume of the image, or undefined when the
+     * cloud says it is not found (the SDK's `get(name)`). Unlike the list, it is not eventually
+     * consistent in the emulator, so a provider uses it to confirm what a lagging list does not
+     * show. Safe to resend: it creates nothing. Any answer other than a volume or a volume-level
+     * "not found" is an error, never "absent".
+     */
+    async findVolumeByName(imageId: string, name: string, deadline: Deadline): Promise<AgentBayVolume | undefined> {
+        const target = `${name} in image ${imageId}`;
+        let res;
+        try {
+            res = await this.call("GetVolume", "read", {
+                operation: "look up volume",
+                target,
+                deadline,
+                params: { AllowCreate: false, ImageId: imageId, VolumeName: name },
+            });
+        } catch (error) {
+            if (error instanceof ApiError && volumeNotFound(error.code)) return undefined;
+            throw error;
+        }
+        const body = parseResponse("agentbay", wireGetVolumeResponse, res.body, "look up volume", target);
+        const volume = toAgentBayVolume(body.Data);
+        if (!volume) {
+            throw new ApiError({
+                cloud: "agentbay",
+                operation: "look up volume",
+                target,
+                status: res.status,
+                cloudMessage: "GetVolume succeeded but its Data has no VolumeId",
+                requestId: res.requestId,
+                remedy: "the AgentBay API may have changed; please report it",
+            });
+        }
+        // The name is compared here too: a fuzzy server match is not this volume.
+        return volume.name === undefined || volume.name === name ? volume : undefined;
     }
 
     /** `DeleteVolume`: true when deleted, false when the volume was already gone. */

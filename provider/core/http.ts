@@ -84,6 +84,11 @@ export interface HttpClientOptions {
     classify?: (res: HttpResponse) => CloudErrorInfo | undefined;
     /** Cloud error codes that are transient: retried like a 503 (a create: never resent, ambiguous). */
     retryCodes?: readonly string[];
+    /**
+     * Cloud error codes that prove the request was not processed (a throttling code: refused before
+     * it ran): retried for every kind, a create included, which is then never ambiguous.
+     */
+    notProcessedCodes?: readonly string[];
     /** What the user can do about a failure, by status and code. */
     remedy?: (status: number | undefined, code: string | undefined) => string | undefined;
     rateLimit?: RateLimit;
@@ -116,6 +121,7 @@ export class HttpClient {
     private readonly policy: RetryPolicy;
     private readonly clock: Clock;
     private readonly retryCodes: ReadonlySet<string>;
+    private readonly notProcessedCodes: ReadonlySet<string>;
 
     constructor(private readonly options: HttpClientOptions) {
         const url = endpointUrl(options.baseUrl);
@@ -131,6 +137,7 @@ export class HttpClient {
         this.policy = options.policy ?? defaultRetryPolicy;
         this.clock = options.clock ?? realClock;
         this.retryCodes = new Set(options.retryCodes ?? []);
+        this.notProcessedCodes = new Set(options.notProcessedCodes ?? []);
     }
 
     async request(req: HttpRequest): Promise<HttpResponse> {
@@ -165,7 +172,14 @@ export class HttpClient {
             info = this.errorInfo(res);
         }
         const status = info.status ?? res.status;
-        const { retryable, ambiguous } = judgeAnswer(req.kind, this.policy, status, !!info.code && this.retryCodes.has(info.code));
+        const code = info.code;
+        const { retryable, ambiguous } = judgeAnswer(
+            req.kind,
+            this.policy,
+            status,
+            !!code && this.retryCodes.has(code),
+            !!code && this.notProcessedCodes.has(code),
+        );
         const details: ApiErrorDetails = {
             cloud: this.options.cloud,
             operation: req.operation,
@@ -235,11 +249,13 @@ function defaultRemedy(status: number, retried: boolean): string | undefined {
     return undefined;
 }
 
-function queryString(query: Query | undefined): string {
+/** `encodeURIComponent` on both sides (a space is `%20`, as Alibaba's transport writes it), not URLSearchParams' `+`. */
+export function queryString(query: Query | undefined): string {
     if (!query) return "";
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-    const s = params.toString();
+    const s = Object.entries(query)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+        .join("&");
     return s ? `?${s}` : "";
 }
 

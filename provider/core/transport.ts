@@ -183,18 +183,23 @@ export async function retryLoop<T>(options: LoopOptions, attempt: (n: number) =>
     }
 }
 
-/** Whether a request of `kind` that got `status` (and maybe a cloud `code`) may be sent again. */
+/**
+ * Whether a request of `kind` that got `status` (and maybe a cloud `code`) may be sent again.
+ * `notProcessedCode`: the code proves the request did not run (POP's `Throttling` is refused before
+ * the action runs), so even a create is resent, never left ambiguous.
+ */
 export function judgeAnswer(
     kind: RequestKind,
     policy: RetryPolicy,
     status: number,
     transientCode: boolean,
+    notProcessedCode = false,
 ): { retryable: boolean; ambiguous: boolean } {
-    const transient = policy.retryStatuses.has(status) || transientCode;
+    const transient = policy.retryStatuses.has(status) || transientCode || notProcessedCode;
     if (kind !== "create") return { retryable: transient, ambiguous: false };
     // A create is resent only when the cloud proves it was not processed; a transient failure
     // (5xx, 408, a transient code) may hide a volume made anyway.
-    const notProcessed = policy.notProcessedStatuses.has(status);
+    const notProcessed = policy.notProcessedStatuses.has(status) || notProcessedCode;
     return { retryable: notProcessed, ambiguous: transient && !notProcessed };
 }
 

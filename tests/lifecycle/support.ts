@@ -48,7 +48,7 @@ export function useLifecycle(knobs: DeepPartial<Knobs>, programs: Record<string,
                     project: "lifecycle",
                     config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `lifecycle:${k}`, v])),
                     // Lookups would need credentials; resource registration does not.
-                    env: { FLY_API_TOKEN: undefined, NEEVCLOUD_API_TOKEN: undefined },
+                    env: { FLY_API_TOKEN: undefined, NEEVCLOUD_API_TOKEN: undefined, AGENTBAY_API_KEY: undefined },
                 }),
             engine: (opts = {}) =>
                 new Engine({
@@ -57,7 +57,12 @@ export function useLifecycle(knobs: DeepPartial<Knobs>, programs: Record<string,
                         hosts.push(h);
                         return h;
                     },
-                    config: opts.config ?? { "fly:token": emu.token, "fly:apiUrl": emu.urls.fly, ...neevConfig(emu) },
+                    config: opts.config ?? {
+                        "fly:token": emu.token,
+                        "fly:apiUrl": emu.urls.fly,
+                        ...neevConfig(emu),
+                        ...agentbayConfig(emu),
+                    },
                 }),
         };
     });
@@ -80,4 +85,10 @@ function neevConfig(emu: Emulator): Record<string, string> {
               "neevcloud:projectId": "proj-demo",
           }
         : {};
+}
+
+function agentbayConfig(emu: Emulator): Record<string, string> {
+    const urls = emu.urls as Record<string, string>;
+    const key = emu.env.AGENTBAY_API_KEY;
+    return urls.agentbay && key ? { "agentbay:apiKey": key, "agentbay:endpoint": urls.agentbay } : {};
 }

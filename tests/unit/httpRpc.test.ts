@@ -2,7 +2,16 @@ import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import { Clock, Deadline } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError } from "../../provider/core/errors";
-import { closeAllPools, CloudErrorInfo, flattenForm, formBody, HttpClient, HttpRequest } from "../../provider/core/http";
+import {
+    closeAllPools,
+    CloudErrorInfo,
+    flattenForm,
+    formBody,
+    HttpClient,
+    HttpClientOptions,
+    HttpRequest,
+    queryString,
+} from "../../provider/core/http";
 import { defaultRetryPolicy, RetryPolicy } from "../../provider/core/retry";
 import { registerSecret } from "../../provider/core/secrets";
 import { fakeClock, json, Loopback, loopback, Seen } from "./httpLoopback";
@@ -19,7 +28,12 @@ function envelope(body: unknown): CloudErrorInfo {
     return { code: b.Code, message: b.Message, requestId: b.RequestId, status: b.HttpStatusCode };
 }
 
-function rpcClient(url: string, clock: Clock, policy: RetryPolicy = defaultRetryPolicy): HttpClient {
+function rpcClient(
+    url: string,
+    clock: Clock,
+    policy: RetryPolicy = defaultRetryPolicy,
+    extra: Partial<HttpClientOptions> = {},
+): HttpClient {
     return new HttpClient({
         cloud: "agentbay",
         baseUrl: url,
@@ -43,6 +57,7 @@ function rpcClient(url: string, clock: Clock, policy: RetryPolicy = defaultRetry
         clock,
         policy,
         random: () => 0.9,
+        ...extra,
     });
 }
 
@@ -163,6 +178,51 @@ describe("http core: RPC", () => {
             );
         assert.ok(e instanceof AmbiguousRequestError, e.message);
         assert.equal(server.seen.length, 1);
+    });
+
+    it("a create answered with a not-processed code (throttling) is resent, never ambiguous", async () => {
+        server = await loopback((_req, res, n) =>
+            n === 0
+                ? json(res, 200, { Success: false, Code: "Throttling.User", Message: "slow down", RequestId: "R1", HttpStatusCode: 400 })
+                : json(res, 200, { Success: true, Code: "ok", Data: { VolumeId: "vol-1" } }),
+        );
+        const clock = fakeClock();
+        const req = action("GetVolume", Deadline.in(60, "create", clock), { kind: "create", operation: "create volume" });
+        const res = await rpcClient(server.url, clock, defaultRetryPolicy, { notProcessedCodes: ["Throttling.User"] }).request(req);
+        assert.deepEqual((res.body as { Data: unknown }).Data, { VolumeId: "vol-1" });
+        assert.equal(server.seen.length, 2);
+    });
+
+    it("without notProcessedCodes the same throttled create is ambiguous (a transient code only), and not resent", async () => {
+        server = await loopback((_req, res) =>
+            json(res, 200, { Success: false, Code: "Throttling", Message: "slow down", RequestId: "R1", HttpStatusCode: 400 }),
+        );
+        const clock = fakeClock();
+        const req = action("GetVolume", Deadline.in(60, "create", clock), { kind: "create", operation: "create volume" });
+        const e = await rpcClient(server.url, clock)
+            .request(req)
+            .then(
+                () => assert.fail("should fail"),
+                (err: unknown) => err as Error,
+            );
+        assert.ok(e instanceof AmbiguousRequestError, e.message);
+        assert.equal(server.seen.length, 1);
+    });
+
+    it("the query string is encoded with encodeURIComponent: a space is %20, never +", async () => {
+        assert.equal(
+            queryString({ Action: "ListVolumes", NextToken: "a b+c/d=e&f", Skip: undefined }),
+            "?Action=ListVolumes&NextToken=a%20b%2Bc%2Fd%3De%26f",
+        );
+        assert.equal(queryString({}), "");
+        assert.equal(queryString(undefined), "");
+        server = await loopback((_req, res) => json(res, 200, { Success: true, Data: [] }));
+        const clock = fakeClock();
+        await rpcClient(server.url, clock).request(
+            action("ListVolumes", Deadline.in(60, "read", clock), { query: { Action: "ListVolumes", NextToken: "x y" } }),
+        );
+        assert.match(server.seen[0].url, /[?&]NextToken=x%20y(&|$)/);
+        assert.ok(!server.seen[0].url.includes("+"), server.seen[0].url);
     });
 
     it("flattens RPC parameters and encodes them as the official transport does", () => {

@@ -1,0 +1,276 @@
+import type { Deadline } from "../core/deadline";
+import { ApiError, errorMessage, VolumeError } from "../core/errors";
+import { AmbiguousRequestError } from "../core/http";
+import { parseCompositeId } from "../core/ids";
+import { retryWhileInUse } from "../core/inUse";
+import { warn } from "../core/log";
+import { compact } from "../core/objects";
+import { claimVolume, isClaimed, releaseClaim, withNameLock } from "../core/ownership";
+import { OperationContext, Readiness, resourceProvider } from "../core/provider";
+import { waitFor } from "../core/wait";
+import type { AgentBayClient } from "./client";
+import { agentbaySession } from "./endpoint";
+import { AgentBayVolumeInputs, agentbayVolumeSpec } from "./schema";
+import type { AgentBayVolume } from "./wire";
+
+/** What Pulumi stores and the `agentbay.Volume` class exposes. */
+export interface AgentBayVolumeOutputs extends AgentBayVolumeInputs {
+    /** `VolumeId`: what `CreateMcpSession` mounts. */
+    volumeId: string;
+    /** `Status`, free-form (`Available`). */
+    status?: string;
+    /** `BelongingImageId`, as the cloud reports it. */
+    belongingImageId?: string;
+    /** `CreateTime`, as the cloud wrote it. */
+    createdAt?: string;
+    /** Whether `ListVolumes` showed it at the last look: false only while the list lags behind a create. */
+    listed?: boolean;
+    /** True when the create took a same-named volume that already existed (`adoptExisting`). */
+    adopted?: boolean;
+}
+
+/** `<imageId>/<volumeId>`: the image is needed even to read by id (ListVolumes requires it). */
+export function parseAgentBayId(id: string): { imageId: string; volumeId: string } {
+    return parseCompositeId("agentbay", id, {
+        what: "agentbay volume id",
+        parts: [{ name: "imageId" }, { name: "volumeId" }],
+        example: "imgc-0a1b2c3d/vol-0123456789abcdef",
+    });
+}
+
+/** Where ids are claimed: names are unique per image (as far as anyone knows), so ids are claimed per image. */
+const claimKeyOf = (imageId: string) => `agentbay/${imageId}`;
+
+/**
+ * Pulumi ids a create of this deployment adopted (`adoptExisting`). The engine creates before it
+ * deletes: a resource renamed without an alias is a new resource adopting the old one's volume,
+ * then a delete of the old one, which must not delete the volume the new one now holds.
+ */
+const adoptedHere = new Set<string>();
+
+/** How to adopt a volume by hand, for messages. */
+export function adoptHint(name: string, imageId: string, volumeId: string): string {
+    return `agentbay.Volume.get("${name}", "${imageId}/${volumeId}")`;
+}
+
+/** Declared fields stay as declared; everything else is what AgentBay reports. */
+export function toAgentBayOutputs(
+    declared: Partial<AgentBayVolumeOutputs> & { imageId: string },
+    v: AgentBayVolume,
+    listed: boolean | undefined,
+): AgentBayVolumeOutputs {
+    return compact({
+        imageId: declared.imageId,
+        name: declared.name ?? v.name ?? "",
+        adoptExisting: declared.adoptExisting ?? false,
+        timeouts: declared.timeouts,
+        volumeId: v.id,
+        status: v.status,
+        belongingImageId: v.imageId,
+        createdAt: v.createdAt,
+        listed,
+        adopted: declared.adopted,
+    });
+}
+
+/** A look after a lost create answer is repeated once this much later, in case the lookup lags too. */
+const settleMs = 1_000;
+
+/**
+ * Sends the create-or-get (`GetVolume`, `AllowCreate=true`) and, after an ambiguous failure (a lost
+ * or unreadable answer), looks again by name, under the caller's name lock. The caller's pre-check
+ * proved the name free a moment before, so a volume of that name found now is what our request made.
+ * Residual race, which this API cannot exclude: a creator outside this deployment making the same
+ * name in the same image between our pre-check and our request (or between a lost request and the
+ * look) is taken for ours: there is no idempotency token, no creator field and no create that fails
+ * on an existing name. Nothing found twice means the request did not run: it is sent again.
+ */
+async function makeOnce(client: AgentBayClient, imageId: string, name: string, deadline: Deadline): Promise<AgentBayVolume> {
+    for (let attempt = 0; ; attempt++) {
+        let failure: AmbiguousRequestError;
+        try {
+            return await client.getOrCreateVolume(imageId, name, deadline);
+        } catch (error) {
+            if (!(error instanceof AmbiguousRequestError)) throw error;
+            failure = error;
+        }
+        for (let look = 0; look < 2; look++) {
+            if (look > 0 && !(await deadline.sleep(settleMs))) break;
+            let found: AgentBayVolume | undefined;
+            try {
+                found = await client.findVolumeByName(imageId, name, deadline);
+            } catch (error) {
+                throw new VolumeError(
+                    `${sentence(failure.message)} Looking for what it may have made failed, so nothing was taken: ${sentence(errorMessage(error))} ` +
+                        `If a volume named ${name} appears, adopt it with ${adoptHint(name, imageId, "<volumeId>")}, or delete it.`,
+                    { cause: error },
+                );
+            }
+            if (found) return found;
+        }
+        const pause = Math.min(8_000, 500 * 2 ** attempt);
+        if (deadline.remaining() <= pause || !(await deadline.sleep(pause))) {
+            throw new VolumeError(
+                `${sentence(failure.message)} Nothing named ${name} was found afterwards, so nothing was taken; if such a volume appears, ` +
+                    `adopt it with ${adoptHint(name, imageId, "<volumeId>")}, or delete it.`,
+            );
+        }
+    }
+}
+
+/** A message as a sentence, so the next one can follow it. */
+function sentence(text: string): string {
+    return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** The volume our create may take, claimed for this resource, or an error saying why none is. */
+async function takeOrMake(
+    client: AgentBayClient,
+    inputs: AgentBayVolumeInputs,
+    deadline: Deadline,
+): Promise<{ volume: AgentBayVolume; adopted: boolean; listed: boolean }> {
+    const { imageId, name } = inputs;
+    const claimKey = claimKeyOf(imageId);
+    const what = `agentbay create volume ${name} in image ${imageId}`;
+    // The name, exactly, first from the list (as asked), then by name: the list lags behind a
+    // create, so a volume made seconds ago is only seen by the lookup.
+    const listed = await client.listVolumes({ imageId, name }, deadline);
+    const existing = listed[0] ?? (await client.findVolumeByName(imageId, name, deadline));
+    if (existing) {
+        if (isClaimed(claimKey, existing.id)) {
+            throw new VolumeError(
+                `${what}: ${existing.id} has that name and another resource of this deployment holds it; ` +
+                    `two resources never hold one volume, even with adoptExisting. Give this resource another name.`,
+            );
+        }
+        if (!inputs.adoptExisting) {
+            throw new VolumeError(
+                `${what}: a volume of that name already exists (${existing.id}) and this resource did not make it; ` +
+                    `AgentBay's create would silently return it, and destroying this resource would then delete its data. ` +
+                    `To manage it, adopt it with ${adoptHint(name, imageId, existing.id)} or set adoptExisting: true; otherwise choose another name.`,
+            );
+        }
+        claim(claimKey, existing.id, what);
+        adoptedHere.add(`${imageId}/${existing.id}`);
+        return { volume: existing, adopted: true, listed: listed.length > 0 };
+    }
+    const made = await makeOnce(client, imageId, name, deadline);
+    claim(claimKey, made.id, what);
+    return { volume: made, adopted: false, listed: false };
+}
+
+function claim(claimKey: string, id: string, what: string): void {
+    if (!claimVolume(claimKey, id)) {
+        throw new VolumeError(`${what}: the cloud answered with ${id}, which another resource of this deployment holds; not taking it`);
+    }
+}
+
+/** Polls `ListVolumes` by id until it shows the volume (the SDK's own tests wait up to 12 s). */
+function waitListed(client: AgentBayClient, imageId: string, volumeId: string, deadline: Deadline): Promise<AgentBayVolume> {
+    return waitFor(
+        async () => {
+            const v = await client.getVolumeById(imageId, volumeId, deadline);
+            return v ? { status: "done", value: v } : { status: "pending", state: "not listed yet" };
+        },
+        { deadline, subject: `agentbay volume ${imageId}/${volumeId}`, goal: "to show in ListVolumes (the list lags behind a create)" },
+        { minMs: 500, maxMs: 2_000 },
+    );
+}
+
+/**
+ * Read by id. Missing from the list is gone only when the lookup by name agrees: the list is
+ * eventually consistent, and a volume made a moment ago (or a list that lags for any reason) must
+ * not be dropped by a refresh. The lookup by name (`GetVolume`, `AllowCreate=false`) answers for the
+ * name at once: another id (the name reused after an out-of-band delete) or not found is gone.
+ * Chosen over a time window after create, which would guess. A `get` by id has no name to ask
+ * with: missing from the list is gone.
+ */
+async function readVolume(id: string, props: Partial<AgentBayVolumeOutputs>, deadline: Deadline) {
+    const { imageId, volumeId } = parseAgentBayId(id);
+    const client = agentbaySession();
+    const declared = { ...props, imageId };
+    const live = await client.getVolumeById(imageId, volumeId, deadline);
+    if (live) {
+        // Held by this resource: another of this deployment may not adopt it.
+        claimVolume(claimKeyOf(imageId), volumeId);
+        return toAgentBayOutputs(declared, live, true);
+    }
+    if (!props.name) return undefined;
+    const byName = await client.findVolumeByName(imageId, props.name, deadline);
+    if (byName?.id !== volumeId) return undefined;
+    return toAgentBayOutputs(declared, byName, false);
+}
+
+/** Whether the cloud refused a delete because a session mounts the volume (the emulator's code; the real one is unconfirmed). */
+function mounted(error: unknown): boolean {
+    return error instanceof ApiError && !!error.code && /in\s*use|mounted/i.test(`${error.code} ${error.details.cloudMessage ?? ""}`);
+}
+
+async function deleteVolume(id: string, _props: AgentBayVolumeOutputs, deadline: Deadline): Promise<void> {
+    const { imageId, volumeId } = parseAgentBayId(id);
+    if (adoptedHere.has(id)) {
+        // Another resource of this deployment adopted it a moment ago: forget this one, keep the volume.
+        adoptedHere.delete(id);
+        warn(
+            `agentbay delete volume ${id}: not deleted, because another resource of this deployment adopted it (adoptExisting); it now holds the volume`,
+        );
+        return;
+    }
+    const client = agentbaySession();
+    await retryWhileInUse(() => client.deleteVolume(volumeId, deadline), {
+        deadline,
+        subject: `agentbay delete volume ${id}`,
+        classify: (error) => (mounted(error) ? { status: "inUse", holder: sessionOf(error) } : { status: "failed" }),
+        held: (holder) => `mounted by ${holder ?? "a session"}`,
+        remedy: "End the session that mounts it (DeleteSession, or `session.delete()` in the SDK)",
+    });
+    releaseClaim(claimKeyOf(imageId), volumeId);
+}
+
+/** `session s-1` from the cloud's message, when it names one. */
+function sessionOf(error: unknown): string | undefined {
+    const text = error instanceof ApiError ? (error.details.cloudMessage ?? "") : "";
+    const m = /session\s+([A-Za-z0-9_.:-]+)/i.exec(text);
+    return m ? `session ${m[1].replace(/\.$/, "")}` : undefined;
+}
+
+/** Listed is ready; a create whose list wait ran out (partial state) is finished by the next update. */
+function judgeStored(outs: AgentBayVolumeOutputs): Readiness {
+    return outs.listed === false ? "pending" : "ready";
+}
+
+async function finishCreate(
+    id: string,
+    olds: AgentBayVolumeOutputs,
+    ctx: OperationContext<AgentBayVolumeOutputs>,
+): Promise<AgentBayVolumeOutputs> {
+    const { imageId, volumeId } = parseAgentBayId(id);
+    return toAgentBayOutputs({ ...olds, imageId }, await waitListed(agentbaySession(), imageId, volumeId, ctx.deadline), true);
+}
+
+export const agentbayVolumeProvider = resourceProvider({
+    inputs: agentbayVolumeSpec,
+    readiness: { judge: judgeStored, fields: ["listed"], finish: finishCreate },
+    operations: {
+        async create(inputs, ctx) {
+            const client = agentbaySession();
+            const { imageId, name } = inputs;
+            // Held through the list wait, so a second same-named resource of this deployment sees
+            // ours in its pre-check and is told so plainly.
+            return withNameLock(
+                `agentbay/${imageId}/${name}`,
+                async () => {
+                    const { volume, adopted, listed } = await takeOrMake(client, inputs, ctx.deadline);
+                    const id = `${imageId}/${volume.id}`;
+                    const declared = { ...inputs, adopted };
+                    ctx.accepted(id, toAgentBayOutputs(declared, volume, listed));
+                    const shown = listed ? volume : await waitListed(client, imageId, volume.id, ctx.deadline);
+                    return { id, outs: toAgentBayOutputs(declared, shown, true) };
+                },
+                ctx.deadline,
+            );
+        },
+        read: readVolume,
+        delete: deleteVolume,
+    },
+});

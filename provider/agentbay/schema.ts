@@ -1,0 +1,40 @@
+import { z } from "zod";
+import type { InputSpec } from "../core/check";
+import { pathSegment } from "../core/ids";
+import { timeoutsSchema } from "../core/timeouts";
+import { agentbayVolumeRules } from "./rules";
+
+/**
+ * AgentBay's name rule is undocumented (agentbay.md, Open questions). We hold names to what every
+ * plausible rule accepts and what the emulator takes: 1 to 64 letters, digits, '-' and '_',
+ * starting with a letter or digit. Nothing of it is sent in a URL path, but it is compared exactly
+ * (client-side) before every create, so no trimming or case folding happens anywhere.
+ */
+export const agentbayNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export const agentbayVolumeInputs = z.object({
+    // Part of the Pulumi id `<imageId>/<volumeId>`: no '/', whitespace, '.' or '..'.
+    imageId: pathSegment("the AgentBay image id the volume belongs to, such as 'imgc-0a1b2c3d'"),
+    name: z.string({ error: "must be a string" }).regex(agentbayNamePattern, {
+        error: "must be 1 to 64 letters, digits, '-' and '_', starting with a letter or digit",
+    }),
+    adoptExisting: z.boolean({ error: "must be true or false" }).default(false),
+    timeouts: timeoutsSchema,
+});
+
+export type AgentBayVolumeInputs = z.infer<typeof agentbayVolumeInputs>;
+
+export const agentbayVolumeSpec: InputSpec<typeof agentbayVolumeInputs.shape> = {
+    schema: agentbayVolumeInputs,
+    rules: agentbayVolumeRules,
+};
+
+/** The default name, from the Pulumi resource name: lowercased, every other character '-', at most 64. */
+export function defaultAgentBayVolumeName(resourceName: string): string {
+    const name = resourceName
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]+/g, "-")
+        .replace(/^[-_]+/, "")
+        .slice(0, 64);
+    return name || "volume";
+}

@@ -1,0 +1,90 @@
+import { strict as assert } from "node:assert";
+import { agentbayVolumeProvider, parseAgentBayId } from "../../provider/agentbay/provider";
+import { agentbayVolumeRules } from "../../provider/agentbay/rules";
+import { agentbayVolumeInputs, defaultAgentBayVolumeName } from "../../provider/agentbay/schema";
+import { unknownValue } from "../../provider/core/unknown";
+
+const p = agentbayVolumeProvider;
+const valid = { imageId: "imgc-0a1b2c3d", name: "data" };
+const check = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => p.check(olds, news);
+
+describe("agentbay.Volume rules", () => {
+    it("the rules table names every input field", () => {
+        const inputs = Object.keys(agentbayVolumeInputs.shape).sort();
+        const ruled = Object.entries(agentbayVolumeRules)
+            .filter(([, r]) => r !== "output")
+            .map(([k]) => k)
+            .sort();
+        assert.deepEqual(ruled, inputs);
+    });
+
+    it("accepts a valid volume and defaults adoptExisting to false", async () => {
+        const { inputs, failures } = await check(valid);
+        assert.deepEqual(failures, []);
+        assert.equal(inputs.adoptExisting, false);
+    });
+
+    for (const [field, value, reason] of [
+        ["imageId", undefined, /AgentBay image id/],
+        ["imageId", "img/1", /contains '\/'/],
+        ["imageId", "..", /directory step/],
+        ["name", "", /1 to 64 letters/],
+        ["name", "-data", /starting with a letter or digit/],
+        ["name", "my data", /1 to 64 letters/],
+        ["name", "x".repeat(65), /1 to 64/],
+        ["adoptExisting", "yes", /true or false/],
+        ["timeouts", { create: -1 }, /./],
+    ] as const) {
+        it(`refuses ${field} = ${JSON.stringify(value)} as a CheckFailure naming it`, async () => {
+            const { failures } = await check({ ...valid, [field]: value });
+            assert.ok(
+                failures.some((f) => f.property.startsWith(field) && reason.test(f.reason)),
+                JSON.stringify(failures),
+            );
+        });
+    }
+
+    it("refuses an unknown argument (there is no size)", async () => {
+        const { failures } = await check({ ...valid, sizeGb: 10 });
+        assert.equal(failures[0].property, "sizeGb");
+    });
+
+    it("an unknown value at preview is no failure", async () => {
+        const { failures } = await check({ ...valid, imageId: unknownValue });
+        assert.deepEqual(failures, []);
+    });
+
+    it("imageId and name replace; adoptExisting alone is no change; timeouts is an update with no replace", async () => {
+        const olds = { ...valid, adoptExisting: false, volumeId: "vol-1", status: "Available", listed: true };
+        assert.deepEqual(await p.diff("imgc-0a1b2c3d/vol-1", olds, { ...valid, name: "other", adoptExisting: false }), {
+            changes: true,
+            replaces: ["name"],
+        });
+        assert.deepEqual((await p.diff("x", olds, { ...valid, imageId: "imgc-2", adoptExisting: false })).replaces, ["imageId"]);
+        assert.deepEqual(await p.diff("x", olds, { ...valid, adoptExisting: true }), { changes: false, replaces: [] });
+        assert.deepEqual(await p.diff("x", olds, { ...valid, adoptExisting: false, timeouts: { delete: 60 } }), {
+            changes: true,
+            replaces: [],
+        });
+        assert.deepEqual((await p.diff("x", olds, { ...valid, name: unknownValue as unknown as string, adoptExisting: false })).replaces, [
+            "name",
+        ]);
+    });
+
+    it("the default name comes from the resource name, and passes the rule", async () => {
+        assert.equal(defaultAgentBayVolumeName("My Data.Vol"), "my-data-vol");
+        assert.equal(defaultAgentBayVolumeName("__x"), "x");
+        assert.equal(defaultAgentBayVolumeName("!!!"), "volume");
+        assert.equal(defaultAgentBayVolumeName("a".repeat(80)).length, 64);
+        for (const n of ["My Data.Vol", "__x", "!!!", "a".repeat(80), "Ω-data"]) {
+            const { failures } = await check({ ...valid, name: defaultAgentBayVolumeName(n) });
+            assert.deepEqual(failures, [], n);
+        }
+    });
+
+    it("the Pulumi id is <imageId>/<volumeId>; a wrong one says what is expected", () => {
+        assert.deepEqual(parseAgentBayId("imgc-1/vol-2"), { imageId: "imgc-1", volumeId: "vol-2" });
+        assert.throws(() => parseAgentBayId("vol-2"), /not a agentbay volume id.*expected '<imageId>\/<volumeId>'/);
+        assert.throws(() => parseAgentBayId("a/b/c"), /3 parts/);
+    });
+});
