@@ -7,7 +7,7 @@ import { compact } from "../core/objects";
  * (shared/apis/neevcloud-network-volumes.openapi.json, normative); a contract test checks them
  * against the spec so they cannot drift.
  *
- * Strict on what we send, lenient on what we read. Requests are built from `neevValues`, the same
+ * Strict on what we send, lenient on what we read. Requests are built from `networkVolumeValues`, the same
  * validators the inputs use at check, so whatever passes check is sent. Responses read every
  * field but `id` as optional and nullable (the spec is silent on null, and a 2xx create must never
  * lose its id to `planID: null`), and enums as lowercased strings (a PVC can be `Lost`; the spec's
@@ -28,7 +28,7 @@ const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { e
  * (schema.ts) are both built from these, so check refuses whatever the request would. The input
  * may add rules of its own (a DNS-label name, an absolute mount path); it never relaxes these.
  */
-export const neevValues = {
+export const networkVolumeValues = {
     sizeGb: z
         .number({ error: "must be a whole number of GB from 1 to 1000" })
         .int({ error: "must be a whole number of GB from 1 to 1000" })
@@ -112,17 +112,17 @@ export const wireErrorResponse = z.looseObject({
 
 /** `NetworkVolumeRequest` (what we send; strict, so a typo cannot reach the wire). */
 export const wireCreateRequest = z.strictObject({
-    name: neevValues.name.optional(),
-    sizeGB: neevValues.sizeGb,
-    regionID: neevValues.regionId,
-    volumeMode: neevValues.volumeMode,
-    mountPath: neevValues.mountPath.optional(),
+    name: networkVolumeValues.name.optional(),
+    sizeGB: networkVolumeValues.sizeGb,
+    regionID: networkVolumeValues.regionId,
+    volumeMode: networkVolumeValues.volumeMode,
+    mountPath: networkVolumeValues.mountPath.optional(),
     attachedTo: z
         .array(
             z.strictObject({
-                instance_id: neevValues.instanceId,
-                instance_name: neevValues.instanceName,
-                instance_type: neevValues.instanceType,
+                instance_id: networkVolumeValues.instanceId,
+                instance_name: networkVolumeValues.instanceName,
+                instance_type: networkVolumeValues.instanceType,
             }),
         )
         .optional(),
@@ -130,7 +130,7 @@ export const wireCreateRequest = z.strictObject({
 export type WireCreateRequest = z.infer<typeof wireCreateRequest>;
 
 /** `ExtendNetworkVolumeRequest` */
-export const wireExtendRequest = z.strictObject({ sizeGB: neevValues.extendSizeGb });
+export const wireExtendRequest = z.strictObject({ sizeGB: networkVolumeValues.extendSizeGb });
 
 /** A create, in the package's camelCase. */
 export interface CreateNetworkVolumeRequest {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { flyContext } from "../../provider/fly/provider";
+import { flySession } from "../../provider/fly/provider";
 import { goneStates } from "../../provider/fly/wire";
 import { lookupDeadline } from "../core/lookup";
 
@@ -46,7 +46,7 @@ export interface GetVolumesResult {
 /** Lists an app's volumes, for adoption and inspection. Runs in the program, at preview too. */
 export async function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
     const deadline = lookupDeadline();
-    const all = await flyContext().client.listVolumes(args.app, deadline);
+    const all = await flySession().client.listVolumes(args.app, deadline);
     const volumes = all
         .filter((v) => args.includeDeleted || !goneStates.has(v.state))
         .map((v) => ({
