@@ -7,6 +7,7 @@ import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
+import type { Flat } from "../core/schemas";
 import { ListedSession, listedSession } from "../core/session";
 import { readThrough } from "../core/sharedList";
 import type { WaitStep } from "../core/wait";
@@ -16,23 +17,13 @@ import { FlyVolumeInputs, flyVolumeSpec } from "./schema";
 import { findMigrationFork, migrationWarning } from "./migration";
 import { FlyVolume, goneStates } from "./wire";
 
-/** What Pulumi stores and the `fly.Volume` class exposes. */
-export interface FlyVolumeOutputs extends FlyVolumeInputs {
-    volumeId: string;
-    state: string;
-    zone?: string;
-    attachedMachineId?: string;
-    createdAt?: string;
-    hostStatus?: string;
-    volumeType?: string;
-    blockSize?: number;
-    blocks?: number;
-    blocksFree?: number;
-    blocksAvail?: number;
-    bytesTotal?: number;
-    bytesUsed?: number;
-    needsRestart?: boolean;
-}
+/**
+ * What Pulumi stores and the `fly.Volume` class exposes: the inputs, what Fly reports of the volume
+ * (its id as `volumeId`), and whether the last extend needs a Machine restart.
+ */
+export type FlyVolumeOutputs = Flat<
+    FlyVolumeInputs & Omit<FlyVolume, keyof FlyVolumeInputs | "id"> & { volumeId: string; needsRestart?: boolean }
+>;
 
 export const flyEndpoint: Endpoint = {
     cloud: "fly",
@@ -123,7 +114,7 @@ export function toFlyVolumeOutputs(
         attachedMachineId: v.attachedMachineId,
         createdAt: v.createdAt,
         hostStatus: v.hostStatus,
-        volumeType: v.type,
+        volumeType: v.volumeType,
         blockSize: v.blockSize,
         blocks: v.blocks,
         blocksFree: v.blocksFree,

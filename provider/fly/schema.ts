@@ -1,13 +1,12 @@
 import { z } from "zod";
 import type { CheckFailure, InputSpec } from "../core/check";
 import { pathSegment } from "../core/ids";
+import { text } from "../core/schemas";
 import { timeoutsSchema } from "../core/timeouts";
 import { flyVolumeRules } from "./rules";
 
 /** Fly's volume name rule: lowercase letters, digits and `_`, at most 30 (fly.md, Names). */
 export const flyVolumeNamePattern = /^[a-z0-9_]{1,30}$/;
-
-const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
 export const flyVolumeInputs = z.object({
     app: pathSegment("the Fly app name").regex(/^[a-z0-9][a-z0-9-]*$/, {

@@ -7,24 +7,22 @@ import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { ListedSession, listedSession } from "../core/session";
+import type { Flat } from "../core/schemas";
 import { readThrough } from "../core/sharedList";
 import { waitFor, WaitStep } from "../core/wait";
 import { NeevcloudClient, NeevcloudScope } from "./client";
 import { NetworkVolumeInputs, networkVolumeSpec } from "./schema";
 import { NetworkVolume } from "./wire";
 
-/** What Pulumi stores and the `neevcloud.NetworkVolume` class exposes. */
-export interface NetworkVolumeOutputs extends NetworkVolumeInputs {
-    volumeId: string;
-    status: string;
-    extensionStatus?: string;
-    actualSizeGb?: number;
-    planId?: string;
-    airuntimeInstances?: NetworkVolume["airuntimeInstances"];
-    volumeAttachments?: NetworkVolume["volumeAttachments"];
-    createdAt?: string;
-    updatedAt?: string;
-}
+/**
+ * What Pulumi stores and the `neevcloud.NetworkVolume` class exposes: the inputs, what NeevCloud
+ * reports of the volume (its id as `volumeId`; a state from an older release may lack some).
+ */
+export type NetworkVolumeOutputs = Flat<
+    NetworkVolumeInputs &
+        Partial<Omit<NetworkVolume, keyof NetworkVolumeInputs | "id">> &
+        Pick<NetworkVolume, "status"> & { volumeId: string }
+>;
 
 export const neevcloudEndpoint: Endpoint = {
     cloud: "neevcloud",

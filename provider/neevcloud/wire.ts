@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
+import { lenient, type OptionalUndefined, text } from "../core/schemas";
 
 /**
  * NeevCloud Storage Service API v0.1.0 shapes, one zod schema per OpenAPI component
@@ -14,14 +15,11 @@ import { compact } from "../core/objects";
  * own prose spells the bound state `'Bound'`).
  */
 const lower = z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.string());
-const opt = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
 
 /** What the spec's enums say today; a response may carry others. */
 export const volumeStatuses = ["pending", "bound", "failed", "terminated"] as const;
 export const extensionStatuses = ["resizing", "succeeded", "failed"] as const;
 export const volumeModes = ["filesystem", "block"] as const;
-
-const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
 /**
  * The rule for each value we send, once: the request schemas below and the input schema
@@ -49,49 +47,49 @@ export const networkVolumeValues = {
 
 /** `AttachedTo` (as read) */
 export const wireAttachedTo = z.looseObject({
-    instance_id: opt(z.string()),
-    instance_name: opt(z.string()),
-    instance_type: opt(z.string()),
+    instance_id: lenient(z.string()),
+    instance_name: lenient(z.string()),
+    instance_type: lenient(z.string()),
 });
 
 /** `VolumeAttachmentResponse` */
 export const wireVolumeAttachment = z.looseObject({
-    id: opt(z.string()),
-    volume_id: opt(z.string()),
-    resource_type: opt(z.string()),
-    resource_id: opt(z.string()),
-    resource_name: opt(z.string()),
-    mount_path: opt(z.string()),
-    status: opt(lower),
-    createdAt: opt(z.string()),
+    id: lenient(z.string()),
+    volume_id: lenient(z.string()),
+    resource_type: lenient(z.string()),
+    resource_id: lenient(z.string()),
+    resource_name: lenient(z.string()),
+    mount_path: lenient(z.string()),
+    status: lenient(lower),
+    createdAt: lenient(z.string()),
 });
 
 /** `NetworkVolumeResponse`: only `id` is needed to track a volume; everything else may be missing or null. */
 export const wireNetworkVolume = z.looseObject({
     id: z.string().min(1),
-    name: opt(z.string()),
-    orgID: opt(z.string()),
-    projectID: opt(z.string()),
-    regionID: opt(z.string()),
-    sizeGB: opt(z.number().int()),
-    volumeMode: opt(z.string()),
-    planID: opt(z.string()),
-    status: opt(lower),
-    extension_status: opt(lower),
-    actual_sizeGB: opt(z.number().int()),
-    airuntime_instances: opt(z.array(wireAttachedTo)),
-    volumeAttachments: opt(z.array(wireVolumeAttachment)),
-    createdAt: opt(z.string()),
-    updatedAt: opt(z.string()),
+    name: lenient(z.string()),
+    orgID: lenient(z.string()),
+    projectID: lenient(z.string()),
+    regionID: lenient(z.string()),
+    sizeGB: lenient(z.number().int()),
+    volumeMode: lenient(z.string()),
+    planID: lenient(z.string()),
+    status: lenient(lower),
+    extension_status: lenient(lower),
+    actual_sizeGB: lenient(z.number().int()),
+    airuntime_instances: lenient(z.array(wireAttachedTo)),
+    volumeAttachments: lenient(z.array(wireVolumeAttachment)),
+    createdAt: lenient(z.string()),
+    updatedAt: lenient(z.string()),
 });
 export type WireNetworkVolume = z.infer<typeof wireNetworkVolume>;
 
 /** `ListNetworkVolumesPagination` */
 export const wirePagination = z.looseObject({
-    current_page: opt(z.number().int()),
-    items_per_page: opt(z.number().int()),
-    total_items: opt(z.number().int()),
-    total_pages: opt(z.number().int()),
+    current_page: lenient(z.number().int()),
+    items_per_page: lenient(z.number().int()),
+    total_items: lenient(z.number().int()),
+    total_pages: lenient(z.number().int()),
 });
 
 /**
@@ -99,15 +97,15 @@ export const wirePagination = z.looseObject({
  * (`parseItems`), so one unexpected volume does not make the whole list unreadable.
  */
 export const wireListResponse = z.looseObject({
-    volumes: opt(z.array(z.unknown())),
-    pagination: opt(wirePagination),
+    volumes: lenient(z.array(z.unknown())),
+    pagination: lenient(wirePagination),
 });
 
 /** `ErrorResponse` */
 export const wireErrorResponse = z.looseObject({
     code: z.string(),
     message: z.string(),
-    details: opt(z.record(z.string(), z.unknown())),
+    details: lenient(z.record(z.string(), z.unknown())),
 });
 
 /** `NetworkVolumeRequest` (what we send; strict, so a typo cannot reach the wire). */
@@ -186,31 +184,19 @@ export interface VolumeAttachment {
     createdAt?: string;
 }
 
-/**
- * A network volume in camelCase, the only shape the rest of the package sees. Fields the cloud
- * left out stay undefined; `status` is `unknown` then (never ready, never gone).
- */
-export interface NetworkVolume {
-    id: string;
-    name?: string;
-    orgId?: string;
-    projectId?: string;
-    regionId?: string;
-    sizeGb?: number;
-    volumeMode?: string;
-    planId?: string;
-    /** The spec's `pending`, `bound`, `failed`, `terminated`, `unknown` when absent, or whatever else the cloud says. */
-    status: (typeof volumeStatuses)[number] | "unknown" | (string & {});
-    /** The spec's `resizing`, `succeeded`, `failed`, or whatever else the cloud says. */
-    extensionStatus?: (typeof extensionStatuses)[number] | (string & {});
-    actualSizeGb?: number;
-    airuntimeInstances: AttachedTo[];
-    volumeAttachments: VolumeAttachment[];
-    createdAt?: string;
-    updatedAt?: string;
-}
+/** The spec's `pending`, `bound`, `failed`, `terminated`, `unknown` when absent, or whatever else the cloud says. */
+export type VolumeStatus = (typeof volumeStatuses)[number] | "unknown" | (string & {});
+/** The spec's `resizing`, `succeeded`, `failed`, or whatever else the cloud says. */
+export type ExtensionStatus = (typeof extensionStatuses)[number] | (string & {});
 
-export function toNetworkVolume(w: WireNetworkVolume): NetworkVolume {
+/**
+ * A network volume in camelCase, the only shape the rest of the package sees; its type is this
+ * function's result (`NetworkVolume`). Fields the cloud left out stay undefined; `status` is
+ * `unknown` then (never ready, never gone).
+ */
+export function toNetworkVolume(w: WireNetworkVolume) {
+    const status: VolumeStatus = w.status ?? "unknown";
+    const extensionStatus: ExtensionStatus | undefined = w.extension_status;
     return {
         id: w.id,
         name: w.name,
@@ -220,15 +206,15 @@ export function toNetworkVolume(w: WireNetworkVolume): NetworkVolume {
         sizeGb: w.sizeGB,
         volumeMode: w.volumeMode,
         planId: w.planID,
-        status: w.status ?? "unknown",
-        extensionStatus: w.extension_status,
+        status,
+        extensionStatus,
         actualSizeGb: w.actual_sizeGB,
-        airuntimeInstances: (w.airuntime_instances ?? []).map((a) => ({
+        airuntimeInstances: (w.airuntime_instances ?? []).map((a): AttachedTo => ({
             instanceId: a.instance_id ?? "",
             instanceName: a.instance_name ?? "",
             instanceType: a.instance_type ?? "",
         })),
-        volumeAttachments: (w.volumeAttachments ?? []).map((a) => ({
+        volumeAttachments: (w.volumeAttachments ?? []).map((a): VolumeAttachment => ({
             id: a.id,
             resourceType: a.resource_type,
             resourceId: a.resource_id,
@@ -241,3 +227,4 @@ export function toNetworkVolume(w: WireNetworkVolume): NetworkVolume {
         updatedAt: w.updatedAt,
     };
 }
+export type NetworkVolume = OptionalUndefined<ReturnType<typeof toNetworkVolume>>;
