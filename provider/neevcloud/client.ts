@@ -20,10 +20,8 @@ import {
 export function parseNeevcloudError(_status: number, body: unknown): CloudErrorInfo {
     // A text body never gets here: the core makes it the message, scrubbed, then cut.
     const parsed = wireErrorResponse.safeParse(body);
-    if (parsed.success) return { code: parsed.data.code, message: parsed.data.message };
-    const loose = body as { message?: unknown; error?: unknown } | undefined;
-    const message = typeof loose?.message === "string" ? loose.message : typeof loose?.error === "string" ? loose.error : undefined;
-    return { message };
+    // Another JSON shape: the core reads its `message` or `error`.
+    return parsed.success ? { code: parsed.data.code, message: parsed.data.message } : {};
 }
 
 function neevcloudRemedy(status: number | undefined): string | undefined {
