@@ -2,19 +2,9 @@ import { strict as assert } from "node:assert";
 import { Clock, Deadline } from "../../provider/core/deadline";
 import { ApiError, DeadlineError } from "../../provider/core/errors";
 import { expiry, readThrough, SharedList, untilDeadline } from "../../provider/core/sharedList";
-import { VirtualClock, virtualClock } from "./virtualClock";
+import { outcome, VirtualClock, virtualClock } from "./virtualClock";
 
 type Item = { id: string; state: string };
-
-/** Settles to the error or the value, with the virtual time it settled at. */
-function outcome<T>(clock: VirtualClock, p: Promise<T>) {
-    const rec: { at?: number; value?: T; error?: Error } = {};
-    const done = p.then(
-        (value) => Object.assign(rec, { at: clock.now(), value }),
-        (error: Error) => Object.assign(rec, { at: clock.now(), error }),
-    );
-    return { rec, done };
-}
 
 /** A list of one scope whose answers the test scripts: each call takes `ms` and returns or throws the next answer. */
 function scripted(clock: VirtualClock, ms: number, answers: Array<Item[] | Error>, costOf?: (items: number) => number) {

@@ -51,3 +51,13 @@ export function fakeClock(start = Date.parse("2026-01-01T00:00:00Z")): Clock & {
         },
     };
 }
+
+/** Settles to the error or the value with the virtual time it settled at, so a test can look at when and how each caller ended. */
+export function outcome<T>(clock: Clock, p: Promise<T>) {
+    const rec: { at?: number; value?: T; error?: Error } = {};
+    const done = p.then(
+        (value) => Object.assign(rec, { at: clock.now(), value }),
+        (error: Error) => Object.assign(rec, { at: clock.now(), error }),
+    );
+    return { rec, done };
+}
