@@ -9,6 +9,7 @@ import { parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
 import { FlyVolume, goneStates, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
 import { z } from "zod";
+import type { FlyVolumeInputs } from "./schema";
 
 /**
  * Fly documents 1 request/s per action with a burst of 3, per app. We keep a burst of 2 so that
@@ -42,21 +43,8 @@ function flyRemedy(status: number | undefined): string | undefined {
     return undefined;
 }
 
-export interface CreateVolumeRequest {
-    name: string;
-    region: string;
-    sizeGb: number;
-    encrypted?: boolean;
-    fstype?: string;
-    requireUniqueZone?: boolean;
-    uniqueZoneAppWide?: boolean;
-    snapshotId?: string;
-    sourceVolumeId?: string;
-    snapshotRetention?: number;
-    autoBackupEnabled?: boolean;
-    compute?: Record<string, unknown>;
-    computeImage?: string;
-}
+/** A create: the volume's inputs less the app (in the path) and the timeouts (never sent). */
+export type CreateVolumeRequest = Omit<FlyVolumeInputs, "app" | "timeouts">;
 
 /**
  * The Fly Machines API, volumes only. Knows nothing of Pulumi: plain arguments in, `FlyVolume`

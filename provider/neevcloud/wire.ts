@@ -2,6 +2,7 @@ import { z } from "zod";
 import { uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
 import { lenient, type OptionalUndefined, text } from "../core/schemas";
+import type { NetworkVolumeInputs } from "./schema";
 
 /**
  * NeevCloud Storage Service API v0.1.0 shapes, one zod schema per OpenAPI component
@@ -130,15 +131,8 @@ export type WireCreateRequest = z.infer<typeof wireCreateRequest>;
 /** `ExtendNetworkVolumeRequest` */
 export const wireExtendRequest = z.strictObject({ sizeGB: networkVolumeValues.extendSizeGb });
 
-/** A create, in the package's camelCase. */
-export interface CreateNetworkVolumeRequest {
-    name: string;
-    sizeGb: number;
-    regionId: string;
-    volumeMode: "filesystem" | "block";
-    mountPath?: string;
-    attachedTo?: Array<{ instanceId: string; instanceName: string; instanceType: string }>;
-}
+/** A create, in the package's camelCase: the volume's inputs less its scope (in the path) and the timeouts. */
+export type CreateNetworkVolumeRequest = Omit<NetworkVolumeInputs, "orgId" | "projectId" | "timeouts">;
 
 /** The create body before validation (`wireCreateRequest` checks it); absent fields are left out. */
 export function toWireCreate(req: CreateNetworkVolumeRequest): Record<string, unknown> {
