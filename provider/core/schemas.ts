@@ -28,3 +28,12 @@ export type Flat<T> = { [K in keyof T]: T[K] } & {};
 export type OptionalUndefined<T> = Flat<
     { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & { [K in keyof T as undefined extends T[K] ? K : never]?: T[K] }
 >;
+
+/**
+ * Compiles only when `unmapped` has no fields left: a mapping from one record to another (camelCase
+ * inputs to a wire body) destructures every field it maps and hands the rest here, so a field added
+ * to the source type and not mapped is a compile error, never a value silently not sent.
+ */
+export function allMapped(unmapped: Record<string, never>): void {
+    void unmapped;
+}

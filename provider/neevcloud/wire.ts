@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
-import { lenient, type OptionalUndefined, text } from "../core/schemas";
+import { allMapped, lenient, type OptionalUndefined, text } from "../core/schemas";
 import type { NetworkVolumeInputs } from "./schema";
 
 /**
@@ -136,13 +136,16 @@ export type CreateNetworkVolumeRequest = Omit<NetworkVolumeInputs, "orgId" | "pr
 
 /** The create body before validation (`wireCreateRequest` checks it); absent fields are left out. */
 export function toWireCreate(req: CreateNetworkVolumeRequest): Record<string, unknown> {
+    const { name, sizeGb, regionId, volumeMode, mountPath, attachedTo, ...unmapped } = req;
+    // A new input must be given its wire name here (or left out of the request type): this does not compile otherwise.
+    allMapped(unmapped);
     return compact({
-        name: req.name,
-        sizeGB: req.sizeGb,
-        regionID: req.regionId,
-        volumeMode: req.volumeMode,
-        mountPath: req.mountPath,
-        attachedTo: req.attachedTo?.map((a) => ({
+        name,
+        sizeGB: sizeGb,
+        regionID: regionId,
+        volumeMode,
+        mountPath,
+        attachedTo: attachedTo?.map((a) => ({
             instance_id: a.instanceId,
             instance_name: a.instanceName,
             instance_type: a.instanceType,
