@@ -38,11 +38,6 @@ export class Deadline {
         return this.remaining() <= 0;
     }
 
-    /** A deadline ending `ms` earlier (same label, seconds and clock): keeps time in reserve for what follows. */
-    minus(ms: number): Deadline {
-        return new Deadline(this.at - ms, this.label, this.seconds, this.clock);
-    }
-
     /** Sleeps `ms`, or less when the deadline comes first; says whether time is left after it. */
     async sleep(ms: number): Promise<boolean> {
         await this.clock.sleep(Math.min(ms, this.remaining()));

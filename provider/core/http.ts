@@ -201,7 +201,9 @@ export class HttpClient {
         if (res.body === undefined || res.body === null) return {};
         // A text body (a proxy's page, a plain message) is the message, scrubbed before it is cut.
         if (typeof res.body === "string") return { message: res.body };
-        return this.options.parseError(res.status, res.body);
+        const info = this.options.parseError(res.status, res.body);
+        // A JSON body not in the cloud's error shape (a gateway's `{"message": …}`) still says what it can.
+        return info.message === undefined ? { ...info, message: looseMessage(res.body) } : info;
     }
 
     private async send(req: HttpRequest, attempt: number): Promise<HttpResponse> {
@@ -239,6 +241,12 @@ export class HttpClient {
         if (body && typeof body === "object") return this.options.parseError(200, body).requestId;
         return undefined;
     }
+}
+
+/** `message`, else `error`, of a JSON object, when it is a string. */
+function looseMessage(body: unknown): string | undefined {
+    const o = body as { message?: unknown; error?: unknown };
+    return typeof o?.message === "string" ? o.message : typeof o?.error === "string" ? o.error : undefined;
 }
 
 function defaultRemedy(status: number, retried: boolean): string | undefined {

@@ -114,7 +114,7 @@ export function createOwned<T>(opts: CreateOwnedOptions<T>): Promise<T> {
 async function createLocked<T>(opts: CreateOwnedOptions<T>): Promise<T> {
     const { deadline } = opts;
     const clock = deadline.clock;
-    const sendBy = deadline.minus(lookupReserveMs(deadline));
+    const sendBy = deadline.reserve(lookupReserveMs(deadline));
     const before = await snapshot(opts, sendBy);
     for (let attempt = 0; ; attempt++) {
         let failure: AmbiguousRequestError;

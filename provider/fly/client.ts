@@ -4,11 +4,13 @@ import type { Deadline } from "../core/deadline";
 import { CloudErrorInfo, HttpClient } from "../core/http";
 import { encodeSegment } from "../core/ids";
 import { compact } from "../core/objects";
+import { allMapped } from "../core/schemas";
 import { VolumeError } from "../core/errors";
 import { parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
 import { FlyVolume, goneStates, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
 import { z } from "zod";
+import type { FlyVolumeInputs } from "./schema";
 
 /**
  * Fly documents 1 request/s per action with a burst of 3, per app. We keep a burst of 2 so that
@@ -42,21 +44,8 @@ function flyRemedy(status: number | undefined): string | undefined {
     return undefined;
 }
 
-export interface CreateVolumeRequest {
-    name: string;
-    region: string;
-    sizeGb: number;
-    encrypted?: boolean;
-    fstype?: string;
-    requireUniqueZone?: boolean;
-    uniqueZoneAppWide?: boolean;
-    snapshotId?: string;
-    sourceVolumeId?: string;
-    snapshotRetention?: number;
-    autoBackupEnabled?: boolean;
-    compute?: Record<string, unknown>;
-    computeImage?: string;
-}
+/** A create: the volume's inputs less the app (in the path) and the timeouts (never sent). */
+export type CreateVolumeRequest = Omit<FlyVolumeInputs, "app" | "timeouts">;
 
 /**
  * The Fly Machines API, volumes only. Knows nothing of Pulumi: plain arguments in, `FlyVolume`
@@ -214,23 +203,40 @@ export class FlyClient {
  * restore check filled no defaults, so Fly takes what was left out from the source.
  */
 export function toWireCreate(req: CreateVolumeRequest): Record<string, unknown> {
-    const compute = req.compute
-        ? compact(Object.fromEntries(Object.entries(req.compute).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])))
-        : undefined;
-    return compact({
-        name: req.name,
-        region: req.region,
-        size_gb: req.sizeGb,
-        encrypted: req.encrypted,
-        fstype: req.fstype,
-        require_unique_zone: req.requireUniqueZone,
-        unique_zone_app_wide: req.uniqueZoneAppWide,
-        snapshot_id: req.snapshotId,
-        source_volume_id: req.sourceVolumeId,
-        snapshot_retention: req.snapshotRetention,
-        auto_backup_enabled: req.autoBackupEnabled,
+    const {
+        name,
+        region,
+        sizeGb,
+        encrypted,
+        fstype,
+        requireUniqueZone,
+        uniqueZoneAppWide,
+        snapshotId,
+        sourceVolumeId,
+        snapshotRetention,
+        autoBackupEnabled,
         compute,
-        compute_image: req.computeImage,
+        computeImage,
+        ...unmapped
+    } = req;
+    // A new input must be given its wire name here (or left out of the request type): this does not compile otherwise.
+    allMapped(unmapped);
+    return compact({
+        name,
+        region,
+        size_gb: sizeGb,
+        encrypted,
+        fstype,
+        require_unique_zone: requireUniqueZone,
+        unique_zone_app_wide: uniqueZoneAppWide,
+        snapshot_id: snapshotId,
+        source_volume_id: sourceVolumeId,
+        snapshot_retention: snapshotRetention,
+        auto_backup_enabled: autoBackupEnabled,
+        compute: compute
+            ? compact(Object.fromEntries(Object.entries(compute).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])))
+            : undefined,
+        compute_image: computeImage,
     });
 }
 

@@ -1,4 +1,4 @@
-import { Endpoint, sessionFor } from "../core/config";
+import type { Endpoint } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
 import { parseCompositeId } from "../core/ids";
@@ -7,31 +7,23 @@ import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
-import { readThrough, SharedList } from "../core/sharedList";
-import { SharedPoller, WaitStep } from "../core/wait";
+import type { Flat } from "../core/schemas";
+import { ListedSession, listedSession } from "../core/session";
+import { readThrough } from "../core/sharedList";
+import type { WaitStep } from "../core/wait";
 import { FlyClient } from "./client";
 import { flyVolumeRules } from "./rules";
 import { FlyVolumeInputs, flyVolumeSpec } from "./schema";
 import { findMigrationFork, migrationWarning } from "./migration";
 import { FlyVolume, goneStates } from "./wire";
 
-/** What Pulumi stores and the `fly.Volume` class exposes. */
-export interface FlyVolumeOutputs extends FlyVolumeInputs {
-    volumeId: string;
-    state: string;
-    zone?: string;
-    attachedMachineId?: string;
-    createdAt?: string;
-    hostStatus?: string;
-    volumeType?: string;
-    blockSize?: number;
-    blocks?: number;
-    blocksFree?: number;
-    blocksAvail?: number;
-    bytesTotal?: number;
-    bytesUsed?: number;
-    needsRestart?: boolean;
-}
+/**
+ * What Pulumi stores and the `fly.Volume` class exposes: the inputs, what Fly reports of the volume
+ * (its id as `volumeId`), and whether the last extend needs a Machine restart.
+ */
+export type FlyVolumeOutputs = Flat<
+    FlyVolumeInputs & Omit<FlyVolume, keyof FlyVolumeInputs | "id"> & { volumeId: string; needsRestart?: boolean }
+>;
 
 export const flyEndpoint: Endpoint = {
     cloud: "fly",
@@ -40,28 +32,19 @@ export const flyEndpoint: Endpoint = {
     defaultApiUrl: "https://api.machines.dev",
 };
 
-interface FlyContext {
-    client: FlyClient;
-    /** One list per app at a time, shared by reads, polls and the snapshot of a create. */
-    lists: SharedList<FlyVolume>;
-    /** Waiters in one app share one list per tick. */
-    poller: SharedPoller<FlyVolume>;
-}
+/** Fly's session: the client, one shared list per app, and the poller whose waiters in one app share a list. */
+export type FlySession = ListedSession<FlyClient, FlyVolume>;
 
-export function flyContext(): FlyContext {
-    return sessionFor(flyEndpoint, (baseUrl, token) => {
-        const client = new FlyClient(baseUrl, token);
-        const lists = new SharedList<FlyVolume>(
-            (app, deadline) => client.listVolumes(app, deadline),
-            (v) => v.id,
-        );
-        const poller = new SharedPoller<FlyVolume>((app, deadline) => lists.get(app, deadline));
-        return { client, lists, poller };
+export function flySession(): FlySession {
+    return listedSession(flyEndpoint, {
+        client: (baseUrl, token) => new FlyClient(baseUrl, token),
+        list: (client, app, deadline) => client.listVolumes(app, deadline),
+        idOf: (v) => v.id,
     });
 }
 
 /** `<app>/<vol_id>`, the Pulumi id: every Fly call needs the app. */
-export function parseFlyId(id: string): { app: string; volumeId: string } {
+export function parseFlyVolumeId(id: string): { app: string; volumeId: string } {
     return parseCompositeId("fly", id, flyIdShape);
 }
 
@@ -103,7 +86,12 @@ function judgeSize(target: number) {
  * or `fstype` to its source shows Fly's value; `requireUniqueZone` and `uniqueZoneAppWide` are not
  * reported, so they show only what was declared.
  */
-export function toFlyOutputs(app: string, declared: Partial<FlyVolumeOutputs>, v: FlyVolume, needsRestart?: boolean): FlyVolumeOutputs {
+export function toFlyVolumeOutputs(
+    app: string,
+    declared: Partial<FlyVolumeOutputs>,
+    v: FlyVolume,
+    needsRestart?: boolean,
+): FlyVolumeOutputs {
     const outs: FlyVolumeOutputs = {
         app,
         name: declared.name ?? v.name ?? "",
@@ -126,7 +114,7 @@ export function toFlyOutputs(app: string, declared: Partial<FlyVolumeOutputs>, v
         attachedMachineId: v.attachedMachineId,
         createdAt: v.createdAt,
         hostStatus: v.hostStatus,
-        volumeType: v.type,
+        volumeType: v.volumeType,
         blockSize: v.blockSize,
         blocks: v.blocks,
         blocksFree: v.blocksFree,
@@ -145,8 +133,8 @@ function isBoundToMachine(error: unknown): error is ApiError {
 }
 
 async function deleteVolume(id: string, _props: FlyVolumeOutputs, deadline: Deadline): Promise<void> {
-    const { app, volumeId } = parseFlyId(id);
-    const { client } = flyContext();
+    const { app, volumeId } = parseFlyVolumeId(id);
+    const { client } = flySession();
     // Fly keeps a volume bound for up to a minute after its Machine is destroyed: retry.
     await retryWhileInUse(() => client.deleteVolume(app, volumeId, deadline), {
         deadline,
@@ -168,14 +156,14 @@ function judgeStored(outs: FlyVolumeOutputs): Readiness {
 
 /** Finishes a create left in partial state: the same wait create does. */
 async function finishCreate(id: string, olds: FlyVolumeOutputs, ctx: OperationContext<FlyVolumeOutputs>): Promise<FlyVolumeOutputs> {
-    const { app, volumeId } = parseFlyId(id);
-    const { poller } = flyContext();
+    const { app, volumeId } = parseFlyVolumeId(id);
+    const { poller } = flySession();
     const ready = await poller.waitFor(app, volumeId, judgeReady(olds.sourceVolumeId ? readyForkStates : readyStates), {
         deadline: ctx.deadline,
         subject: `fly volume ${id}`,
         goal: "to be created",
     });
-    return toFlyOutputs(app, olds, ready);
+    return toFlyVolumeOutputs(app, olds, ready);
 }
 
 /**
@@ -204,13 +192,13 @@ export const flyVolumeProvider = resourceProvider({
     readiness: { judge: judgeStored, fields: ["state"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
-            const { client, lists, poller } = flyContext();
+            const { client, lists, poller } = flySession();
             const { app, timeouts: _t, ...request } = inputs;
             const made = await client
                 .createVolume(app, request, ctx.deadline, lists.listing(app))
                 .catch((e: unknown) => Promise.reject(explainNoZone(e)));
             const id = `${app}/${made.id}`;
-            ctx.accepted(id, toFlyOutputs(app, inputs, made));
+            ctx.accepted(id, toFlyVolumeOutputs(app, inputs, made));
             const judge = judgeReady(inputs.sourceVolumeId ? readyForkStates : readyStates);
             // No poll when the create's answer already shows the goal.
             const now = judge(made);
@@ -222,22 +210,22 @@ export const flyVolumeProvider = resourceProvider({
                           subject: `fly volume ${id}`,
                           goal: "to be created",
                       });
-            return { id, outs: toFlyOutputs(app, inputs, ready) };
+            return { id, outs: toFlyVolumeOutputs(app, inputs, ready) };
         },
 
         async read(id, props, deadline) {
-            const { app, volumeId } = parseFlyId(id);
-            const { client, lists } = flyContext();
+            const { app, volumeId } = parseFlyVolumeId(id);
+            const { client, lists } = flySession();
             // Reads in one app share one list; one missing from it is confirmed before it is called gone.
             const v = await readThrough(lists, app, volumeId, deadline, () => client.getVolume(app, volumeId, deadline));
             // Gone (a 404, or soft-deleted): Fly may have moved it to a fork (host migration).
             if (!v || goneStates.has(v.state)) return followFork(app, v ?? { id: volumeId, state: "not found" }, props, deadline);
-            return toFlyOutputs(app, props, v);
+            return toFlyVolumeOutputs(app, props, v);
         },
 
         async update(id, olds, news, ctx) {
-            const { app, volumeId } = parseFlyId(id);
-            const { client, poller } = flyContext();
+            const { app, volumeId } = parseFlyVolumeId(id);
+            const { client, poller } = flySession();
             let latest: FlyVolume | undefined;
             let needsRestart = olds.needsRestart;
             const target = news.sizeGb > (olds.sizeGb ?? 0) ? news.sizeGb : undefined;
@@ -254,14 +242,14 @@ export const flyVolumeProvider = resourceProvider({
                     if (!live || ((live.sizeGb ?? 0) < target && live.state !== "extending")) throw error;
                     latest = live;
                 }
-                ctx.accepted(id, toFlyOutputs(app, news, latest, needsRestart));
+                ctx.accepted(id, toFlyVolumeOutputs(app, news, latest, needsRestart));
             }
             const changed = Object.fromEntries(
                 inPlaceFields.filter((f) => news[f] !== undefined && news[f] !== olds[f]).map((f) => [f, news[f]]),
             );
             if (Object.keys(changed).length > 0) {
                 latest = await client.updateVolume(app, volumeId, changed, ctx.deadline);
-                ctx.accepted(id, toFlyOutputs(app, news, latest, needsRestart));
+                ctx.accepted(id, toFlyVolumeOutputs(app, news, latest, needsRestart));
             }
             if (target !== undefined) {
                 latest = await poller.waitFor(app, volumeId, judgeSize(target), {
@@ -272,7 +260,7 @@ export const flyVolumeProvider = resourceProvider({
             }
             latest ??= await client.getVolume(app, volumeId, ctx.deadline);
             if (!latest) throw new VolumeError(`fly update volume ${id}: the volume is gone; run \`pulumi refresh\``);
-            return toFlyOutputs(app, news, latest, needsRestart);
+            return toFlyVolumeOutputs(app, news, latest, needsRestart);
         },
 
         delete: deleteVolume,
@@ -292,9 +280,9 @@ async function followFork(
 ): Promise<FlyVolumeOutputs | undefined> {
     if (!(old.name ?? last.name)) return undefined; // nothing to match a fork by
     // The app's shared list: a refresh of many volumes costs no extra list for the forks.
-    const list = [...(await flyContext().lists.get(app, deadline)).values()];
+    const list = [...(await flySession().lists.get(app, deadline)).values()];
     const search = findMigrationFork(old, list, last);
-    if (search.outcome === "followed") return toFlyOutputs(app, { ...last, needsRestart: undefined }, search.fork);
+    if (search.outcome === "followed") return toFlyVolumeOutputs(app, { ...last, needsRestart: undefined }, search.fork);
     if (search.outcome === "ambiguous") warn(migrationWarning(app, old, search));
     return undefined;
 }

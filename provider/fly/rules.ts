@@ -1,9 +1,11 @@
-import type { FieldRules } from "../core/rules";
+import type { RulesFor } from "../core/rules";
+import type { FlyVolumeOutputs } from "./provider";
 
 /**
  * Which Fly field changes how (fly.md, "Limits, mutability, names"): only `size_gb` (extend) and
  * `snapshot_retention`/`auto_backup_enabled` (PUT) change in place; everything else replaces.
- * The only place these decisions are made.
+ * The only place these decisions are made; tied to the outputs by type (a field without a rule,
+ * or a rule without a field, does not compile).
  */
 export const flyVolumeRules = {
     app: "replace",
@@ -36,4 +38,4 @@ export const flyVolumeRules = {
     bytesTotal: "output",
     bytesUsed: "output",
     needsRestart: "output",
-} as const satisfies FieldRules;
+} as const satisfies RulesFor<FlyVolumeOutputs>;

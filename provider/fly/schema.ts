@@ -1,13 +1,12 @@
 import { z } from "zod";
 import type { CheckFailure, InputSpec } from "../core/check";
 import { pathSegment } from "../core/ids";
+import { text } from "../core/schemas";
 import { timeoutsSchema } from "../core/timeouts";
 import { flyVolumeRules } from "./rules";
 
 /** Fly's volume name rule: lowercase letters, digits and `_`, at most 30 (fly.md, Names). */
-export const flyNamePattern = /^[a-z0-9_]{1,30}$/;
-
-const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
+export const flyVolumeNamePattern = /^[a-z0-9_]{1,30}$/;
 
 export const flyVolumeInputs = z.object({
     app: pathSegment("the Fly app name").regex(/^[a-z0-9][a-z0-9-]*$/, {
@@ -21,10 +20,10 @@ export const flyVolumeInputs = z.object({
         .int({ error: "must be a whole number of GB from 1 to 500" })
         .min(1, { error: "must be at least 1 GB" })
         .max(500, { error: "must be at most 500 GB (Fly's largest volume)" }),
-    name: z.string({ error: "must be a string" }).regex(flyNamePattern, {
+    name: z.string({ error: "must be a string" }).regex(flyVolumeNamePattern, {
         error: "must be 1 to 30 characters of lowercase letters, digits and '_' (Fly's rule)",
     }),
-    // Defaults (`flyCreateDefaults`) are filled at check only for a new, empty volume: a fork or a
+    // Defaults (`flyVolumeCreateDefaults`) are filled at check only for a new, empty volume: a fork or a
     // restore takes these from its source, so an undeclared one is neither sent nor diffed.
     encrypted: z.boolean({ error: "must be true or false" }).optional(),
     fstype: z.enum(["ext4", "raw"], { error: "must be 'ext4' or 'raw'" }).optional(),
@@ -67,7 +66,7 @@ function crossChecks(inputs: Partial<FlyVolumeInputs>): CheckFailure[] {
 }
 
 /** Fly's defaults for a new, empty volume (fly.md, Fields), made explicit so a later explicit default is no change. */
-export const flyCreateDefaults = { encrypted: true, fstype: "ext4", requireUniqueZone: true, uniqueZoneAppWide: false } as const;
+export const flyVolumeCreateDefaults = { encrypted: true, fstype: "ext4", requireUniqueZone: true, uniqueZoneAppWide: false } as const;
 
 /** Whether the volume is a fork or a restore: declared (or unknown at preview) `sourceVolumeId` or `snapshotId`. */
 export function fromSource(inputs: { snapshotId?: unknown; sourceVolumeId?: unknown }): boolean {
@@ -75,13 +74,13 @@ export function fromSource(inputs: { snapshotId?: unknown; sourceVolumeId?: unkn
 }
 
 /**
- * Fills `flyCreateDefaults` for what a new, empty volume leaves undeclared. A fork or a restore
+ * Fills `flyVolumeCreateDefaults` for what a new, empty volume leaves undeclared. A fork or a restore
  * gets none: Fly fills them from the source, and the outputs show what it reports.
  */
 function resolveDefaults(news: Record<string, unknown>): Record<string, unknown> {
     if (fromSource(news)) return news;
     const out = { ...news };
-    for (const [k, v] of Object.entries(flyCreateDefaults)) if (out[k] === undefined) out[k] = v;
+    for (const [k, v] of Object.entries(flyVolumeCreateDefaults)) if (out[k] === undefined) out[k] = v;
     return out;
 }
 
@@ -89,7 +88,7 @@ export const flyVolumeSpec: InputSpec<typeof flyVolumeInputs.shape> = {
     schema: flyVolumeInputs,
     rules: flyVolumeRules,
     resolveDefaults,
-    defaults: flyCreateDefaults,
+    defaults: flyVolumeCreateDefaults,
     crossChecks,
 };
 

@@ -1,39 +1,38 @@
 import { z } from "zod";
+import { lenient, type OptionalUndefined } from "../core/schemas";
 
 /**
  * Fly's wire shapes (Machines API, `/v1/apps/{app}/volumes`), read leniently: every field the
  * docs list is optional but `id`, unknown fields pass, and a field the cloud nulls is undefined.
  */
-const opt = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
-
 export const wireVolume = z.looseObject({
     id: z.string().min(1),
-    name: opt(z.string()),
-    state: opt(z.string()),
-    size_gb: opt(z.number()),
-    region: opt(z.string()),
-    zone: opt(z.string()),
-    encrypted: opt(z.boolean()),
-    fstype: opt(z.string()),
-    attached_machine_id: opt(z.string()),
-    created_at: opt(z.string()),
-    snapshot_retention: opt(z.number()),
-    auto_backup_enabled: opt(z.boolean()),
-    block_size: opt(z.number()),
-    blocks: opt(z.number()),
-    blocks_free: opt(z.number()),
-    blocks_avail: opt(z.number()),
-    bytes_total: opt(z.number()),
-    bytes_used: opt(z.number()),
-    host_status: opt(z.string()),
-    type: opt(z.string()),
+    name: lenient(z.string()),
+    state: lenient(z.string()),
+    size_gb: lenient(z.number()),
+    region: lenient(z.string()),
+    zone: lenient(z.string()),
+    encrypted: lenient(z.boolean()),
+    fstype: lenient(z.string()),
+    attached_machine_id: lenient(z.string()),
+    created_at: lenient(z.string()),
+    snapshot_retention: lenient(z.number()),
+    auto_backup_enabled: lenient(z.boolean()),
+    block_size: lenient(z.number()),
+    blocks: lenient(z.number()),
+    blocks_free: lenient(z.number()),
+    blocks_avail: lenient(z.number()),
+    bytes_total: lenient(z.number()),
+    bytes_used: lenient(z.number()),
+    host_status: lenient(z.string()),
+    type: lenient(z.string()),
 });
 export type WireVolume = z.infer<typeof wireVolume>;
 
 /** Fly's OpenAPI and fly-go make `volume` optional: without it, the caller reads the volume. */
 export const wireExtendResponse = z.looseObject({
-    volume: opt(z.unknown()),
-    needs_restart: opt(z.boolean()),
+    volume: lenient(z.unknown()),
+    needs_restart: lenient(z.boolean()),
 });
 
 /** The list: fly-go decodes an empty list as `null`; the items are read one by one (`parseItems`). */
@@ -41,36 +40,17 @@ export const wireVolumeList = z.array(z.unknown()).nullable();
 
 /** `{"error": "...", "status": "<code>", "message"?: "..."}`; fly-go prefers `message`. */
 export const wireError = z.looseObject({
-    error: opt(z.string()),
-    status: opt(z.union([z.string(), z.number()])),
-    message: opt(z.string()),
+    error: lenient(z.string()),
+    status: lenient(z.union([z.string(), z.number()])),
+    message: lenient(z.string()),
 });
 
-/** A Fly volume in camelCase, the only shape the rest of the package sees. */
-export interface FlyVolume {
-    id: string;
-    name?: string;
-    state: string;
-    sizeGb?: number;
-    region?: string;
-    zone?: string;
-    encrypted?: boolean;
-    fstype?: string;
-    attachedMachineId?: string;
-    createdAt?: string;
-    snapshotRetention?: number;
-    autoBackupEnabled?: boolean;
-    blockSize?: number;
-    blocks?: number;
-    blocksFree?: number;
-    blocksAvail?: number;
-    bytesTotal?: number;
-    bytesUsed?: number;
-    hostStatus?: string;
-    type?: string;
-}
-
-export function toFlyVolume(w: WireVolume): FlyVolume {
+/**
+ * A Fly volume in camelCase, the only shape the rest of the package sees; its type is this
+ * function's result (`FlyVolume`), so the fields are spelled here and in `wireVolume` only.
+ * Fly's `type` is `volumeType`, the name the outputs give it.
+ */
+export function toFlyVolume(w: WireVolume) {
     return {
         id: w.id,
         name: w.name,
@@ -91,9 +71,10 @@ export function toFlyVolume(w: WireVolume): FlyVolume {
         bytesTotal: w.bytes_total,
         bytesUsed: w.bytes_used,
         hostStatus: w.host_status,
-        type: w.type,
+        volumeType: w.type,
     };
 }
+export type FlyVolume = OptionalUndefined<ReturnType<typeof toFlyVolume>>;
 
 /** States in which the volume is gone or going: read drops it, delete is done. */
 export const goneStates: ReadonlySet<string> = new Set([

@@ -17,23 +17,21 @@ import {
     wireNetworkVolume,
 } from "./wire";
 
-export function parseNeevError(_status: number, body: unknown): CloudErrorInfo {
+export function parseNeevcloudError(_status: number, body: unknown): CloudErrorInfo {
     // A text body never gets here: the core makes it the message, scrubbed, then cut.
     const parsed = wireErrorResponse.safeParse(body);
-    if (parsed.success) return { code: parsed.data.code, message: parsed.data.message };
-    const loose = body as { message?: unknown; error?: unknown } | undefined;
-    const message = typeof loose?.message === "string" ? loose.message : typeof loose?.error === "string" ? loose.error : undefined;
-    return { message };
+    // Another JSON shape: the core reads its `message` or `error`.
+    return parsed.success ? { code: parsed.data.code, message: parsed.data.message } : {};
 }
 
-function neevRemedy(status: number | undefined): string | undefined {
+function neevcloudRemedy(status: number | undefined): string | undefined {
     if (status === 401 || status === 403) return "check the token in `neevcloud:token` or NEEVCLOUD_API_TOKEN";
     if (status === 404) return "check orgId, projectId and the volume id";
     return undefined;
 }
 
 /** Where a volume lives: every path is scoped by org and project. */
-export interface NeevScope {
+export interface NeevcloudScope {
     orgId: string;
     projectId: string;
 }
@@ -46,7 +44,7 @@ const pageSize = 100;
  * The NeevCloud Storage Service API, network volumes only. Knows nothing of Pulumi. Requests are
  * validated against the spec's request schemas before they are sent, responses on arrival.
  */
-export class NeevCloudClient {
+export class NeevcloudClient {
     private readonly http: HttpClient;
 
     constructor(baseUrl: string, token: string) {
@@ -57,18 +55,18 @@ export class NeevCloudClient {
             endpointSource: "`neevcloud:apiUrl` or NEEVCLOUD_API_URL",
             headers: () => ({ authorization }),
             requestIdHeaders: ["x-request-id", "request-id", "x-correlation-id"],
-            parseError: parseNeevError,
-            remedy: neevRemedy,
+            parseError: parseNeevcloudError,
+            remedy: neevcloudRemedy,
         });
     }
 
-    private base(s: NeevScope): string {
+    private base(s: NeevcloudScope): string {
         return `/api/v1beta1/orgs/${enc(s.orgId)}/projects/${enc(s.projectId)}/volumes`;
     }
 
     /** One page (page numbers from 1, at most 100 a page). */
     async listPage(
-        scope: NeevScope,
+        scope: NeevcloudScope,
         page: number,
         deadline: Deadline,
         opts: { available?: boolean; limit?: number } = {},
@@ -87,7 +85,7 @@ export class NeevCloudClient {
     }
 
     /** Every volume of the project, walking the pages (stops on an empty page or the last one). */
-    async listVolumes(scope: NeevScope, deadline: Deadline, opts: { available?: boolean } = {}): Promise<NetworkVolume[]> {
+    async listVolumes(scope: NeevcloudScope, deadline: Deadline, opts: { available?: boolean } = {}): Promise<NetworkVolume[]> {
         const all = new Map<string, NetworkVolume>();
         for (let page = 1; page <= 10_000; page++) {
             const { volumes, totalPages } = await this.listPage(scope, page, deadline, opts);
@@ -98,7 +96,7 @@ export class NeevCloudClient {
     }
 
     /** The volume, or undefined on 404. */
-    async getVolume(scope: NeevScope, id: string, deadline: Deadline): Promise<NetworkVolume | undefined> {
+    async getVolume(scope: NeevcloudScope, id: string, deadline: Deadline): Promise<NetworkVolume | undefined> {
         const res = await this.http.request({
             method: "GET",
             kind: "read",
@@ -118,7 +116,7 @@ export class NeevCloudClient {
      * or after `since`; the provider passes its shared list.
      */
     async createVolume(
-        scope: NeevScope,
+        scope: NeevcloudScope,
         req: CreateNetworkVolumeRequest,
         deadline: Deadline,
         list: Listing<NetworkVolume> = (d) => this.listVolumes(scope, d),
@@ -156,7 +154,7 @@ export class NeevCloudClient {
      * Queues an extend to `sizeGb` (the new total; 202). A POST, so it is not resent blindly:
      * the caller reconciles an ambiguous failure by reading the volume.
      */
-    async extendVolume(scope: NeevScope, id: string, sizeGb: number, deadline: Deadline): Promise<NetworkVolume> {
+    async extendVolume(scope: NeevcloudScope, id: string, sizeGb: number, deadline: Deadline): Promise<NetworkVolume> {
         const res = await this.http.request({
             method: "POST",
             // Each extend POST queues an extension: never resent blindly, like a create.
@@ -171,7 +169,7 @@ export class NeevCloudClient {
     }
 
     /** Deletes (204); false when it was already gone (404). */
-    async deleteVolume(scope: NeevScope, id: string, deadline: Deadline): Promise<boolean> {
+    async deleteVolume(scope: NeevcloudScope, id: string, deadline: Deadline): Promise<boolean> {
         const res = await this.http.request({
             method: "DELETE",
             kind: "write",

@@ -1,4 +1,4 @@
-import { Endpoint, sessionFor } from "../core/config";
+import type { Endpoint } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, errorMessage, VolumeError } from "../core/errors";
 import { AmbiguousRequestError } from "../core/http";
@@ -6,69 +6,54 @@ import { parseCompositeId, uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
-import { readThrough, SharedList } from "../core/sharedList";
-import { SharedPoller, waitFor, WaitStep } from "../core/wait";
-import { NeevCloudClient, NeevScope } from "./client";
+import { ListedSession, listedSession } from "../core/session";
+import type { Flat } from "../core/schemas";
+import { readThrough } from "../core/sharedList";
+import { waitFor, WaitStep } from "../core/wait";
+import { NeevcloudClient, NeevcloudScope } from "./client";
 import { NetworkVolumeInputs, networkVolumeSpec } from "./schema";
 import { NetworkVolume } from "./wire";
 
-/** What Pulumi stores and the `neevcloud.NetworkVolume` class exposes. */
-export interface NetworkVolumeOutputs extends NetworkVolumeInputs {
-    volumeId: string;
-    status: string;
-    extensionStatus?: string;
-    actualSizeGb?: number;
-    planId?: string;
-    airuntimeInstances?: NetworkVolume["airuntimeInstances"];
-    volumeAttachments?: NetworkVolume["volumeAttachments"];
-    createdAt?: string;
-    updatedAt?: string;
-}
+/**
+ * What Pulumi stores and the `neevcloud.NetworkVolume` class exposes: the inputs, what NeevCloud
+ * reports of the volume (its id as `volumeId`; a state from an older release may lack some).
+ */
+export type NetworkVolumeOutputs = Flat<
+    NetworkVolumeInputs &
+        Partial<Omit<NetworkVolume, keyof NetworkVolumeInputs | "id">> &
+        Pick<NetworkVolume, "status"> & { volumeId: string }
+>;
 
-export const neevEndpoint: Endpoint = {
+export const neevcloudEndpoint: Endpoint = {
     cloud: "neevcloud",
     token: { configKey: "neevcloud:token", envVars: ["NEEVCLOUD_API_TOKEN"] },
     apiUrl: { configKey: "neevcloud:apiUrl", envVars: ["NEEVCLOUD_API_URL"] },
     defaultApiUrl: "https://api.ai.neevcloud.com/storage",
 };
 
-interface NeevContext {
-    client: NeevCloudClient;
-    /** One list per project at a time, shared by reads, polls and the snapshot of a create. */
-    lists: SharedList<NetworkVolume>;
-    /** Waiters in one project share one list per tick, as Fly's share one per app. */
-    poller: SharedPoller<NetworkVolume>;
-}
+/** NeevCloud's session: the client, one shared list per project (`<orgId>/<projectId>`), and its poller. */
+export type NeevcloudSession = ListedSession<NeevcloudClient, NetworkVolume>;
 
 /** Lists and polls are shared per project: the key is `<orgId>/<projectId>`. */
-function scopeKey(scope: NeevScope): string {
+function scopeKey(scope: NeevcloudScope): string {
     return `${scope.orgId}/${scope.projectId}`;
 }
 
-export function neevContext(): NeevContext {
-    return sessionFor(neevEndpoint, (baseUrl, token) => {
-        const client = new NeevCloudClient(baseUrl, token);
-        const lists = new SharedList<NetworkVolume>(
-            (key, deadline) => {
-                const [orgId, projectId] = key.split("/");
-                return client.listVolumes({ orgId, projectId }, deadline);
-            },
-            (v) => v.id,
-            undefined,
-            // A list walks pages of 100: for a lone read in a big project, its own GET is cheaper.
-            (items) => Math.max(1, Math.ceil(items / 100)),
-        );
-        const poller = new SharedPoller<NetworkVolume>((key, deadline) => lists.get(key, deadline));
-        return { client, lists, poller };
+export function neevcloudSession(): NeevcloudSession {
+    return listedSession(neevcloudEndpoint, {
+        client: (baseUrl, token) => new NeevcloudClient(baseUrl, token),
+        list: (client, key, deadline) => {
+            const [orgId, projectId] = key.split("/");
+            return client.listVolumes({ orgId, projectId }, deadline);
+        },
+        idOf: (v) => v.id,
+        // A list walks pages of 100: for a lone read in a big project, its own GET is cheaper.
+        costOf: (items) => Math.max(1, Math.ceil(items / 100)),
     });
 }
 
-export function neevClient(): NeevCloudClient {
-    return neevContext().client;
-}
-
 /** `<orgId>/<projectId>/<volumeId>`, the Pulumi id; the volume id is a UUID (the spec's `format: uuid`). */
-export function parseNeevId(id: string): NeevScope & { volumeId: string } {
+export function parseNetworkVolumeId(id: string): NeevcloudScope & { volumeId: string } {
     return parseCompositeId("neevcloud", id, {
         what: "network volume id",
         parts: [{ name: "orgId" }, { name: "projectId" }, { name: "volumeId", pattern: uuidPattern, describe: "a UUID" }],
@@ -80,7 +65,7 @@ export function parseNeevId(id: string): NeevScope & { volumeId: string } {
  * Outputs: create-only fields keep what was declared; size and everything else is what NeevCloud
  * reports, so the next diff compares the declared size with the live one.
  */
-export function toNeevOutputs(declared: Partial<NetworkVolumeOutputs>, v: NetworkVolume): NetworkVolumeOutputs {
+export function toNetworkVolumeOutputs(declared: Partial<NetworkVolumeOutputs>, v: NetworkVolume): NetworkVolumeOutputs {
     return compact({
         orgId: declared.orgId ?? v.orgId ?? "",
         projectId: declared.projectId ?? v.projectId ?? "",
@@ -141,8 +126,8 @@ function judgeExtended(target: number, queued: boolean) {
 
 /** Polls one volume until `judge` says done or failed. */
 function waitOn(
-    client: NeevCloudClient,
-    scope: NeevScope,
+    client: NeevcloudClient,
+    scope: NeevcloudScope,
     id: string,
     judge: (v: NetworkVolume | undefined) => WaitStep<NetworkVolume>,
     deadline: Deadline,
@@ -171,8 +156,8 @@ function judgeResizeOver(v: NetworkVolume | undefined): WaitStep<NetworkVolume> 
  * and the error says what the cloud last answered.
  */
 async function extendTo(
-    client: NeevCloudClient,
-    scope: NeevScope,
+    client: NeevcloudClient,
+    scope: NeevcloudScope,
     id: string,
     target: number,
     deadline: Deadline,
@@ -222,8 +207,8 @@ function answerOf(error: ApiError): string {
 }
 
 async function deleteVolume(id: string, _props: NetworkVolumeOutputs, deadline: Deadline): Promise<void> {
-    const scope = parseNeevId(id);
-    const client = neevClient();
+    const scope = parseNetworkVolumeId(id);
+    const { client } = neevcloudSession();
     await retryWhileInUse(() => client.deleteVolume(scope, scope.volumeId, deadline), {
         deadline,
         subject: `neevcloud delete network volume ${id}`,
@@ -253,13 +238,13 @@ async function finishCreate(
     olds: NetworkVolumeOutputs,
     ctx: OperationContext<NetworkVolumeOutputs>,
 ): Promise<NetworkVolumeOutputs> {
-    const scope = parseNeevId(id);
-    return toNeevOutputs(olds, await waitBound(scope, scope.volumeId, ctx.deadline));
+    const scope = parseNetworkVolumeId(id);
+    return toNetworkVolumeOutputs(olds, await waitBound(scope, scope.volumeId, ctx.deadline));
 }
 
 /** Waits until the volume is bound: waiters in one project share one list per tick. */
-function waitBound(scope: NeevScope, volumeId: string, deadline: Deadline): Promise<NetworkVolume> {
-    return neevContext().poller.waitFor(scopeKey(scope), volumeId, judgeBoundListed, {
+function waitBound(scope: NeevcloudScope, volumeId: string, deadline: Deadline): Promise<NetworkVolume> {
+    return neevcloudSession().poller.waitFor(scopeKey(scope), volumeId, judgeBoundListed, {
         deadline,
         subject: `neevcloud network volume ${scope.orgId}/${scope.projectId}/${volumeId}`,
         goal: "to be bound",
@@ -284,40 +269,40 @@ export const networkVolumeProvider = resourceProvider({
     readiness: { judge: judgeStored, fields: ["status"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
-            const { client, lists } = neevContext();
+            const { client, lists } = neevcloudSession();
             const scope = { orgId: inputs.orgId, projectId: inputs.projectId };
             const made = await client.createVolume(scope, inputs, ctx.deadline, lists.listing(scopeKey(scope)));
             const id = `${scope.orgId}/${scope.projectId}/${made.id}`;
-            ctx.accepted(id, toNeevOutputs(inputs, made));
+            ctx.accepted(id, toNetworkVolumeOutputs(inputs, made));
             // No poll when the create's answer already shows the goal.
             const bound = made.status === "bound" ? made : await waitBound(scope, made.id, ctx.deadline);
-            return { id, outs: toNeevOutputs(inputs, bound) };
+            return { id, outs: toNetworkVolumeOutputs(inputs, bound) };
         },
 
         async read(id, props, deadline) {
-            const scope = parseNeevId(id);
-            const { client, lists } = neevContext();
+            const scope = parseNetworkVolumeId(id);
+            const { client, lists } = neevcloudSession();
             // Reads in one project share one list; one missing from it is confirmed before it is called gone.
             const v = await readThrough(lists, scopeKey(scope), scope.volumeId, deadline, () =>
                 client.getVolume(scope, scope.volumeId, deadline),
             );
             if (!v || v.status === "terminated") return undefined;
-            return toNeevOutputs(props, v);
+            return toNetworkVolumeOutputs(props, v);
         },
 
         async update(id, olds, news, ctx) {
-            const scope = parseNeevId(id);
-            const client = neevClient();
+            const scope = parseNetworkVolumeId(id);
+            const { client } = neevcloudSession();
             const target = news.sizeGb;
             if (!(target > (olds.sizeGb ?? 0))) {
                 const live = await client.getVolume(scope, scope.volumeId, ctx.deadline);
                 if (!live) throw new VolumeError(`neevcloud update network volume ${id}: the volume is gone; run \`pulumi refresh\``);
-                return toNeevOutputs(news, live);
+                return toNetworkVolumeOutputs(news, live);
             }
             const { volume, queued } = await extendTo(client, scope, scope.volumeId, target, ctx.deadline);
-            ctx.accepted(id, toNeevOutputs(news, volume));
+            ctx.accepted(id, toNetworkVolumeOutputs(news, volume));
             const done = await waitOn(client, scope, scope.volumeId, judgeExtended(target, queued), ctx.deadline, `to reach ${target} GB`);
-            return toNeevOutputs(news, done);
+            return toNetworkVolumeOutputs(news, done);
         },
 
         delete: deleteVolume,

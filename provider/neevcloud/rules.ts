@@ -1,8 +1,10 @@
-import type { FieldRules } from "../core/rules";
+import type { RulesFor } from "../core/rules";
+import type { NetworkVolumeOutputs } from "./provider";
 
 /**
  * NeevCloud has no update endpoint: only `sizeGB` changes in place (POST …/extend); every other
- * field replaces (neevcloud.md, Semantics). The only place these decisions are made.
+ * field replaces (neevcloud.md, Semantics). The only place these decisions are made; tied to the
+ * outputs by type (a field without a rule, or a rule without a field, does not compile).
  */
 export const networkVolumeRules = {
     orgId: "replace",
@@ -23,4 +25,4 @@ export const networkVolumeRules = {
     volumeAttachments: "output",
     createdAt: "output",
     updatedAt: "output",
-} as const satisfies FieldRules;
+} as const satisfies RulesFor<NetworkVolumeOutputs>;

@@ -1,34 +1,33 @@
 import { z } from "zod";
 import { uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
+import { allMapped, lenient, type OptionalUndefined, text } from "../core/schemas";
+import type { NetworkVolumeInputs } from "./schema";
 
 /**
  * NeevCloud Storage Service API v0.1.0 shapes, one zod schema per OpenAPI component
  * (shared/apis/neevcloud-network-volumes.openapi.json, normative); a contract test checks them
  * against the spec so they cannot drift.
  *
- * Strict on what we send, lenient on what we read. Requests are built from `neevValues`, the same
+ * Strict on what we send, lenient on what we read. Requests are built from `networkVolumeValues`, the same
  * validators the inputs use at check, so whatever passes check is sent. Responses read every
  * field but `id` as optional and nullable (the spec is silent on null, and a 2xx create must never
  * lose its id to `planID: null`), and enums as lowercased strings (a PVC can be `Lost`; the spec's
  * own prose spells the bound state `'Bound'`).
  */
 const lower = z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.string());
-const opt = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
 
 /** What the spec's enums say today; a response may carry others. */
 export const volumeStatuses = ["pending", "bound", "failed", "terminated"] as const;
 export const extensionStatuses = ["resizing", "succeeded", "failed"] as const;
 export const volumeModes = ["filesystem", "block"] as const;
 
-const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
-
 /**
  * The rule for each value we send, once: the request schemas below and the input schema
  * (schema.ts) are both built from these, so check refuses whatever the request would. The input
  * may add rules of its own (a DNS-label name, an absolute mount path); it never relaxes these.
  */
-export const neevValues = {
+export const networkVolumeValues = {
     sizeGb: z
         .number({ error: "must be a whole number of GB from 1 to 1000" })
         .int({ error: "must be a whole number of GB from 1 to 1000" })
@@ -49,49 +48,49 @@ export const neevValues = {
 
 /** `AttachedTo` (as read) */
 export const wireAttachedTo = z.looseObject({
-    instance_id: opt(z.string()),
-    instance_name: opt(z.string()),
-    instance_type: opt(z.string()),
+    instance_id: lenient(z.string()),
+    instance_name: lenient(z.string()),
+    instance_type: lenient(z.string()),
 });
 
 /** `VolumeAttachmentResponse` */
 export const wireVolumeAttachment = z.looseObject({
-    id: opt(z.string()),
-    volume_id: opt(z.string()),
-    resource_type: opt(z.string()),
-    resource_id: opt(z.string()),
-    resource_name: opt(z.string()),
-    mount_path: opt(z.string()),
-    status: opt(lower),
-    createdAt: opt(z.string()),
+    id: lenient(z.string()),
+    volume_id: lenient(z.string()),
+    resource_type: lenient(z.string()),
+    resource_id: lenient(z.string()),
+    resource_name: lenient(z.string()),
+    mount_path: lenient(z.string()),
+    status: lenient(lower),
+    createdAt: lenient(z.string()),
 });
 
 /** `NetworkVolumeResponse`: only `id` is needed to track a volume; everything else may be missing or null. */
 export const wireNetworkVolume = z.looseObject({
     id: z.string().min(1),
-    name: opt(z.string()),
-    orgID: opt(z.string()),
-    projectID: opt(z.string()),
-    regionID: opt(z.string()),
-    sizeGB: opt(z.number().int()),
-    volumeMode: opt(z.string()),
-    planID: opt(z.string()),
-    status: opt(lower),
-    extension_status: opt(lower),
-    actual_sizeGB: opt(z.number().int()),
-    airuntime_instances: opt(z.array(wireAttachedTo)),
-    volumeAttachments: opt(z.array(wireVolumeAttachment)),
-    createdAt: opt(z.string()),
-    updatedAt: opt(z.string()),
+    name: lenient(z.string()),
+    orgID: lenient(z.string()),
+    projectID: lenient(z.string()),
+    regionID: lenient(z.string()),
+    sizeGB: lenient(z.number().int()),
+    volumeMode: lenient(z.string()),
+    planID: lenient(z.string()),
+    status: lenient(lower),
+    extension_status: lenient(lower),
+    actual_sizeGB: lenient(z.number().int()),
+    airuntime_instances: lenient(z.array(wireAttachedTo)),
+    volumeAttachments: lenient(z.array(wireVolumeAttachment)),
+    createdAt: lenient(z.string()),
+    updatedAt: lenient(z.string()),
 });
 export type WireNetworkVolume = z.infer<typeof wireNetworkVolume>;
 
 /** `ListNetworkVolumesPagination` */
 export const wirePagination = z.looseObject({
-    current_page: opt(z.number().int()),
-    items_per_page: opt(z.number().int()),
-    total_items: opt(z.number().int()),
-    total_pages: opt(z.number().int()),
+    current_page: lenient(z.number().int()),
+    items_per_page: lenient(z.number().int()),
+    total_items: lenient(z.number().int()),
+    total_pages: lenient(z.number().int()),
 });
 
 /**
@@ -99,30 +98,30 @@ export const wirePagination = z.looseObject({
  * (`parseItems`), so one unexpected volume does not make the whole list unreadable.
  */
 export const wireListResponse = z.looseObject({
-    volumes: opt(z.array(z.unknown())),
-    pagination: opt(wirePagination),
+    volumes: lenient(z.array(z.unknown())),
+    pagination: lenient(wirePagination),
 });
 
 /** `ErrorResponse` */
 export const wireErrorResponse = z.looseObject({
     code: z.string(),
     message: z.string(),
-    details: opt(z.record(z.string(), z.unknown())),
+    details: lenient(z.record(z.string(), z.unknown())),
 });
 
 /** `NetworkVolumeRequest` (what we send; strict, so a typo cannot reach the wire). */
 export const wireCreateRequest = z.strictObject({
-    name: neevValues.name.optional(),
-    sizeGB: neevValues.sizeGb,
-    regionID: neevValues.regionId,
-    volumeMode: neevValues.volumeMode,
-    mountPath: neevValues.mountPath.optional(),
+    name: networkVolumeValues.name.optional(),
+    sizeGB: networkVolumeValues.sizeGb,
+    regionID: networkVolumeValues.regionId,
+    volumeMode: networkVolumeValues.volumeMode,
+    mountPath: networkVolumeValues.mountPath.optional(),
     attachedTo: z
         .array(
             z.strictObject({
-                instance_id: neevValues.instanceId,
-                instance_name: neevValues.instanceName,
-                instance_type: neevValues.instanceType,
+                instance_id: networkVolumeValues.instanceId,
+                instance_name: networkVolumeValues.instanceName,
+                instance_type: networkVolumeValues.instanceType,
             }),
         )
         .optional(),
@@ -130,27 +129,23 @@ export const wireCreateRequest = z.strictObject({
 export type WireCreateRequest = z.infer<typeof wireCreateRequest>;
 
 /** `ExtendNetworkVolumeRequest` */
-export const wireExtendRequest = z.strictObject({ sizeGB: neevValues.extendSizeGb });
+export const wireExtendRequest = z.strictObject({ sizeGB: networkVolumeValues.extendSizeGb });
 
-/** A create, in the package's camelCase. */
-export interface CreateNetworkVolumeRequest {
-    name: string;
-    sizeGb: number;
-    regionId: string;
-    volumeMode: "filesystem" | "block";
-    mountPath?: string;
-    attachedTo?: Array<{ instanceId: string; instanceName: string; instanceType: string }>;
-}
+/** A create, in the package's camelCase: the volume's inputs less its scope (in the path) and the timeouts. */
+export type CreateNetworkVolumeRequest = Omit<NetworkVolumeInputs, "orgId" | "projectId" | "timeouts">;
 
 /** The create body before validation (`wireCreateRequest` checks it); absent fields are left out. */
 export function toWireCreate(req: CreateNetworkVolumeRequest): Record<string, unknown> {
+    const { name, sizeGb, regionId, volumeMode, mountPath, attachedTo, ...unmapped } = req;
+    // A new input must be given its wire name here (or left out of the request type): this does not compile otherwise.
+    allMapped(unmapped);
     return compact({
-        name: req.name,
-        sizeGB: req.sizeGb,
-        regionID: req.regionId,
-        volumeMode: req.volumeMode,
-        mountPath: req.mountPath,
-        attachedTo: req.attachedTo?.map((a) => ({
+        name,
+        sizeGB: sizeGb,
+        regionID: regionId,
+        volumeMode,
+        mountPath,
+        attachedTo: attachedTo?.map((a) => ({
             instance_id: a.instanceId,
             instance_name: a.instanceName,
             instance_type: a.instanceType,
@@ -186,31 +181,19 @@ export interface VolumeAttachment {
     createdAt?: string;
 }
 
-/**
- * A network volume in camelCase, the only shape the rest of the package sees. Fields the cloud
- * left out stay undefined; `status` is `unknown` then (never ready, never gone).
- */
-export interface NetworkVolume {
-    id: string;
-    name?: string;
-    orgId?: string;
-    projectId?: string;
-    regionId?: string;
-    sizeGb?: number;
-    volumeMode?: string;
-    planId?: string;
-    /** The spec's `pending`, `bound`, `failed`, `terminated`, `unknown` when absent, or whatever else the cloud says. */
-    status: (typeof volumeStatuses)[number] | "unknown" | (string & {});
-    /** The spec's `resizing`, `succeeded`, `failed`, or whatever else the cloud says. */
-    extensionStatus?: (typeof extensionStatuses)[number] | (string & {});
-    actualSizeGb?: number;
-    airuntimeInstances: AttachedTo[];
-    volumeAttachments: VolumeAttachment[];
-    createdAt?: string;
-    updatedAt?: string;
-}
+/** The spec's `pending`, `bound`, `failed`, `terminated`, `unknown` when absent, or whatever else the cloud says. */
+export type VolumeStatus = (typeof volumeStatuses)[number] | "unknown" | (string & {});
+/** The spec's `resizing`, `succeeded`, `failed`, or whatever else the cloud says. */
+export type ExtensionStatus = (typeof extensionStatuses)[number] | (string & {});
 
-export function toNetworkVolume(w: WireNetworkVolume): NetworkVolume {
+/**
+ * A network volume in camelCase, the only shape the rest of the package sees; its type is this
+ * function's result (`NetworkVolume`). Fields the cloud left out stay undefined; `status` is
+ * `unknown` then (never ready, never gone).
+ */
+export function toNetworkVolume(w: WireNetworkVolume) {
+    const status: VolumeStatus = w.status ?? "unknown";
+    const extensionStatus: ExtensionStatus | undefined = w.extension_status;
     return {
         id: w.id,
         name: w.name,
@@ -220,15 +203,15 @@ export function toNetworkVolume(w: WireNetworkVolume): NetworkVolume {
         sizeGb: w.sizeGB,
         volumeMode: w.volumeMode,
         planId: w.planID,
-        status: w.status ?? "unknown",
-        extensionStatus: w.extension_status,
+        status,
+        extensionStatus,
         actualSizeGb: w.actual_sizeGB,
-        airuntimeInstances: (w.airuntime_instances ?? []).map((a) => ({
+        airuntimeInstances: (w.airuntime_instances ?? []).map((a): AttachedTo => ({
             instanceId: a.instance_id ?? "",
             instanceName: a.instance_name ?? "",
             instanceType: a.instance_type ?? "",
         })),
-        volumeAttachments: (w.volumeAttachments ?? []).map((a) => ({
+        volumeAttachments: (w.volumeAttachments ?? []).map((a): VolumeAttachment => ({
             id: a.id,
             resourceType: a.resource_type,
             resourceId: a.resource_id,
@@ -241,3 +224,4 @@ export function toNetworkVolume(w: WireNetworkVolume): NetworkVolume {
         updatedAt: w.updatedAt,
     };
 }
+export type NetworkVolume = OptionalUndefined<ReturnType<typeof toNetworkVolume>>;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { flyContext } from "../../provider/fly/provider";
+import type { Flat } from "../../provider/core/schemas";
+import { FlyVolumeOutputs, flySession, toFlyVolumeOutputs } from "../../provider/fly/provider";
 import { goneStates } from "../../provider/fly/wire";
 import { lookupDeadline } from "../core/lookup";
 
@@ -11,29 +12,17 @@ export interface GetVolumesArgs {
     includeDeleted?: boolean;
 }
 
-/** One volume as Fly lists it. */
-export interface VolumeInfo {
-    /** Pulumi id, `<app>/<vol_id>`: pass it to `fly.Volume.get` to adopt the volume. */
-    id: string;
-    /** Fly's volume id, `vol_…`. */
-    volumeId: string;
-    /** Volume name. */
-    name?: string;
-    /** Fly's state. */
-    state: string;
-    /** Size in GB. */
-    sizeGb?: number;
-    /** Region code. */
-    region?: string;
-    /** Zone. */
-    zone?: string;
-    /** Whether it is encrypted. */
-    encrypted?: boolean;
-    /** The Machine it is attached to, if any. */
-    attachedMachineId?: string;
-    /** When it was created. */
-    createdAt?: string;
-}
+/** Outputs only a declaration gives: a listed volume has none of them. */
+type DeclaredOnly =
+    "timeouts" | "compute" | "computeImage" | "requireUniqueZone" | "uniqueZoneAppWide" | "snapshotId" | "sourceVolumeId" | "needsRestart";
+
+/** One volume as Fly lists it: the outputs a `fly.Volume` would have (those Fly reports), plus its Pulumi id. */
+export type VolumeInfo = Flat<
+    Omit<FlyVolumeOutputs, DeclaredOnly> & {
+        /** Pulumi id, `<app>/<vol_id>`: pass it to `fly.Volume.get` to adopt the volume. */
+        id: string;
+    }
+>;
 
 /** Result of {@link getVolumes}. */
 export interface GetVolumesResult {
@@ -46,21 +35,10 @@ export interface GetVolumesResult {
 /** Lists an app's volumes, for adoption and inspection. Runs in the program, at preview too. */
 export async function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
     const deadline = lookupDeadline();
-    const all = await flyContext().client.listVolumes(args.app, deadline);
+    const all = await flySession().client.listVolumes(args.app, deadline);
     const volumes = all
         .filter((v) => args.includeDeleted || !goneStates.has(v.state))
-        .map((v) => ({
-            id: `${args.app}/${v.id}`,
-            volumeId: v.id,
-            name: v.name,
-            state: v.state,
-            sizeGb: v.sizeGb,
-            region: v.region,
-            zone: v.zone,
-            encrypted: v.encrypted,
-            attachedMachineId: v.attachedMachineId,
-            createdAt: v.createdAt,
-        }));
+        .map((v): VolumeInfo => ({ id: `${args.app}/${v.id}`, ...toFlyVolumeOutputs(args.app, {}, v) }));
     return { app: args.app, volumes };
 }
 

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { resolveSetting } from "../../provider/core/config";
 import { VolumeError } from "../../provider/core/errors";
-import { neevClient, NetworkVolumeOutputs, toNeevOutputs } from "../../provider/neevcloud/provider";
-import { orgIdSetting, projectIdSetting } from "../../provider/neevcloud/schema";
+import { neevcloudSession, NetworkVolumeOutputs, toNetworkVolumeOutputs } from "../../provider/neevcloud/provider";
+import { neevcloudOrgIdSetting, neevcloudProjectIdSetting } from "../../provider/neevcloud/schema";
 import { lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getNetworkVolumes}. */
@@ -34,15 +34,15 @@ export interface GetNetworkVolumesResult {
 /** Lists a project's network volumes, for adoption and inspection. Runs in the program, at preview too. */
 export async function getNetworkVolumes(args: GetNetworkVolumesArgs = {}): Promise<GetNetworkVolumesResult> {
     const deadline = lookupDeadline();
-    const orgId = args.orgId ?? resolveSetting(orgIdSetting);
-    const projectId = args.projectId ?? resolveSetting(projectIdSetting);
+    const orgId = args.orgId ?? resolveSetting(neevcloudOrgIdSetting);
+    const projectId = args.projectId ?? resolveSetting(neevcloudProjectIdSetting);
     if (!orgId || !projectId) {
         throw new VolumeError(
             "neevcloud getNetworkVolumes: set orgId and projectId, or neevcloud:orgId/neevcloud:projectId, or NEEVCLOUD_ORG_ID/NEEVCLOUD_PROJECT_ID",
         );
     }
-    const list = await neevClient().listVolumes({ orgId, projectId }, deadline, { available: args.available || undefined });
-    const volumes = list.map((v) => ({ id: `${orgId}/${projectId}/${v.id}`, ...toNeevOutputs({}, v) }));
+    const list = await neevcloudSession().client.listVolumes({ orgId, projectId }, deadline, { available: args.available || undefined });
+    const volumes = list.map((v) => ({ id: `${orgId}/${projectId}/${v.id}`, ...toNetworkVolumeOutputs({}, v) }));
     return { orgId, projectId, volumes };
 }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
-import { flyContext, flyVolumeProvider } from "../../provider/fly/provider";
+import { flySession, flyVolumeProvider } from "../../provider/fly/provider";
 import { rejection, useEmulator } from "./support";
 
 const p = flyVolumeProvider;
@@ -235,7 +235,7 @@ describe("fly.Volume as Fly really is", function () {
     const { emu } = useEmulator({
         fly: { timeToReadyMs: 100, timeToHydrateMs: 100, timeToRestoreMs: 100, rateLimit: { perSecond: 1, burst: 3 } },
     });
-    const client = () => flyContext().client;
+    const client = () => flySession().client;
     const deadline = () => Deadline.in(10, "read");
 
     /** Runs `f` with stderr captured. */

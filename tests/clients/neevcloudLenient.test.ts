@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
-import { neevClient, networkVolumeProvider } from "../../provider/neevcloud/provider";
+import { neevcloudSession, networkVolumeProvider } from "../../provider/neevcloud/provider";
 import { rejection, useEmulator } from "./support";
 
 /** Strict on what we send, lenient on what we read: NeevCloud responses that surprise us. */
@@ -79,7 +79,7 @@ describe("neevcloud.NetworkVolume reads responses leniently", function () {
                 },
             },
         ]);
-        const list = await neevClient().listVolumes(scope, deadline());
+        const list = await neevcloudSession().client.listVolumes(scope, deadline());
         assert.deepEqual(
             list.map((v) => [v.id, v.status]),
             [

@@ -18,7 +18,7 @@ import { setStackConfig } from "../../provider/core/config";
 import { Deadline } from "../../provider/core/deadline";
 import { ApiError } from "../../provider/core/errors";
 import { closeAllPools } from "../../provider/core/http";
-import { NeevCloudClient } from "../../provider/neevcloud/client";
+import { NeevcloudClient } from "../../provider/neevcloud/client";
 import { networkVolumeProvider as p, type NetworkVolumeOutputs } from "../../provider/neevcloud/provider";
 import { PROBE_HEADER, startCaptureProxy, type CaptureProxy, type Exchange } from "./capture";
 import { conformanceReport, exchangeProblems, neevcloudSpec } from "./openapi";
@@ -69,7 +69,7 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
         return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
     };
 
-    const client = (): NeevCloudClient => new NeevCloudClient(apiUrl, emu.token);
+    const client = (): NeevcloudClient => new NeevcloudClient(apiUrl, emu.token);
     const inputs = async (extra: Record<string, unknown> = {}) => {
         const news = { orgId: ORG, projectId: PROJECT, regionId: "in-bom-1", sizeGb: 10, name: "train-data", ...extra };
         const { inputs: checkedInputs, failures } = await p.check({}, news);
@@ -249,7 +249,7 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
     });
 
     it("401 ErrorResponse for a wrong or missing token", async () => {
-        const wrong = new NeevCloudClient(apiUrl, "not-the-token");
+        const wrong = new NeevcloudClient(apiUrl, "not-the-token");
         const list = await rejection(wrong.listPage(scope, 1, deadline()));
         assert.deepEqual([list.status, list.code], [401, "UNAUTHORIZED"]);
         const vol = (await client().listVolumes(scope, deadline()))[0];

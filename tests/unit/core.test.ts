@@ -1,25 +1,11 @@
 import { strict as assert } from "node:assert";
-import { Deadline, Clock } from "../../provider/core/deadline";
+import { Deadline } from "../../provider/core/deadline";
 import { ApiError, MissingCredentialError, registerSecret, scrub } from "../../provider/core/errors";
 import { defaultRetryPolicy, parseRetryAfter, retryDelay } from "../../provider/core/retry";
 import { TokenBucket } from "../../provider/core/rateLimit";
 import { SharedPoller, waitFor } from "../../provider/core/wait";
 import { requireCredential, setStackConfig } from "../../provider/core/config";
-import { virtualClock } from "./virtualClock";
-
-/** A clock whose sleeps pass instantly, so waits and backoffs take no real time. */
-function fakeClock(): Clock & { slept: number[] } {
-    let t = 1_000_000;
-    const slept: number[] = [];
-    return {
-        slept,
-        now: () => t,
-        sleep: async (ms) => {
-            slept.push(ms);
-            t += ms;
-        },
-    };
-}
+import { fakeClock, virtualClock } from "./virtualClock";
 
 describe("core", () => {
     describe("Retry-After and backoff", () => {
@@ -63,13 +49,13 @@ describe("core", () => {
 
     describe("rate limiter", () => {
         it("lets a burst through, then spaces requests at the sustained rate", async () => {
-            const clock = fakeClock();
+            const clock = fakeClock(1_000_000);
             const bucket = new TokenBucket({ perSecond: 1, burst: 2 }, clock);
             for (let i = 0; i < 5; i++) await bucket.take();
             assert.deepEqual(clock.slept, [1000, 1000, 1000]);
         });
         it("refuses to wait past the deadline and gives the slot back", async () => {
-            const clock = fakeClock();
+            const clock = fakeClock(1_000_000);
             const bucket = new TokenBucket({ perSecond: 1, burst: 1 }, clock);
             await bucket.take();
             const deadline = new Deadline(clock.now() + 500, "create", 0.5, clock);
@@ -81,7 +67,7 @@ describe("core", () => {
 
     describe("waiting", () => {
         it("stops at a terminal state at once, naming it", async () => {
-            const clock = fakeClock();
+            const clock = fakeClock(1_000_000);
             const d = new Deadline(clock.now() + 60_000, "create", 60, clock);
             let n = 0;
             await assert.rejects(
@@ -99,7 +85,7 @@ describe("core", () => {
             assert.equal(n, 3);
         });
         it("times out at the deadline with the last state and the timeout to raise", async () => {
-            const clock = fakeClock();
+            const clock = fakeClock(1_000_000);
             const d = new Deadline(clock.now() + 5_000, "create", 5, clock);
             await assert.rejects(
                 waitFor(async () => ({ status: "pending", state: "creating" }), {

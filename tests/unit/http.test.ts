@@ -177,6 +177,25 @@ describe("http core", () => {
     });
 
     describe("what reaches the caller", () => {
+        it("a JSON error body not in the cloud's shape still gives its message or error (a gateway's answer)", async () => {
+            server = await loopback((req, res) =>
+                req.url.endsWith("/m")
+                    ? json(res, 400, { message: "bad gateway payload" })
+                    : json(res, 400, { error: "quota exceeded", detail: 1 }),
+            );
+            const clock = fakeClock();
+            const strict = client(server, { clock, parseError: () => ({}) });
+            const e1 = await failure(strict.request(get(Deadline.in(5, "read", clock), { path: "/m" })));
+            assert.match(e1.message, /: bad gateway payload \(400/);
+            const e2 = await failure(strict.request(get(Deadline.in(5, "read", clock), { path: "/e" })));
+            assert.match(e2.message, /: quota exceeded \(400/);
+            const own = client(server, { clock, parseError: () => ({ message: "the cloud's own reading" }) });
+            assert.match(
+                (await failure(own.request(get(Deadline.in(5, "read", clock), { path: "/m" })))).message,
+                /the cloud's own reading/,
+            );
+        });
+
         it("no raw library error: a hook that throws, a header undici refuses", async () => {
             server = await loopback((_r, res) => json(res, 200, { Success: false }));
             const clock = fakeClock();

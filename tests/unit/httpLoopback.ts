@@ -1,6 +1,5 @@
 import { createServer, IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Clock } from "../../provider/core/deadline";
 
 /** A request as the loopback server received it. */
 export interface Seen {
@@ -64,16 +63,5 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
     res.end(text);
 }
 
-/** A clock whose sleeps pass at once (advancing its time), so backoffs take no real time. */
-export function fakeClock(start = Date.parse("2026-01-01T00:00:00Z")): Clock & { slept: number[] } {
-    let t = start;
-    const slept: number[] = [];
-    return {
-        slept,
-        now: () => t,
-        sleep: async (ms) => {
-            slept.push(ms);
-            t += Math.max(0, ms);
-        },
-    };
-}
+/** Kept here too for the tests that import it from this file. */
+export { fakeClock } from "./virtualClock";

@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import { checkInputs } from "../../provider/core/check";
 import { VolumeError } from "../../provider/core/errors";
 import { encodeSegment, parseCompositeId, pathSegment } from "../../provider/core/ids";
-import { parseFlyId } from "../../provider/fly/provider";
+import { parseFlyVolumeId } from "../../provider/fly/provider";
 import { flyVolumeSpec } from "../../provider/fly/schema";
-import { parseNeevId } from "../../provider/neevcloud/provider";
+import { parseNetworkVolumeId } from "../../provider/neevcloud/provider";
 import { networkVolumeSpec } from "../../provider/neevcloud/schema";
 
 const uuid = "0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e";
@@ -43,24 +43,24 @@ describe("composite ids and URL path segments (core/ids.ts)", () => {
         }
     });
 
-    describe("parseFlyId", () => {
+    describe("parseFlyVolumeId", () => {
         it("reads <app>/<vol_id>", () => {
-            assert.deepEqual(parseFlyId("my-app/vol_9vw681egy1jj5xm4"), { app: "my-app", volumeId: "vol_9vw681egy1jj5xm4" });
+            assert.deepEqual(parseFlyVolumeId("my-app/vol_9vw681egy1jj5xm4"), { app: "my-app", volumeId: "vol_9vw681egy1jj5xm4" });
         });
         for (const bad of ["my-app", "my-app/..", "../vol_1", "my-app/vol_1/x", "My App/vol_1", "my-app/9vw6"]) {
             it(`refuses ${bad}`, () => {
-                assert.match(thrown(() => parseFlyId(bad)).message, /^fly: .* expected '<app>\/<volumeId>', e\.g\. 'my-app\/vol_/);
+                assert.match(thrown(() => parseFlyVolumeId(bad)).message, /^fly: .* expected '<app>\/<volumeId>', e\.g\. 'my-app\/vol_/);
             });
         }
     });
 
-    describe("parseNeevId", () => {
+    describe("parseNetworkVolumeId", () => {
         it("reads <orgId>/<projectId>/<uuid>", () => {
-            assert.deepEqual(parseNeevId(`org/proj/${uuid}`), { orgId: "org", projectId: "proj", volumeId: uuid });
+            assert.deepEqual(parseNetworkVolumeId(`org/proj/${uuid}`), { orgId: "org", projectId: "proj", volumeId: uuid });
         });
         for (const bad of ["org/proj/..", "org/proj/.", "../proj/" + uuid, "org/../" + uuid, "org/proj/not-a-uuid", "org/proj"]) {
             it(`refuses ${bad}`, () => {
-                assert.match(thrown(() => parseNeevId(bad)).message, /^neevcloud: .* expected '<orgId>\/<projectId>\/<volumeId>'/);
+                assert.match(thrown(() => parseNetworkVolumeId(bad)).message, /^neevcloud: .* expected '<orgId>\/<projectId>\/<volumeId>'/);
             });
         }
     });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { checkInputs } from "../../provider/core/check";
 import { resourceProvider } from "../../provider/core/provider";
 import type { FieldRules } from "../../provider/core/rules";
-import { flyContext, flyVolumeProvider, parseFlyId } from "../../provider/fly/provider";
+import { flySession, flyVolumeProvider, parseFlyVolumeId } from "../../provider/fly/provider";
 import { networkVolumeProvider } from "../../provider/neevcloud/provider";
 import { rejection, useEmulator } from "../clients/support";
 
@@ -18,8 +18,8 @@ const readOnly = resourceProvider<SeenVolume>({
     notCreatable,
     operations: {
         async read(id, _props, deadline) {
-            const { app, volumeId } = parseFlyId(id);
-            const v = await flyContext().client.getVolume(app, volumeId, deadline);
+            const { app, volumeId } = parseFlyVolumeId(id);
+            const v = await flySession().client.getVolume(app, volumeId, deadline);
             return v && { volumeId: v.id, name: v.name ?? "", sizeGb: v.sizeGb ?? 0 };
         },
     },

@@ -1,21 +1,8 @@
 import { strict as assert } from "node:assert";
-import { Clock, Deadline } from "../../provider/core/deadline";
+import { Deadline } from "../../provider/core/deadline";
 import { ApiError } from "../../provider/core/errors";
 import { InUseVerdict, retryWhileInUse, WhileInUseOptions } from "../../provider/core/inUse";
-
-/** A clock whose sleeps pass instantly and are recorded. */
-function fakeClock(): Clock & { slept: number[] } {
-    let t = 5_000_000;
-    const slept: number[] = [];
-    return {
-        slept,
-        now: () => t,
-        sleep: async (ms) => {
-            slept.push(ms);
-            t += ms;
-        },
-    };
-}
+import { fakeClock } from "./virtualClock";
 
 const busy = () =>
     new ApiError({
@@ -40,7 +27,7 @@ function options(deadline: Deadline, classify: (e: unknown) => InUseVerdict | Pr
 
 describe("retryWhileInUse: the one delete-while-in-use loop", () => {
     it("retries while in use, with intervals growing from 1 s to at most 5 s, until the attempt succeeds", async () => {
-        const clock = fakeClock();
+        const clock = fakeClock(5_000_000);
         let calls = 0;
         await retryWhileInUse(
             async () => {
@@ -53,7 +40,7 @@ describe("retryWhileInUse: the one delete-while-in-use loop", () => {
     });
 
     it("after the deadline sends nothing more and names the holder, status, code, request id and remedy in one line", async () => {
-        const clock = fakeClock();
+        const clock = fakeClock(5_000_000);
         const deadline = Deadline.in(10, "delete", clock);
         const at: number[] = [];
         const err = await retryWhileInUse(
@@ -80,7 +67,7 @@ describe("retryWhileInUse: the one delete-while-in-use loop", () => {
     });
 
     it("a resource found gone is done; any other error is thrown at once, unchanged", async () => {
-        const clock = fakeClock();
+        const clock = fakeClock(5_000_000);
         await retryWhileInUse(
             async () => {
                 throw busy();

@@ -37,3 +37,27 @@ export function virtualClock(start = 1_000_000): VirtualClock {
         },
     };
 }
+
+/** A clock whose sleeps pass at once (advancing its time) and are recorded, so backoffs take no real time. */
+export function fakeClock(start = Date.parse("2026-01-01T00:00:00Z")): Clock & { slept: number[] } {
+    let t = start;
+    const slept: number[] = [];
+    return {
+        slept,
+        now: () => t,
+        sleep: async (ms) => {
+            slept.push(ms);
+            t += Math.max(0, ms);
+        },
+    };
+}
+
+/** Settles to the error or the value with the virtual time it settled at, so a test can look at when and how each caller ended. */
+export function outcome<T>(clock: Clock, p: Promise<T>) {
+    const rec: { at?: number; value?: T; error?: Error } = {};
+    const done = p.then(
+        (value) => Object.assign(rec, { at: clock.now(), value }),
+        (error: Error) => Object.assign(rec, { at: clock.now(), error }),
+    );
+    return { rec, done };
+}

@@ -3,7 +3,7 @@ import { Deadline } from "../../provider/core/deadline";
 import { ApiError, WaitError } from "../../provider/core/errors";
 import { SharedList } from "../../provider/core/sharedList";
 import { SharedPoller, WaitStep } from "../../provider/core/wait";
-import { VirtualClock, virtualClock } from "./virtualClock";
+import { outcome, VirtualClock, virtualClock } from "./virtualClock";
 
 type Item = { id: string; state: string };
 
@@ -12,16 +12,6 @@ const judge = (item: Item | undefined): WaitStep<Item> =>
 
 function opts(clock: VirtualClock, seconds: number, subject = "v") {
     return { deadline: Deadline.in(seconds, "create", clock), subject, goal: "to be ready" };
-}
-
-/** Settles to the error or the value, so a test can look at when and how each waiter ended. */
-function outcome<T>(clock: VirtualClock, p: Promise<T>) {
-    const rec: { at?: number; value?: T; error?: Error } = {};
-    const done = p.then(
-        (value) => Object.assign(rec, { at: clock.now(), value }),
-        (error: Error) => Object.assign(rec, { at: clock.now(), error }),
-    );
-    return { rec, done };
 }
 
 describe("SharedPoller: each waiter keeps its own deadline", () => {
