@@ -5,7 +5,11 @@ import type { FlyVolumeOutputs } from "../../provider/fly/provider";
 import { flyVolumeRules } from "../../provider/fly/rules";
 import type { NetworkVolumeOutputs } from "../../provider/neevcloud/provider";
 import { networkVolumeRules } from "../../provider/neevcloud/rules";
-import { fly, neevcloud } from "../../sdk";
+import type { AgentBayVolumeOutputs } from "../../provider/agentbay/provider";
+import { agentbayVolumeRules } from "../../provider/agentbay/rules";
+import type { Vm0PublishedVolumeOutputs } from "../../provider/vm0/operations";
+import { vm0VolumeRules } from "../../provider/vm0/rules";
+import { agentbay, fly, neevcloud, vm0 } from "../../sdk";
 
 /**
  * Each SDK class declares exactly the outputs its provider stores, each with a type that holds the
@@ -32,12 +36,13 @@ type Mismatches<C, O> =
 type None<T extends never> = T;
 
 /**
- * One line per SDK resource class and its provider's outputs type. To add a cloud's class:
- * `None<Mismatches<agentbay.Volume, AgentbayVolumeOutputs>>,` (and a row in `classes` below).
+ * One line per SDK resource class and its provider's outputs type (and a row in `classes` below).
  */
 export type SdkClassesMatchTheirOutputs = [
     None<Mismatches<fly.Volume, FlyVolumeOutputs>>,
     None<Mismatches<neevcloud.NetworkVolume, NetworkVolumeOutputs>>,
+    None<Mismatches<agentbay.Volume, AgentBayVolumeOutputs>>,
+    None<Mismatches<vm0.Volume, Vm0PublishedVolumeOutputs>>,
 ];
 
 /** Each class, made with its required args and adopted by id, with the rules table its provider diffs by. */
@@ -58,6 +63,18 @@ const classes: Array<{
         rules: networkVolumeRules,
         make: (n) => new neevcloud.NetworkVolume(n, { regionId: "in-bom-1", sizeGb: 1, orgId: "o", projectId: "p" }),
         adopt: (n) => neevcloud.NetworkVolume.get(n, "o/p/0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e"),
+    },
+    {
+        kind: "agentbay:Volume",
+        rules: agentbayVolumeRules,
+        make: (n) => new agentbay.Volume(n, { imageId: "imgc-1" }),
+        adopt: (n) => agentbay.Volume.get(n, "imgc-1/vol-1"),
+    },
+    {
+        kind: "vm0:Volume",
+        rules: vm0VolumeRules,
+        make: (n) => new vm0.Volume(n, { source: "." }),
+        adopt: (n) => vm0.Volume.get(n, "0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e"),
     },
 ];
 
