@@ -38,7 +38,7 @@ export const kinds: readonly Kind[] = [
         grown: (inputs) => ({ ...inputs, sizeGb: 6 }),
         readyAfter: (ms) => ({ fly: { timeToReadyMs: ms, timeToExtendMs: ms } }),
         floor: {
-            create: "1 (POST; +1 list if the ownership check snapshots the name first)",
+            create: "2 (the ownership snapshot's list, then POST; the answer shows `created`, so no poll)",
             grow: "1 (extend; its response shows the new size)",
             read: "1",
             delete: "1",
@@ -58,8 +58,8 @@ export const kinds: readonly Kind[] = [
         grown: (inputs) => ({ ...inputs, sizeGb: 250 }),
         readyAfter: (ms) => ({ neevcloud: { timeToBoundMs: ms, timeToExtendMs: ms } }),
         floor: {
-            create: "1 (POST)",
-            grow: "1 (extend) + polls until `succeeded` (0 when ready at once)",
+            create: "3 (the ownership snapshot's list, POST, 1 poll: the 201 is always `pending`)",
+            grow: "2 (extend, 1 poll: the 202 is always `resizing`)",
             read: "1",
             delete: "1",
         },

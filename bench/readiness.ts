@@ -1,11 +1,15 @@
 /**
- * Section 4: readiness. N concurrent creates in one Fly app, each ready 1 s after Fly made it, under
- * Fly's limit: how long after the cloud made each volume ready did its create return, and how fast
- * the waits poll the app.
+ * Section 4: readiness. N concurrent creates in one Fly app under Fly's limit: how long after the
+ * cloud made each volume ready did its create return, and how fast the waits poll the app.
  *
- * The ready moment is the emulator's: the volume's `created_at` (ms) + `timeToReadyMs`, which is
- * when its state turns `created`. The return moment is when the bench received the host's Create
- * reply. Both clocks are this process's `Date.now()`.
+ * Two cases. Ready 1 to 2 s after Fly made it (drawn per volume, as Fly's readiness varies): the
+ * figure the issue's target is about. And ready exactly 1 s after, the worst case for a 1 s poll:
+ * creates are paced 1/s by the rate limit, so every volume turns ready at the same phase of the poll
+ * and waits the same time; printed so the lock-step is seen, not hidden.
+ *
+ * The ready moment is the emulator's (`readyAt`: created + the time to ready drawn for it), when
+ * its state turns `created`. The return moment is when the bench received the host's Create reply.
+ * Both clocks are this process's `Date.now()`.
  */
 import type { RecordedRequest } from "../emulator";
 import { urn } from "./kinds";
@@ -15,6 +19,11 @@ import { action, checked, inApp, median, timed, withEmulator, withHost, type Ben
 const COUNT = 30;
 const READY_MS = 1_000;
 const APP = "ready-app";
+
+const cases = [
+    { label: "ready 1–2 s after Fly made each (drawn per volume)", jitterMs: 1_000 },
+    { label: "ready exactly 1 s after Fly made each (lock-step with the 1 s poll)", jitterMs: 0 },
+];
 
 /** The most requests in any window of one second. */
 function peakPerSecond(requests: readonly RecordedRequest[]): number {
@@ -30,8 +39,15 @@ function peakPerSecond(requests: readonly RecordedRequest[]): number {
 export async function printReadiness(bench: Bench): Promise<void> {
     const fly = flyOf(bench);
     if (!fly) return;
-    console.log(`\nreadiness: ${COUNT} concurrent creates in one Fly app, ready ${READY_MS} ms after Fly made each, Fly's limit on:`);
-    await withEmulator({ fly: { timeToReadyMs: READY_MS, rateLimit: FLY_LIMIT } }, (emu) =>
+    console.log(`\nreadiness: ${COUNT} concurrent creates in one Fly app, Fly's limit on:`);
+    for (const c of cases) {
+        console.log(`  ${c.label}:`);
+        await readiness(bench, fly, c.jitterMs);
+    }
+}
+
+async function readiness(bench: Bench, fly: NonNullable<ReturnType<typeof flyOf>>, jitterMs: number): Promise<void> {
+    await withEmulator({ fly: { timeToReadyMs: READY_MS, timeToReadyJitterMs: jitterMs, rateLimit: FLY_LIMIT } }, (emu) =>
         withHost(bench, emu, "readiness", async (host) => {
             const inputs = await Promise.all(Array.from({ length: COUNT }, (_, i) => checked(host, fly, `w${i}`, fly.inputs(i, APP))));
             emu.clearRequests();
@@ -44,15 +60,9 @@ export async function printReadiness(bench: Bench): Promise<void> {
                     }),
                 ),
             );
-            const createdAt = new Map(
-                emu
-                    .inventory()
-                    .fly.filter((v) => v.app === APP)
-                    .map((v) => [v.id, Date.parse(v.created_at)]),
-            );
             const lags = [...returned].flatMap(([id, at]) => {
-                const made = createdAt.get(id);
-                return made === undefined ? [] : [(at - (made + READY_MS)) / 1000];
+                const ready = emu.fly.readyAt(APP, id);
+                return ready === undefined ? [] : [(at - ready) / 1000];
             });
             const reqs = inApp(emu.requests(), APP);
             const lists = reqs.filter((r) => action(r) === "list");
@@ -60,17 +70,17 @@ export async function printReadiness(bench: Bench): Promise<void> {
             const window = reqs.length > 1 ? (reqs[reqs.length - 1].at - reqs[0].at) / 1000 : 0;
             const failed = results.filter((r) => r.status === "rejected").length;
             console.log(
-                `  create returned after ready (reply received − (emulator created_at + ${READY_MS} ms)): ` +
+                `    create returned after ready (reply received − the emulator's ready moment): ` +
                     `median ${median(lags).toFixed(2)} s, max ${Math.max(...lags).toFixed(2)} s over ${lags.length} creates ` +
                     `(issue 6 aims at median ≤ 0.5 s, max ≤ 1.1 s)`,
             );
             console.log(
-                `  polls: ${lists.length} list GETs + ${gets.length} single GETs in ${window.toFixed(1)} s = ` +
+                `    polls: ${lists.length} list GETs + ${gets.length} single GETs in ${window.toFixed(1)} s = ` +
                     `${(lists.length / Math.max(window, 1)).toFixed(2)} list GETs/s (peak ${peakPerSecond(lists)} in any 1 s), ` +
                     `against Fly's ${FLY_LIMIT.perSecond} request/s per action per app`,
             );
             console.log(
-                `  ${COUNT} creates in ${wall.toFixed(1)} s, ${failed} failed, ${reqs.filter((r) => r.status === 429).length} × 429`,
+                `    ${COUNT} creates in ${wall.toFixed(1)} s, ${failed} failed, ${reqs.filter((r) => r.status === 429).length} × 429`,
             );
         }),
     );

@@ -78,6 +78,7 @@ function createFlyEmulator(ctx: CloudContext<FlyKnobs>): CloudEmulator<FlyContro
             if (!v || isGone(v)) throw new Error(`fly emulator: no live volume ${id} in app ${app}`);
             return store.takeSnapshot(app, id).id;
         },
+        readyAt: (app, id) => store.find(app, id)?.readyAt,
         reset: () => {
             store.reset();
             limiter.reset();

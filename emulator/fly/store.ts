@@ -44,6 +44,8 @@ export interface VolumeEntity {
     attachedMachineId: string | null;
     /** Bytes of data on the volume (carried into snapshots, restores and forks). */
     usedBytes: number;
+    /** When `creating` ends (ms). */
+    readyAt?: number;
 }
 
 /** A snapshot as the store keeps it: what a restore needs (the routes to list or take snapshots are not emulated). */
@@ -140,7 +142,8 @@ export class FlyStore {
             usedBytes,
         };
         this.volumes.set(v.id, v);
-        const ready = now + knobs.timeToReadyMs;
+        const ready = now + knobs.timeToReadyMs + Math.floor(Math.random() * knobs.timeToReadyJitterMs);
+        v.readyAt = ready;
         if (input.snapshotId !== undefined) {
             this.step(v, ready, "restoring");
             this.step(v, ready + knobs.timeToRestoreMs, "created", true);

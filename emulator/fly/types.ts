@@ -94,6 +94,11 @@ export interface FlyExtendResponse {
 export interface FlyKnobs {
     /** Time a new volume spends in `creating` (ms). Default 500. */
     timeToReadyMs: number;
+    /**
+     * Up to this much more, drawn at random per volume (ms): Fly's real readiness varies, and a fixed
+     * delay that is a multiple of a poll interval locks every volume to the same phase. Default 0.
+     */
+    timeToReadyJitterMs: number;
     /** Time a restore spends in `restoring`, after `creating` (ms). Default 500. */
     timeToRestoreMs: number;
     /** Time a fork spends in `hydrating`, after `creating` and `enabling_remote_export` (ms). Default 500. */
@@ -128,6 +133,7 @@ export interface FlyKnobs {
 export function defaultFlyKnobs(): FlyKnobs {
     return {
         timeToReadyMs: 500,
+        timeToReadyJitterMs: 0,
         timeToRestoreMs: 500,
         timeToHydrateMs: 500,
         timeToExtendMs: 500,
@@ -161,6 +167,8 @@ export interface FlyControl {
     destroy(app: string, volumeId: string): void;
     /** Take a snapshot of a volume; returns its `vs_…` id (usable as `snapshot_id` in a create). */
     snapshot(app: string, volumeId: string): string;
+    /** When a volume became (or becomes) ready: its `created_at` + the time to ready drawn for it (ms since the epoch). */
+    readyAt(app: string, volumeId: string): number | undefined;
     /** Forget every volume, snapshot and rate-limit bucket. */
     reset(): void;
 }

@@ -251,7 +251,8 @@ export const flyVolumeProvider = resourceProvider({
                 latest = await client.updateVolume(app, volumeId, changed, ctx.deadline);
                 ctx.accepted(id, toFlyVolumeOutputs(app, news, latest, needsRestart));
             }
-            if (target !== undefined) {
+            // No poll when the last answer already shows the new size, settled.
+            if (target !== undefined && !(latest && judgeSize(target)(latest).status === "done")) {
                 latest = await poller.waitFor(app, volumeId, judgeSize(target), {
                     deadline: ctx.deadline,
                     subject: `fly volume ${id}`,

@@ -150,8 +150,10 @@ function judgeResizeOver(v: NetworkVolume | undefined): WaitStep<NetworkVolume> 
 }
 
 /**
- * Extends to `target`, never twice: a resize already running is waited out first, and after an
- * ambiguous failure (POST, no idempotency key) the volume is read to see whether it was queued.
+ * Extends to `target`, never twice. When the stored outputs show a settled volume below the target,
+ * the extend goes first with no read (the floor: one POST); a refusal (400: it is resizing, or
+ * already that size after a change outside Pulumi) or an ambiguous failure (POST, no idempotency
+ * key) is reconciled by reading the volume: a resize running is waited out, a size reached is done.
  * Those retries back off (0.5 s doubling to 8 s) and end by the deadline: nothing is sent after it,
  * and the error says what the cloud last answered.
  */
@@ -161,8 +163,10 @@ async function extendTo(
     id: string,
     target: number,
     deadline: Deadline,
+    stored: { sizeGb?: number; extensionStatus?: string },
 ): Promise<{ volume: NetworkVolume; queued: boolean }> {
     let interval = 500;
+    let readFirst = stored.extensionStatus === "resizing" || (stored.sizeGb ?? 0) >= target;
     let lastAnswer: AmbiguousRequestError | undefined;
     const givenUp = (cause: unknown) =>
         new VolumeError(
@@ -178,15 +182,23 @@ async function extendTo(
     for (;;) {
         stopIfLate();
         try {
-            let live = await client.getVolume(scope, id, deadline);
-            if (!live) throw new VolumeError(`neevcloud extend network volume ${id}: the volume is gone; run \`pulumi refresh\``);
-            if (live.extensionStatus === "resizing") {
-                live = await waitOn(client, scope, id, judgeResizeOver, deadline, "for the running resize to finish");
+            if (readFirst) {
+                let live = await client.getVolume(scope, id, deadline);
+                if (!live) throw new VolumeError(`neevcloud extend network volume ${id}: the volume is gone; run \`pulumi refresh\``);
+                if (live.extensionStatus === "resizing") {
+                    live = await waitOn(client, scope, id, judgeResizeOver, deadline, "for the running resize to finish");
+                }
+                if ((live.sizeGb ?? 0) >= target) return { volume: live, queued: false };
+                stopIfLate();
             }
-            if ((live.sizeGb ?? 0) >= target) return { volume: live, queued: false };
-            stopIfLate();
             return { volume: await client.extendVolume(scope, id, target, deadline), queued: true };
         } catch (error) {
+            if (!readFirst && error instanceof ApiError && error.status === 400) {
+                // The stored outputs were stale: read, then decide.
+                readFirst = true;
+                continue;
+            }
+            readFirst = true;
             // After a lost extend, a read that runs out of time is the give-up, said with the cloud's last answer.
             if (lastAnswer && deadline.expired() && !(error instanceof AmbiguousRequestError)) throw givenUp(error);
             if (!(error instanceof AmbiguousRequestError)) throw error;
@@ -299,9 +311,15 @@ export const networkVolumeProvider = resourceProvider({
                 if (!live) throw new VolumeError(`neevcloud update network volume ${id}: the volume is gone; run \`pulumi refresh\``);
                 return toNetworkVolumeOutputs(news, live);
             }
-            const { volume, queued } = await extendTo(client, scope, scope.volumeId, target, ctx.deadline);
+            const { volume, queued } = await extendTo(client, scope, scope.volumeId, target, ctx.deadline, olds);
             ctx.accepted(id, toNetworkVolumeOutputs(news, volume));
-            const done = await waitOn(client, scope, scope.volumeId, judgeExtended(target, queued), ctx.deadline, `to reach ${target} GB`);
+            const judge = judgeExtended(target, queued);
+            // No poll when the last answer already shows the goal (a size reached outside Pulumi).
+            const now = judge(volume);
+            const done =
+                now.status === "done"
+                    ? now.value
+                    : await waitOn(client, scope, scope.volumeId, judge, ctx.deadline, `to reach ${target} GB`);
             return toNetworkVolumeOutputs(news, done);
         },
 

@@ -76,6 +76,24 @@ describe("fly.Volume provider against the emulator", function () {
         assert.equal(emu().inventory().fly[0].size_gb, 10);
     });
 
+    it("grow at the floor: when the extend's answer already shows the new size settled, no poll follows", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().configure({ fly: { timeToExtendMs: 0 } });
+        try {
+            emu().clearRequests();
+            const res = await p.update(id, outs, await inputs({ sizeGb: 5 }));
+            assert.equal(res.outs.sizeGb, 5);
+            assert.deepEqual(
+                emu()
+                    .requests()
+                    .map((r) => `${r.method} ${r.status}`),
+                ["PUT 200"],
+            );
+        } finally {
+            emu().configure({ fly: { timeToExtendMs: 300 } });
+        }
+    });
+
     it("an extend already applied (lost response, retried) is not an error", async () => {
         const { id, outs } = await p.create(await inputs());
         emu().setFaults([{ cloud: "fly", method: "PUT", path: /\/extend$/, loseResponse: true }]);

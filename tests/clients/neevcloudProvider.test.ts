@@ -50,6 +50,28 @@ describe("neevcloud.NetworkVolume provider against the emulator", function () {
         assert.equal(requests().filter((r) => r.path.endsWith("/extend")).length, 1);
     });
 
+    it("grow at the floor: with the stored outputs settled below the target, the extend goes first, with no read before it", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().clearRequests();
+        await p.update(id, outs, await inputs({ sizeGb: 250 }));
+        const first = requests()[0];
+        assert.equal(first?.method, "POST");
+        assert.ok(first?.path.endsWith("/extend"), JSON.stringify(requests()));
+    });
+
+    it("grow from stale stored outputs (already grown outside Pulumi): the refused extend is reconciled by a read, not an error", async () => {
+        const { id, outs } = await p.create(await inputs());
+        const grown = await p.update(id, outs, await inputs({ sizeGb: 300 }));
+        emu().clearRequests();
+        // The stored outputs say 100 GB; the volume is 300 GB: the extend to 250 is refused (400).
+        const res = await p.update(id, outs, await inputs({ sizeGb: 250 }));
+        assert.equal(res.outs.sizeGb, grown.outs.sizeGb);
+        assert.deepEqual(
+            requests().map((r) => `${r.method} ${r.status}`),
+            ["POST 400", "GET 200"],
+        );
+    });
+
     it("a failed extension is an error that says so, and state keeps the cloud's size", async () => {
         const { id, outs } = await p.create(await inputs());
         emu().configure({ neevcloud: { extendOutcome: "failed" } });
