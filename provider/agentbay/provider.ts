@@ -1,11 +1,10 @@
 import type { Deadline } from "../core/deadline";
-import { ApiError, errorMessage, VolumeError } from "../core/errors";
-import { AmbiguousRequestError } from "../core/http";
+import { ApiError, VolumeError } from "../core/errors";
 import { parseCompositeId } from "../core/ids";
 import { retryWhileInUse } from "../core/inUse";
 import { warn } from "../core/log";
 import { compact } from "../core/objects";
-import { claimVolume, isClaimed, releaseClaim, withNameLock } from "../core/ownership";
+import { claimVolume, createOwnedLocked, isClaimed, releaseClaim, withNameLock } from "../core/ownership";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { waitFor } from "../core/wait";
 import type { AgentBayClient } from "./client";
@@ -73,54 +72,9 @@ export function toAgentBayOutputs(
     });
 }
 
-/** A look after a lost create answer is repeated once this much later, in case the lookup lags too. */
-const settleMs = 1_000;
-
-/**
- * Sends the create-or-get (`GetVolume`, `AllowCreate=true`) and, after an ambiguous failure (a lost
- * or unreadable answer), looks again by name, under the caller's name lock. The caller's pre-check
- * proved the name free a moment before, so a volume of that name found now is what our request made.
- * Residual race, which this API cannot exclude: a creator outside this deployment making the same
- * name in the same image between our pre-check and our request (or between a lost request and the
- * look) is taken for ours: there is no idempotency token, no creator field and no create that fails
- * on an existing name. Nothing found twice means the request did not run: it is sent again.
- */
-async function makeOnce(client: AgentBayClient, imageId: string, name: string, deadline: Deadline): Promise<AgentBayVolume> {
-    for (let attempt = 0; ; attempt++) {
-        let failure: AmbiguousRequestError;
-        try {
-            return await client.getOrCreateVolume(imageId, name, deadline);
-        } catch (error) {
-            if (!(error instanceof AmbiguousRequestError)) throw error;
-            failure = error;
-        }
-        for (let look = 0; look < 2; look++) {
-            if (look > 0 && !(await deadline.sleep(settleMs))) break;
-            let found: AgentBayVolume | undefined;
-            try {
-                found = await client.findVolumeByName(imageId, name, deadline);
-            } catch (error) {
-                throw new VolumeError(
-                    `${sentence(failure.message)} Looking for what it may have made failed, so nothing was taken: ${sentence(errorMessage(error))} ` +
-                        `If a volume named ${name} appears, adopt it with ${adoptHint(name, imageId, "<volumeId>")}, or delete it.`,
-                    { cause: error },
-                );
-            }
-            if (found) return found;
-        }
-        const pause = Math.min(8_000, 500 * 2 ** attempt);
-        if (deadline.remaining() <= pause || !(await deadline.sleep(pause))) {
-            throw new VolumeError(
-                `${sentence(failure.message)} Nothing named ${name} was found afterwards, so nothing was taken; if such a volume appears, ` +
-                    `adopt it with ${adoptHint(name, imageId, "<volumeId>")}, or delete it.`,
-            );
-        }
-    }
-}
-
-/** A message as a sentence, so the next one can follow it. */
-function sentence(text: string): string {
-    return /[.!?]$/.test(text) ? text : `${text}.`;
+/** The name lock of a create: `agentbay/<imageId>/<name>`. */
+function nameKeyOf(imageId: string, name: string): string {
+    return `agentbay/${imageId}/${name}`;
 }
 
 /** The volume our create may take, claimed for this resource, or an error saying why none is. */
@@ -154,8 +108,25 @@ async function takeOrMake(
         adoptedHere.add(`${imageId}/${existing.id}`);
         return { volume: existing, adopted: true, listed: listed.length > 0 };
     }
-    const made = await makeOnce(client, imageId, name, deadline);
-    claim(claimKey, made.id, what);
+    // Create-or-get, owned as every create is (core/ownership.ts): after a lost answer, a volume of
+    // that name found now is ours, since the pre-check just proved the name free (the snapshot is
+    // empty). Residual race, which this API cannot exclude: a creator outside this deployment making
+    // the same name in the same image between our pre-check and our request is taken for ours: there
+    // is no idempotency token, no creator field, and no create that fails on an existing name.
+    const made = await createOwnedLocked({
+        key: nameKeyOf(imageId, name),
+        claimKey,
+        what,
+        deadline,
+        before: new Set<string>(),
+        send: (sendBy) => client.getOrCreateVolume(imageId, name, sendBy),
+        find: async (d) => {
+            const found = await client.findVolumeByName(imageId, name, d);
+            return found ? [found] : [];
+        },
+        idOf: (v) => v.id,
+        adoptHint: (id) => adoptHint(name, imageId, id),
+    });
     return { volume: made, adopted: false, listed: false };
 }
 
@@ -258,7 +229,7 @@ export const agentbayVolumeProvider = resourceProvider({
             // Held through the list wait, so a second same-named resource of this deployment sees
             // ours in its pre-check and is told so plainly.
             return withNameLock(
-                `agentbay/${imageId}/${name}`,
+                nameKeyOf(imageId, name),
                 async () => {
                     const { volume, adopted, listed } = await takeOrMake(client, inputs, ctx.deadline);
                     const id = `${imageId}/${volume.id}`;

@@ -28,6 +28,9 @@ export interface WhileInUseOptions {
 export async function retryWhileInUse(attempt: () => Promise<unknown>, opts: WhileInUseOptions): Promise<void> {
     const maxMs = opts.maxMs ?? 5_000;
     let interval = Math.min(opts.minMs ?? 1_000, maxMs);
+    // The last "in use" answer: an attempt that then runs into the deadline is still that story.
+    let held: { holder?: string; error: unknown } | undefined;
+    const outOfTime = (error: unknown) => (held && opts.deadline.expired() ? inUseError(opts, held.holder, held.error) : error);
     for (;;) {
         let error: unknown;
         try {
@@ -36,9 +39,15 @@ export async function retryWhileInUse(attempt: () => Promise<unknown>, opts: Whi
         } catch (e) {
             error = e;
         }
-        const verdict = await opts.classify(error);
+        let verdict: InUseVerdict;
+        try {
+            verdict = await opts.classify(error);
+        } catch (e) {
+            throw outOfTime(e);
+        }
         if (verdict.status === "gone") return;
-        if (verdict.status === "failed") throw error;
+        if (verdict.status === "failed") throw outOfTime(error);
+        held = { holder: verdict.holder, error };
         if (!(await opts.deadline.sleep(interval))) throw inUseError(opts, verdict.holder, error);
         interval = Math.min(maxMs, Math.ceil(interval * 1.5));
     }

@@ -90,6 +90,11 @@ export interface CreateOwnedOptions<T> {
     adoptHint: (id: string) => string;
     /** How long a fresh volume may take to show in a list, ms. Default 1000. */
     settleMs?: number;
+    /**
+     * The ids of that name known to exist before the send, when the caller listed them itself under
+     * the lock (AgentBay's pre-check, which refuses any). Absent: listed here first.
+     */
+    before?: ReadonlySet<string>;
 }
 
 /** How old a list may be, by its start, to serve as the snapshot before a create: one poll interval. */
@@ -108,14 +113,15 @@ export function lookupReserveMs(deadline: Deadline): number {
  * leaves time to look; a volume found is returned, and the caller records it.
  */
 export function createOwned<T>(opts: CreateOwnedOptions<T>): Promise<T> {
-    return withNameLock(opts.key, () => createLocked(opts), opts.deadline);
+    return withNameLock(opts.key, () => createOwnedLocked(opts), opts.deadline);
 }
 
-async function createLocked<T>(opts: CreateOwnedOptions<T>): Promise<T> {
+/** {@link createOwned} for a caller that already holds the name lock of `opts.key` (it is not re-entrant). */
+export async function createOwnedLocked<T>(opts: CreateOwnedOptions<T>): Promise<T> {
     const { deadline } = opts;
     const clock = deadline.clock;
     const sendBy = deadline.reserve(lookupReserveMs(deadline));
-    const before = await snapshot(opts, sendBy);
+    const before = opts.before ?? (await snapshot(opts, sendBy));
     for (let attempt = 0; ; attempt++) {
         let failure: AmbiguousRequestError;
         try {
@@ -129,8 +135,8 @@ async function createLocked<T>(opts: CreateOwnedOptions<T>): Promise<T> {
         const pause = Math.min(8_000, 500 * 2 ** attempt);
         if (sendBy.remaining() <= pause || !(await sendBy.sleep(pause))) {
             throw new VolumeError(
-                `${failure.message} Nothing it may have made was listed by then, so nothing was taken; ` +
-                    `if a volume named after it appears, adopt it with ${opts.adoptHint("<id>")}, or delete it.`,
+                `${sentence(failure.message)} Nothing it may have made was listed by then, so nothing was taken; ` +
+                    `if a volume named after it appears, adopt it with ${opts.adoptHint("<volumeId>")}, or delete it.`,
             );
         }
     }
@@ -180,7 +186,11 @@ async function lookup<T>(
         try {
             listed = await opts.find(opts.deadline, failedAt);
         } catch (error) {
-            throw new VolumeError(`${failure.message} Looking for what it may have made failed: ${errorMessage(error)}`, { cause: error });
+            throw new VolumeError(
+                `${sentence(failure.message)} Looking for what it may have made failed, so nothing was taken: ${sentence(errorMessage(error))} ` +
+                    `If a volume of that name appears, adopt it with ${opts.adoptHint("<volumeId>")}, or delete it.`,
+                { cause: error },
+            );
         }
         const fresh = listed.filter((v) => !before?.has(opts.idOf(v)) && !isClaimed(opts.claimKey, opts.idOf(v)));
         if (fresh.length === 1 && before) return own(opts, fresh[0]);
@@ -202,4 +212,9 @@ async function lookup<T>(
         }
     }
     return undefined;
+}
+
+/** A message as a sentence, so the next one can follow it. */
+function sentence(text: string): string {
+    return /[.!?]$/.test(text) ? text : `${text}.`;
 }

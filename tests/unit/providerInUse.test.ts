@@ -87,4 +87,24 @@ describe("retryWhileInUse: the one delete-while-in-use loop", () => {
         );
         assert.deepEqual(clock.slept, []);
     });
+
+    it("an attempt that runs into the deadline after 'in use' answers is reported as still in use, naming the holder", async () => {
+        const clock = fakeClock(5_000_000);
+        const deadline = Deadline.in(3, "delete", clock);
+        const timedOut = new Error("fly delete volume web/vol_1: gave up after 3 s");
+        let calls = 0;
+        const err = await retryWhileInUse(
+            async () => {
+                if (++calls === 1) throw busy();
+                // The second try starts in time but its request meets the deadline.
+                await clock.sleep(5_000);
+                throw timedOut;
+            },
+            options(deadline, (e) => (e === timedOut ? { status: "failed" } : { status: "inUse", holder: "m_42" })),
+        ).then(
+            () => assert.fail("expected a rejection"),
+            (e: Error) => e,
+        );
+        assert.match(err.message, /still attached to machine m_42 after 3 s \(412 failed_precondition, request req-7\)/);
+    });
 });
