@@ -1,26 +1,13 @@
 import { Endpoint, sessionFor } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { compact } from "../core/objects";
+import type { Flat } from "../core/schemas";
 import { Vm0Client } from "./client";
 import { requireVm0Id } from "./ids";
+import type { Vm0Volume } from "./wire";
 
-/** What Pulumi stores and the read-only `vm0.Volume` exposes. */
-export interface Vm0VolumeOutputs {
-    /** VM0's volume id (a UUID in production; opaque). */
-    volumeId: string;
-    /** The volume's name, unique in its organization. */
-    name?: string;
-    /** HEAD: the current version's id (64-hex content hash); absent before the first commit. */
-    currentVersionId?: string;
-    /** Bytes of the current version. */
-    size?: number;
-    /** Files in the current version. */
-    fileCount?: number;
-    /** ISO 8601. */
-    createdAt?: string;
-    /** ISO 8601. */
-    updatedAt?: string;
-}
+/** What Pulumi stores and an adopted `vm0.Volume` exposes: the volume as VM0 reports it, its id as `volumeId`. */
+export type Vm0VolumeOutputs = Flat<Omit<Vm0Volume, "id"> & { /** VM0's volume id (a UUID in production; opaque). */ volumeId: string }>;
 
 /** Where VM0's credential and public API URL come from (interface.md, "Credentials and endpoints"). */
 export const vm0Endpoint: Endpoint = {

@@ -75,30 +75,41 @@ export const wireError = z.looseObject({
 export interface Vm0Volume {
     /** VM0's id: a UUID in production, `vol_…` in the docs; opaque. */
     id: string;
+    /** The volume's name, unique in its organization. */
     name?: string;
-    /** HEAD: 64-hex content hash; absent before the first commit. */
+    /** HEAD: the current version's id (64-hex content hash); absent before the first version. */
     currentVersionId?: string;
     /** Bytes of the current version. */
     size?: number;
+    /** Files in the current version. */
     fileCount?: number;
+    /** ISO 8601. */
     createdAt?: string;
+    /** ISO 8601. */
     updatedAt?: string;
 }
 
 /** One immutable version of a volume. */
 export interface Vm0Version {
+    /** The version id: a 64-hex content hash. Any unique prefix of ≥ 8 characters names it too. */
     id: string;
+    /** The volume it belongs to. */
     volumeId?: string;
+    /** Bytes. */
     size?: number;
+    /** Number of files. */
     fileCount?: number;
+    /** The commit message, if any. */
     message?: string;
     /** `user`, or `agent` when a run wrote it. */
     createdBy?: string;
+    /** ISO 8601. */
     createdAt?: string;
 }
 
 /** A volume with its HEAD version. */
 export interface Vm0VolumeDetail extends Vm0Volume {
+    /** The current version in full; absent before the first version. */
     currentVersion?: Vm0Version;
 }
 

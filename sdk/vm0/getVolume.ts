@@ -26,42 +26,10 @@ export interface GetVolumeByNameArgs {
 export type GetVolumeArgs = GetVolumeByIdArgs | GetVolumeByNameArgs;
 
 /** One immutable version of a VM0 volume. */
-export interface VolumeVersion {
-    /** The version id: a 64-hex content hash. Any unique prefix of ≥ 8 characters names it too. */
-    id: string;
-    /** The volume it belongs to. */
-    volumeId?: string;
-    /** Bytes. */
-    size?: number;
-    /** Number of files. */
-    fileCount?: number;
-    /** The commit message, if any. */
-    message?: string;
-    /** `user`, or `agent` when a run wrote it. */
-    createdBy?: string;
-    /** ISO 8601. */
-    createdAt?: string;
-}
+export type VolumeVersion = Vm0Version;
 
-/** Result of {@link getVolume}. */
-export interface GetVolumeResult {
-    /** VM0's volume id: pass it to `vm0.Volume.get` to adopt the volume, or to the other lookups. */
-    id: string;
-    /** The volume's name. */
-    name?: string;
-    /** HEAD: the current version's id, absent before the first version. Wire this into agents and compute. */
-    currentVersionId?: string;
-    /** Bytes of the current version. */
-    size?: number;
-    /** Files in the current version. */
-    fileCount?: number;
-    /** The current version in full, absent before the first version. */
-    currentVersion?: VolumeVersion;
-    /** ISO 8601. */
-    createdAt?: string;
-    /** ISO 8601. */
-    updatedAt?: string;
-}
+/** Result of {@link getVolume}: the volume (its `id` is what `vm0.Volume.get` adopts) and its current version in full. */
+export type GetVolumeResult = Vm0VolumeDetail;
 
 /**
  * A VM0 volume with its current version, by id or by name. Runs in the program, at preview too.
@@ -112,27 +80,6 @@ export function getVolumeOutput(args: GetVolumeOutputArgs | pulumi.Input<GetVolu
     return pulumi.output(args).apply((a) => getVolume(a as GetVolumeArgs));
 }
 
-export function toVersion(v: Vm0Version): VolumeVersion {
-    return {
-        id: v.id,
-        volumeId: v.volumeId,
-        size: v.size,
-        fileCount: v.fileCount,
-        message: v.message,
-        createdBy: v.createdBy,
-        createdAt: v.createdAt,
-    };
-}
-
 function toResult(v: Vm0VolumeDetail): GetVolumeResult {
-    return {
-        id: v.id,
-        name: v.name,
-        currentVersionId: v.currentVersionId ?? v.currentVersion?.id,
-        size: v.size,
-        fileCount: v.fileCount,
-        currentVersion: v.currentVersion ? toVersion(v.currentVersion) : undefined,
-        createdAt: v.createdAt,
-        updatedAt: v.updatedAt,
-    };
+    return { ...v, currentVersionId: v.currentVersionId ?? v.currentVersion?.id };
 }

@@ -3,7 +3,7 @@ import { VolumeError } from "../../provider/core/errors";
 import { requireVm0Id } from "../../provider/vm0/ids";
 import { vm0Session } from "../../provider/vm0/provider";
 import { lookupDeadline } from "../core/lookup";
-import { toVersion, VolumeVersion } from "./getVolume";
+import type { VolumeVersion } from "./getVolume";
 
 /** Arguments of {@link getVolumeVersions}. */
 export interface GetVolumeVersionsArgs {
@@ -24,7 +24,7 @@ export async function getVolumeVersions(args: GetVolumeVersionsArgs): Promise<Ge
     const deadline = lookupDeadline();
     const id = requireVm0Id(args.id, "volume id");
     const versions = await vm0Session().client.listVersions(id, deadline);
-    return { id, versions: versions.map(toVersion) };
+    return { id, versions: versions };
 }
 
 /** Arguments of {@link getVolumeVersionsOutput}: {@link GetVolumeVersionsArgs} whose fields may be Outputs. */
