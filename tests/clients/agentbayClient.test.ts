@@ -9,7 +9,7 @@ import { defaultRetryPolicy } from "../../provider/core/retry";
 import { fakeClock, json, Loopback, loopback } from "../unit/httpLoopback";
 import { rejection, useEmulator } from "./support";
 
-const key = "akm-clientTestKey0123456789";
+const key = "akm-client_test_key_0123";
 const image = "imgc-test";
 const deadline = (): Deadline => Deadline.in(30, "read");
 

@@ -178,7 +178,7 @@ describe("vm0 client against the emulator", function () {
     });
 
     it("turns 401 codes into credential messages naming vm0:token, VM0_TOKEN and VM0_API_KEY", async () => {
-        const wrong = new Vm0Client(emu().urls.vm0, "vm0_live_0123456789abcdef0123456789abcdef");
+        const wrong = new Vm0Client(emu().urls.vm0, "vm0_live_0123456789abcdef-not-real");
         const err = await rejection(wrong.listVolumes(deadline()));
         assert.match(
             err.message,

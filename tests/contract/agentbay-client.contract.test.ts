@@ -37,7 +37,7 @@ const $dara = require(
     require.resolve("@darabonba/typescript", { paths: [dirname(require.resolve("@alicloud/openapi-core"))] }),
 ) as typeof import("@darabonba/typescript");
 
-const key = "akm-contractKey0123456789";
+const key = "akm-contract_key_0123";
 const version = "2025-05-06";
 const image = "imgc-contract";
 // Space, slash, plus, ampersand, equals, non-ASCII: every character the two encoders might treat differently in a form.

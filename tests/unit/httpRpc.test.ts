@@ -21,7 +21,7 @@ import { fakeClock, json, Loopback, loopback, Seen } from "./httpLoopback";
  * Timestamp and SignatureNonce per attempt, the key in the FORM BODY, failures as HTTP 200 with
  * `Success: false`, HTTP 4xx with a POP error body.
  */
-const key = "akm-rpcTestKey0123456789";
+const key = "akm-rpc_test_key_0123456789";
 
 function envelope(body: unknown): CloudErrorInfo {
     const b = body as { Code?: string; Message?: string; RequestId?: string; HttpStatusCode?: number };
