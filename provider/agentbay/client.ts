@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Clock, Deadline, realClock } from "../core/deadline";
 import { AmbiguousRequestError, ApiError, registerSecret } from "../core/errors";
-import { createLookupReserveMs, endpointUrl, flattenForm, HttpClient, HttpRequest, Query, RequestKind } from "../core/http";
+import { endpointUrl, flattenForm, HttpClient, HttpRequest, Query, RequestKind } from "../core/http";
 import { parseResponse } from "../core/parse";
 import type { RetryPolicy } from "../core/retry";
 import { safeText } from "../core/secrets";
@@ -189,16 +189,15 @@ export class AgentBayClient {
      * per image (unconfirmed), and a resend after a lost answer could equally return a volume a
      * stranger made in between. So it is sent once (resent only on proof it was not processed: a
      * 429 or a connection never opened), and any other failure after sending is an
-     * AmbiguousRequestError, for the provider to reconcile against what its check saw. The request
-     * gets `deadline` less {@link createLookupReserveMs}, so that reconciling still has time.
+     * AmbiguousRequestError, for the provider to reconcile against what its check saw. Give it a
+     * deadline that keeps time back for that (the core's `createOwned` sends on one).
      */
     async getOrCreateVolume(imageId: string, name: string, deadline: Deadline): Promise<AgentBayVolume> {
         const target = `${name} in image ${imageId}`;
         const res = await this.call("GetVolume", "create", {
             operation: "create volume",
             target,
-            // Keeps time for the provider's lookup after a hung or lost answer, as Fly's and NeevCloud's creates do.
-            deadline: deadline.reserve(createLookupReserveMs),
+            deadline,
             params: { AllowCreate: true, ImageId: imageId, VolumeName: name },
         });
         const parsed = wireGetVolumeResponse.safeParse(res.body ?? {});

@@ -102,13 +102,6 @@ export interface HttpClientOptions {
 const maxBodyBytes = 32 * 1024 * 1024;
 
 /**
- * Time a create keeps back from its request (`deadline.reserve(createLookupReserveMs)`) for the
- * ownership lookup after an ambiguous failure: a create whose response hung until the deadline
- * would otherwise look for what it made on an expired deadline, and orphan it.
- */
-export const createLookupReserveMs = 10_000;
-
-/**
  * JSON over HTTP for one cloud, REST or RPC: keep-alive pool, per-attempt timeout over the whole
  * response, client-side rate limit, retries with backoff by request kind, error status and cloud
  * code, everything bounded by the request's deadline.
