@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import * as tar from "tar";
@@ -12,39 +12,14 @@ import { vm0Session } from "../../provider/vm0/provider";
 import { defaultVm0StorageUrl, vm0StorageClient, vm0StorageUrl } from "../../provider/vm0/storageClient";
 import { setStackConfig } from "../../provider/core/config";
 import { rejection, useEmulator } from "./support";
+import { readTree, useTempDirs } from "../support/dirTree";
 
 const deadline = () => Deadline.in(60, "create");
-
-function write(dir: string, files: Record<string, string>): void {
-    for (const [p, c] of Object.entries(files)) {
-        mkdirSync(join(dir, p, ".."), { recursive: true });
-        writeFileSync(join(dir, p), c);
-    }
-}
-
-function readTree(dir: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    const walk = (d: string) => {
-        for (const e of readdirSync(d, { withFileTypes: true })) {
-            if (e.isDirectory()) walk(join(d, e.name));
-            else out[relative(dir, join(d, e.name)).split("\\").join("/")] = readFileSync(join(d, e.name), "utf8");
-        }
-    };
-    walk(dir);
-    return out;
-}
 
 describe("vm0 publishing against the emulator", function () {
     this.timeout(60_000);
     const { emu } = useEmulator({ vm0: { cursorQuirk: true } });
-    const dirs: string[] = [];
-    const tempDir = (files: Record<string, string> = {}) => {
-        const d = mkdtempSync(join(tmpdir(), "vm0-pub-"));
-        dirs.push(d);
-        write(d, files);
-        return d;
-    };
-    after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+    const tempDir = useTempDirs("vm0-pub-");
 
     /** What check hands create: the declared inputs with the content fingerprint. */
     async function checked(source: string, name = "agent-data", message?: string): Promise<Vm0VolumeInputs> {

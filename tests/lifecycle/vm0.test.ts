@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { utimesSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as tar from "tar";
 import { tarGz } from "../../emulator";
 import { findStep, runProgramDetailed, type Engine } from "../harness";
 import { useLifecycle } from "./support";
+import { readTree, useTempDirs, writeTree } from "../support/dirTree";
 
 const publish = `
 const pulumi = require("@pulumi/pulumi");
@@ -40,39 +40,13 @@ const { vm0 } = require("pulumi-volumes");
 exports.download = vm0.getVolumeDownloadUrlOutput({ id: new pulumi.Config().require("id") });
 `;
 
-function write(dir: string, files: Record<string, string>): void {
-    for (const [p, c] of Object.entries(files)) {
-        mkdirSync(join(dir, p, ".."), { recursive: true });
-        writeFileSync(join(dir, p), c);
-    }
-}
-
-function readTree(dir: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    const walk = (d: string): void => {
-        for (const e of readdirSync(d, { withFileTypes: true })) {
-            if (e.isDirectory()) walk(join(d, e.name));
-            else out[relative(dir, join(d, e.name)).split("\\").join("/")] = readFileSync(join(d, e.name), "utf8");
-        }
-    };
-    walk(dir);
-    return out;
-}
-
 describe("vm0.Volume through the real provider host (package from npm pack)", function () {
     this.timeout(120_000);
     const ctx = useLifecycle(
         { vm0: { cursorQuirk: true } },
         { "publish.js": publish, "nosource.js": noSource, "adopt.js": adopt, "download.js": download },
     );
-    const dirs: string[] = [];
-    const tempDir = (files: Record<string, string> = {}): string => {
-        const d = mkdtempSync(join(tmpdir(), "vm0-life-"));
-        dirs.push(d);
-        write(d, files);
-        return d;
-    };
-    after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+    const tempDir = useTempDirs("vm0-life-");
 
     const vm0Config = (token?: string): Record<string, string> => {
         const { emu } = ctx();
@@ -108,7 +82,7 @@ describe("vm0.Volume through the real provider host (package from npm pack)", fu
         assert.equal(volumes()[0]?.versions.length, 1);
 
         // a changed file: an update, exactly one new version
-        write(dir, { "prompts/system.txt": "be thorough\n" });
+        writeTree(dir, { "prompts/system.txt": "be thorough\n" });
         assert.equal(findStep(await e.preview(await deploy()), "agent-data")?.op, "update");
         const changed = await e.up(await deploy({ message: "second" }));
         assert.ok(changed.ok, JSON.stringify(changed.steps));
@@ -126,7 +100,7 @@ describe("vm0.Volume through the real provider host (package from npm pack)", fu
         assert.deepEqual(vm0Requests(), [], "no request at all");
 
         // roll back: HEAD back to the first version, no new version
-        write(dir, files);
+        writeTree(dir, files);
         const rolled = await e.up(await deploy());
         assert.equal(findStep(rolled, "agent-data")?.op, "update", JSON.stringify(rolled.steps));
         assert.equal(e.resource("agent-data")!.outputs.currentVersionId, v1);
