@@ -1,7 +1,7 @@
 import { Deadline } from "./deadline";
 import { DeadlineError, errorMessage, VolumeError } from "./errors";
 import { AmbiguousRequestError } from "./http";
-import { untilDeadline } from "./sharedList";
+import { Freshness, fromNow, untilDeadline } from "./sharedList";
 
 /**
  * Ownership: a create owns only the volume it made. No time windows, no "looks like ours".
@@ -83,8 +83,8 @@ export interface CreateOwnedOptions<T> {
     deadline: Deadline;
     /** Sends the create once, bounded by the deadline it is given (earlier than the operation's). */
     send: (deadline: Deadline) => Promise<T>;
-    /** Volumes of that name that could be ours (not deleted), from a list started at or after `since`. */
-    find: (deadline: Deadline, since: number) => Promise<T[]>;
+    /** Volumes of that name that could be ours (not deleted), from a list as fresh as `since`. */
+    find: (deadline: Deadline, since: Freshness) => Promise<T[]>;
     idOf: (item: T) => string;
     /** How to adopt `id` by hand, for messages: `fly.Volume.get("data", "web/vol_1")`. */
     adoptHint: (id: string) => string;
@@ -119,7 +119,6 @@ export function createOwned<T>(opts: CreateOwnedOptions<T>): Promise<T> {
 /** {@link createOwned} for a caller that already holds the name lock of `opts.key` (it is not re-entrant). */
 export async function createOwnedLocked<T>(opts: CreateOwnedOptions<T>): Promise<T> {
     const { deadline } = opts;
-    const clock = deadline.clock;
     const sendBy = deadline.reserve(lookupReserveMs(deadline));
     const before = opts.before ?? (await snapshot(opts, sendBy));
     for (let attempt = 0; ; attempt++) {
@@ -130,7 +129,7 @@ export async function createOwnedLocked<T>(opts: CreateOwnedOptions<T>): Promise
             if (!(error instanceof AmbiguousRequestError)) throw error;
             failure = error;
         }
-        const found = await lookup(opts, before, clock.now(), failure);
+        const found = await lookup(opts, before, failure);
         if (found) return found;
         const pause = Math.min(8_000, 500 * 2 ** attempt);
         if (sendBy.remaining() <= pause || !(await sendBy.sleep(pause))) {
@@ -157,7 +156,7 @@ async function snapshot<T>(opts: CreateOwnedOptions<T>, sendBy: Deadline): Promi
     try {
         // Any list answered before the POST is a true "before": one running, or the poll of a moment ago.
         // Older ones are not taken, so a stranger's volume made since is not mistaken for ours.
-        return new Set((await opts.find(budget, clock.now() - snapshotAgeMs)).map(opts.idOf));
+        return new Set((await opts.find(budget, { startedSinceMs: clock.now() - snapshotAgeMs })).map(opts.idOf));
     } catch {
         return undefined;
     }
@@ -173,18 +172,16 @@ function own<T>(opts: CreateOwnedOptions<T>, made: T): T {
     return made;
 }
 
-/** Two looks `settleMs` apart (a fresh volume may not be listed yet), each from a list started after the failure. */
-async function lookup<T>(
-    opts: CreateOwnedOptions<T>,
-    before: ReadonlySet<string> | undefined,
-    failedAt: number,
-    failure: Error,
-): Promise<T | undefined> {
+/**
+ * Two looks `settleMs` apart (a fresh volume may not be listed yet), each from a list started after
+ * that look began: the second never reuses the first's list, which lag may have left without it.
+ */
+async function lookup<T>(opts: CreateOwnedOptions<T>, before: ReadonlySet<string> | undefined, failure: Error): Promise<T | undefined> {
     for (let look = 0; look < 2; look++) {
         if (look > 0 && !(await opts.deadline.sleep(opts.settleMs ?? 1_000))) return undefined;
         let listed: T[];
         try {
-            listed = await opts.find(opts.deadline, failedAt);
+            listed = await opts.find(opts.deadline, fromNow());
         } catch (error) {
             throw new VolumeError(
                 `${sentence(failure.message)} Looking for what it may have made failed, so nothing was taken: ${sentence(errorMessage(error))} ` +

@@ -44,12 +44,47 @@ export async function untilDeadline<T>(p: Promise<T>, deadline: Deadline, onExpi
     }
 }
 
-/** One scope's items from a list started at or after `since`: what a client's create needs to find its volume. */
-export type Listing<T> = (deadline: Deadline, since: number) => Promise<T[]>;
+/**
+ * A point in this process's order of events. Every caller's "now" and every list's start takes the
+ * next mark, so two never tie: a millisecond clock would let a list that began in the same
+ * millisecond as a request, and so before it, pass for one started after it.
+ */
+export type Mark = number;
+let lastMark: Mark = 0;
+
+/** The next mark: later than every mark taken before it, earlier than every one taken after. */
+export function markNow(): Mark {
+    return ++lastMark;
+}
+
+/**
+ * How fresh a caller needs a list to be: `{ after }` one started after that mark (strictly), or
+ * `{ startedSinceMs }` one started at or after that time on the list's clock (a tolerance, on purpose).
+ */
+export type Freshness = { readonly after: Mark } | { readonly startedSinceMs: number };
+
+/** A list started after this moment: what "a list that started after I asked" means everywhere. */
+export function fromNow(): Freshness {
+    return { after: markNow() };
+}
+
+/** When a list started, in both orders a caller may ask in. */
+interface Start {
+    readonly mark: Mark;
+    readonly at: number;
+}
+
+function fresh(start: Start | undefined, since: Freshness): boolean {
+    if (!start) return false;
+    return "after" in since ? start.mark > since.after : start.at >= since.startedSinceMs;
+}
+
+/** One scope's items from a list as fresh as `since`: what a client's create needs to find its volume. */
+export type Listing<T> = (deadline: Deadline, since: Freshness) => Promise<T[]>;
 
 interface Batch<T> {
     /** When the list was started; undefined while it is still gathering callers. */
-    started?: number;
+    started?: Start;
     /** The latest deadline of its callers: the list runs on it. */
     deadline: Deadline;
     /** Some caller needs the list itself (a poll, a snapshot), not just one item of it. */
@@ -73,14 +108,14 @@ interface ScopeState<T> {
  * a list runs share the next one, so a scope has at most one list in flight and one gathering; with
  * 200 reads in one app that is a couple of requests instead of 200.
  *
- * `since` is how fresh the caller needs it: a list started before `since` is not used. A read or a
- * poll wants one started after it asked (the default); a create's snapshot takes one started a moment
- * before (any answer that comes before its POST is a true "before").
+ * `since` is how fresh the caller needs it. A read or a poll wants one started after it asked (the
+ * default, by {@link Mark}: no tie can pass an older list for a newer one); a create's snapshot takes
+ * one started a moment before (any answer that comes before its POST is a true "before").
  */
 export class SharedList<T> {
     private readonly scopes = new Map<string, ScopeState<T>>();
     /** The last answer of each scope, for a caller content with a list started a moment ago. */
-    private readonly latest = new Map<string, { started: number; items: Map<string, T> }>();
+    private readonly latest = new Map<string, { started: Start; items: Map<string, T> }>();
     /** Lists sent, for tests and the bench. */
     lists = 0;
 
@@ -93,8 +128,8 @@ export class SharedList<T> {
         private readonly costOf: (items: number) => number = () => 1,
     ) {}
 
-    /** Every item of `scope` by id, from a list started at or after `since`; rejects at the caller's own deadline. */
-    async get(scope: string, deadline: Deadline, since: number = this.clock.now()): Promise<Map<string, T>> {
+    /** Every item of `scope` by id, from a list as fresh as `since`; rejects at the caller's own deadline. */
+    async get(scope: string, deadline: Deadline, since: Freshness = fromNow()): Promise<Map<string, T>> {
         return (await this.join(scope, deadline, since, false))!;
     }
 
@@ -103,10 +138,10 @@ export class SharedList<T> {
      * list would cost more requests than the callers gathered for it (a big project, a lone read).
      */
     async getIfCheap(scope: string, deadline: Deadline): Promise<Map<string, T> | undefined> {
-        return this.join(scope, deadline, this.clock.now(), true);
+        return this.join(scope, deadline, fromNow(), true);
     }
 
-    private async join(scope: string, deadline: Deadline, since: number, optional: boolean): Promise<Map<string, T> | undefined> {
+    private async join(scope: string, deadline: Deadline, since: Freshness, optional: boolean): Promise<Map<string, T> | undefined> {
         deadline.check(`list ${scope}`);
         let state = this.scopes.get(scope);
         if (!state) {
@@ -114,10 +149,10 @@ export class SharedList<T> {
             this.scopes.set(scope, state);
         }
         const last = this.latest.get(scope);
-        if (last && last.started >= since) return last.items;
+        if (last && fresh(last.started, since)) return last.items;
         const cur = state.current;
         let batch: Batch<T>;
-        if (cur && cur.started !== undefined && cur.started >= since && cur.deadline.at >= deadline.at) {
+        if (cur && fresh(cur.started, since) && cur.deadline.at >= deadline.at) {
             batch = cur;
         } else {
             batch = state.next ?? this.gather(scope, state, deadline);
@@ -164,7 +199,7 @@ export class SharedList<T> {
             return;
         }
         state.current = batch;
-        batch.started = this.clock.now();
+        batch.started = { mark: markNow(), at: this.clock.now() };
         this.lists++;
         this.fetch(scope, batch.deadline)
             .then((list) => {

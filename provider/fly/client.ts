@@ -99,8 +99,8 @@ export class FlyClient {
 
     /**
      * Creates once and owns the result (core/ownership.ts): the same-named volumes listed before the
-     * POST are never taken after a lost response. `list` lists the app from a list started at or after
-     * `since`; the provider passes its shared list so a create costs no extra list when others run.
+     * POST are never taken after a lost response. `list` lists the app from a list as fresh as `since`;
+     * the provider passes its shared list so a create costs no extra list when others run.
      */
     async createVolume(
         app: string,

@@ -112,8 +112,8 @@ export class NeevcloudClient {
 
     /**
      * Creates once (201) and owns the result (core/ownership.ts): the same-named volumes listed before
-     * the POST are never taken after a lost response. `list` lists the project from a list started at
-     * or after `since`; the provider passes its shared list.
+     * the POST are never taken after a lost response. `list` lists the project from a list as fresh as
+     * `since`; the provider passes its shared list.
      */
     async createVolume(
         scope: NeevcloudScope,

@@ -3,6 +3,7 @@ import { Deadline } from "../../provider/core/deadline";
 import { ApiError } from "../../provider/core/errors";
 import { AmbiguousRequestError } from "../../provider/core/http";
 import { claimVolume, createOwned, isClaimed, releaseClaim, withNameLock } from "../../provider/core/ownership";
+import type { Freshness } from "../../provider/core/sharedList";
 import { VirtualClock, virtualClock } from "./virtualClock";
 
 interface Vol {
@@ -45,7 +46,7 @@ class FakeCloud {
     }
 
     finder(name: string) {
-        return async (_d: Deadline, _since: number): Promise<Vol[]> => {
+        return async (_d: Deadline, _since: Freshness): Promise<Vol[]> => {
             this.lists++;
             await this.clock.sleep(20);
             return this.vols.filter((v) => v.name === name && v.listedAt <= this.clock.now());

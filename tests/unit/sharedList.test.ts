@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Clock, Deadline } from "../../provider/core/deadline";
 import { ApiError, DeadlineError } from "../../provider/core/errors";
-import { expiry, readThrough, SharedList, untilDeadline } from "../../provider/core/sharedList";
+import { expiry, fromNow, markNow, readThrough, SharedList, untilDeadline } from "../../provider/core/sharedList";
 import { outcome, VirtualClock, virtualClock } from "./virtualClock";
 
 type Item = { id: string; state: string };
@@ -40,7 +40,7 @@ describe("SharedList on the virtual clock", () => {
         assert.equal(b.rec.error, boom);
         assert.equal(calls.length, 1, "both callers shared the failed list");
         // Even a caller content with a list started before its call does not get the failure again.
-        const again = await clock.run(list.get("app", d, started));
+        const again = await clock.run(list.get("app", d, { startedSinceMs: started }));
         assert.equal(again.get("x")?.state, "ok");
         assert.equal(calls.length, 2);
     });
@@ -61,7 +61,7 @@ describe("SharedList on the virtual clock", () => {
         const t0 = clock.now();
         const early = list.get("app", Deadline.in(10, "read", clock));
         // Arrives as the first list starts (same tick gathered, then started): a longer deadline than that list's.
-        const late = clock.sleep(1).then(() => list.get("app", Deadline.in(100, "read", clock), t0));
+        const late = clock.sleep(1).then(() => list.get("app", Deadline.in(100, "read", clock), { startedSinceMs: t0 }));
         const [a, b] = await clock.run(Promise.all([early, late]));
         assert.equal(a.get("x")?.state, "first");
         assert.equal(b.get("x")?.state, "second", "a list that could end before its deadline would cut it short");
@@ -82,7 +82,7 @@ describe("SharedList on the virtual clock", () => {
         assert.equal(calls.length, 0);
     });
 
-    it("listing(scope) hands a create the scope's items from a list started at or after `since`", async () => {
+    it("listing(scope) hands a create the scope's items from a list as fresh as `since`", async () => {
         const clock = virtualClock();
         const { list, calls } = scripted(clock, 50, [
             [{ id: "a", state: "old" }],
@@ -95,13 +95,35 @@ describe("SharedList on the virtual clock", () => {
         const t0 = clock.now();
         await clock.run(list.get("app", d));
         const listing = list.listing("app");
-        assert.deepEqual(await clock.run(listing(d, t0)), [{ id: "a", state: "old" }], "a list started at `since` serves");
         assert.deepEqual(
-            (await clock.run(listing(d, clock.now()))).map((i) => i.id),
+            await clock.run(listing(d, { startedSinceMs: t0 })),
+            [{ id: "a", state: "old" }],
+            "a list started at `since` serves",
+        );
+        assert.deepEqual(
+            (await clock.run(listing(d, fromNow()))).map((i) => i.id),
             ["a", "b"],
             "one started before `since` does not",
         );
         assert.equal(calls.length, 2);
+    });
+
+    it("a list that started in the same millisecond as a caller, but before it asked, is not 'started after it asked'", async () => {
+        const clock = virtualClock();
+        // 0 ms lists on a clock that never moves: every start and every ask share one millisecond.
+        const { list, calls } = scripted(clock, 0, [[{ id: "x", state: "creating" }], [{ id: "x", state: "ready" }]]);
+        const d = Deadline.in(60, "read", clock);
+        const t0 = clock.now();
+        assert.equal((await clock.run(list.get("app", d))).get("x")?.state, "creating");
+        assert.equal(clock.now(), t0, "the clock did not move");
+        const asked = markNow();
+        assert.equal((await clock.run(list.get("app", d))).get("x")?.state, "ready", "a later read gets a list of its own");
+        assert.equal(calls.length, 2);
+        // A mark taken before the second list started is served by it; one taken after it is not.
+        assert.equal((await clock.run(list.get("app", d, { after: asked }))).get("x")?.state, "ready");
+        assert.equal(calls.length, 2);
+        await clock.run(list.get("app", d, { after: markNow() }));
+        assert.equal(calls.length, 3);
     });
 
     it("scopes are independent: a slow scope does not hold up another", async () => {

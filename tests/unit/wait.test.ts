@@ -191,10 +191,10 @@ describe("SharedList: one list per scope for everyone who needs it", () => {
         const started = clock.now();
         await clock.run(list.get("app", d));
         await clock.run(clock.sleep(500));
-        assert.equal((await clock.run(list.get("app", d, started))).get("x")?.state, "v1");
+        assert.equal((await clock.run(list.get("app", d, { startedSinceMs: started }))).get("x")?.state, "v1");
         assert.equal(calls, 1);
         assert.equal((await clock.run(list.get("app", d))).get("x")?.state, "v2", "a read wants a list started after it asked");
-        assert.equal((await clock.run(list.get("app", d, started))).get("x")?.state, "v2");
+        assert.equal((await clock.run(list.get("app", d, { startedSinceMs: started }))).get("x")?.state, "v2");
         assert.equal(calls, 2);
     });
 
