@@ -1,4 +1,5 @@
 import { Endpoint, sessionFor } from "../core/config";
+import { parseCompositeId } from "../core/ids";
 import { AgentBayClient } from "./client";
 
 /**
@@ -13,7 +14,21 @@ export const agentbayEndpoint: Endpoint = {
     defaultApiUrl: "https://wuyingai.cn-shanghai.aliyuncs.com",
 };
 
-/** The AgentBay client for the current key and endpoint, read when an operation needs them and shared in the process. */
-export function agentbaySession(): AgentBayClient {
-    return sessionFor(agentbayEndpoint, (baseUrl, key) => new AgentBayClient(baseUrl, key));
+/** AgentBay's session: the client (each operation reads its volume by id or name; no shared list). */
+export interface AgentBaySession {
+    client: AgentBayClient;
+}
+
+/** The AgentBay session of the current key and endpoint, read when an operation needs them and shared in the process. */
+export function agentbaySession(): AgentBaySession {
+    return sessionFor(agentbayEndpoint, (baseUrl, key) => ({ client: new AgentBayClient(baseUrl, key) }));
+}
+
+/** `<imageId>/<volumeId>`: the image is needed even to read by id (ListVolumes requires it). */
+export function parseAgentBayId(id: string): { imageId: string; volumeId: string } {
+    return parseCompositeId("agentbay", id, {
+        what: "agentbay volume id",
+        parts: [{ name: "imageId" }, { name: "volumeId" }],
+        example: "imgc-0a1b2c3d/vol-0123456789abcdef",
+    });
 }

@@ -1,13 +1,6 @@
 import { Endpoint, sessionFor } from "../core/config";
-import type { Deadline } from "../core/deadline";
-import { compact } from "../core/objects";
-import type { Flat } from "../core/schemas";
 import { Vm0Client } from "./client";
-import { requireVm0Id } from "./ids";
-import type { Vm0Volume } from "./wire";
-
-/** What Pulumi stores and an adopted `vm0.Volume` exposes: the volume as VM0 reports it, its id as `volumeId`. */
-export type Vm0VolumeOutputs = Flat<Omit<Vm0Volume, "id"> & { /** VM0's volume id (a UUID in production; opaque). */ volumeId: string }>;
+import { requireVm0Id } from "./wire";
 
 /** Where VM0's credential and public API URL come from (interface.md, "Credentials and endpoints"). */
 export const vm0Endpoint: Endpoint = {
@@ -17,7 +10,8 @@ export const vm0Endpoint: Endpoint = {
     defaultApiUrl: "https://api.vm0.ai",
 };
 
-interface Vm0Session {
+/** VM0's session: the client (volumes are read one by one; no shared list). */
+export interface Vm0Session {
     client: Vm0Client;
 }
 
@@ -31,21 +25,7 @@ function withScheme(url: string): string {
     return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`;
 }
 
-/**
- * The read of the read-only `vm0.Volume` (adopted with `vm0.Volume.get(name, id)`): fresh outputs,
- * or undefined when VM0 no longer has the volume, so `pulumi refresh` drops it.
- */
-export async function readVm0Volume(id: string, deadline: Deadline): Promise<Vm0VolumeOutputs | undefined> {
-    requireVm0Id(id, "volume id");
-    const v = await vm0Session().client.getVolume(id, deadline);
-    if (!v) return undefined;
-    return compact({
-        volumeId: v.id,
-        name: v.name,
-        currentVersionId: v.currentVersionId ?? v.currentVersion?.id,
-        size: v.size,
-        fileCount: v.fileCount,
-        createdAt: v.createdAt,
-        updatedAt: v.updatedAt,
-    });
+/** The Pulumi id is VM0's volume id, opaque: refused only when it would break a URL path. */
+export function parseVm0VolumeId(id: string): string {
+    return requireVm0Id(id, "volume id");
 }
