@@ -10,7 +10,7 @@ export type ResourceKind = "fly:Volume" | "neevcloud:NetworkVolume" | "agentbay:
 const loaders: Record<ResourceKind, () => dynamic.ResourceProvider> = {
     "fly:Volume": () => (require("./fly/provider") as typeof import("./fly/provider")).flyVolumeProvider,
     "neevcloud:NetworkVolume": () => (require("./neevcloud/provider") as typeof import("./neevcloud/provider")).networkVolumeProvider,
-    "vm0:Volume": () => (require("./vm0/volume") as typeof import("./vm0/volume")).vm0VolumeProvider,
+    "vm0:Volume": () => (require("./vm0/provider") as typeof import("./vm0/provider")).vm0VolumeProvider,
     "agentbay:Volume": () => (require("./agentbay/provider") as typeof import("./agentbay/provider")).agentbayVolumeProvider,
 };
 

@@ -1,6 +1,5 @@
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
-import { parseCompositeId } from "../core/ids";
 import { retryWhileInUse } from "../core/inUse";
 import { warn } from "../core/log";
 import { compact } from "../core/objects";
@@ -8,34 +7,10 @@ import { claimVolume, createOwnedLocked, isClaimed, releaseClaim, withNameLock }
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { waitFor } from "../core/wait";
 import type { AgentBayClient } from "./client";
-import { agentbaySession } from "./endpoint";
-import { AgentBayVolumeInputs, agentbayVolumeSpec } from "./schema";
+import { agentbayVolumeSpec } from "./rules";
+import type { AgentBayVolumeInputs, AgentBayVolumeOutputs } from "./schema";
+import { agentbaySession, parseAgentBayId } from "./session";
 import type { AgentBayVolume } from "./wire";
-
-/** What Pulumi stores and the `agentbay.Volume` class exposes. */
-export interface AgentBayVolumeOutputs extends AgentBayVolumeInputs {
-    /** `VolumeId`: what `CreateMcpSession` mounts. */
-    volumeId: string;
-    /** `Status`, free-form (`Available`). */
-    status?: string;
-    /** `BelongingImageId`, as the cloud reports it. */
-    belongingImageId?: string;
-    /** `CreateTime`, as the cloud wrote it. */
-    createdAt?: string;
-    /** Whether `ListVolumes` showed it at the last look: false only while the list lags behind a create. */
-    listed?: boolean;
-    /** True when the create took a same-named volume that already existed (`adoptExisting`). */
-    adopted?: boolean;
-}
-
-/** `<imageId>/<volumeId>`: the image is needed even to read by id (ListVolumes requires it). */
-export function parseAgentBayId(id: string): { imageId: string; volumeId: string } {
-    return parseCompositeId("agentbay", id, {
-        what: "agentbay volume id",
-        parts: [{ name: "imageId" }, { name: "volumeId" }],
-        example: "imgc-0a1b2c3d/vol-0123456789abcdef",
-    });
-}
 
 /** Where ids are claimed: names are unique per image (as far as anyone knows), so ids are claimed per image. */
 const claimKeyOf = (imageId: string) => `agentbay/${imageId}`;
@@ -158,7 +133,7 @@ function waitListed(client: AgentBayClient, imageId: string, volumeId: string, d
  */
 async function readVolume(id: string, props: Partial<AgentBayVolumeOutputs>, deadline: Deadline) {
     const { imageId, volumeId } = parseAgentBayId(id);
-    const client = agentbaySession();
+    const { client } = agentbaySession();
     const declared = { ...props, imageId };
     const live = await client.getVolumeById(imageId, volumeId, deadline);
     if (live) {
@@ -187,7 +162,7 @@ async function deleteVolume(id: string, _props: AgentBayVolumeOutputs, deadline:
         );
         return;
     }
-    const client = agentbaySession();
+    const { client } = agentbaySession();
     await retryWhileInUse(() => client.deleteVolume(volumeId, deadline), {
         deadline,
         subject: `agentbay delete volume ${id}`,
@@ -216,7 +191,7 @@ async function finishCreate(
     ctx: OperationContext<AgentBayVolumeOutputs>,
 ): Promise<AgentBayVolumeOutputs> {
     const { imageId, volumeId } = parseAgentBayId(id);
-    return toAgentBayOutputs({ ...olds, imageId }, await waitListed(agentbaySession(), imageId, volumeId, ctx.deadline), true);
+    return toAgentBayOutputs({ ...olds, imageId }, await waitListed(agentbaySession().client, imageId, volumeId, ctx.deadline), true);
 }
 
 export const agentbayVolumeProvider = resourceProvider({
@@ -224,7 +199,7 @@ export const agentbayVolumeProvider = resourceProvider({
     readiness: { judge: judgeStored, fields: ["listed"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
-            const client = agentbaySession();
+            const { client } = agentbaySession();
             const { imageId, name } = inputs;
             // Held through the list wait, so a second same-named resource of this deployment sees
             // ours in its pre-check and is told so plainly.

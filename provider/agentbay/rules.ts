@@ -1,5 +1,6 @@
+import type { InputSpec } from "../core/check";
 import type { RulesFor } from "../core/rules";
-import type { AgentBayVolumeOutputs } from "./provider";
+import { agentbayVolumeInputs, type AgentBayVolumeOutputs } from "./schema";
 
 /**
  * AgentBay has no update, rename or resize action (agentbay.md, Actions): the image and the name
@@ -18,3 +19,9 @@ export const agentbayVolumeRules = {
     listed: "output",
     adopted: "output",
 } as const satisfies RulesFor<AgentBayVolumeOutputs>;
+
+/** The inputs' schema with this table: what check and diff read. */
+export const agentbayVolumeSpec: InputSpec<typeof agentbayVolumeInputs.shape> = {
+    schema: agentbayVolumeInputs,
+    rules: agentbayVolumeRules,
+};

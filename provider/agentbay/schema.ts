@@ -1,8 +1,6 @@
 import { z } from "zod";
-import type { InputSpec } from "../core/check";
 import { pathSegment } from "../core/ids";
 import { timeoutsSchema } from "../core/timeouts";
-import { agentbayVolumeRules } from "./rules";
 
 /**
  * AgentBay's name rule is undocumented (agentbay.md, Open questions). We hold names to what every
@@ -24,10 +22,21 @@ export const agentbayVolumeInputs = z.object({
 
 export type AgentBayVolumeInputs = z.infer<typeof agentbayVolumeInputs>;
 
-export const agentbayVolumeSpec: InputSpec<typeof agentbayVolumeInputs.shape> = {
-    schema: agentbayVolumeInputs,
-    rules: agentbayVolumeRules,
-};
+/** What Pulumi stores and the `agentbay.Volume` class exposes. */
+export interface AgentBayVolumeOutputs extends AgentBayVolumeInputs {
+    /** `VolumeId`: what `CreateMcpSession` mounts. */
+    volumeId: string;
+    /** `Status`, free-form (`Available`). */
+    status?: string;
+    /** `BelongingImageId`, as the cloud reports it. */
+    belongingImageId?: string;
+    /** `CreateTime`, as the cloud wrote it. */
+    createdAt?: string;
+    /** Whether `ListVolumes` showed it at the last look: false only while the list lags behind a create. */
+    listed?: boolean;
+    /** True when the create took a same-named volume that already existed (`adoptExisting`). */
+    adopted?: boolean;
+}
 
 /** The default name, from the Pulumi resource name: lowercased, every other character '-', at most 64. */
 export function defaultAgentBayVolumeName(resourceName: string): string {

@@ -1,61 +1,17 @@
-import type { Endpoint } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
-import { parseCompositeId } from "../core/ids";
 import { warn } from "../core/log";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
-import type { Flat } from "../core/schemas";
-import { ListedSession, listedSession } from "../core/session";
 import { readThrough } from "../core/sharedList";
 import type { WaitStep } from "../core/wait";
-import { FlyClient } from "./client";
-import { flyVolumeRules } from "./rules";
-import { FlyVolumeInputs, flyVolumeSpec } from "./schema";
-import { findMigrationFork, migrationWarning } from "./migration";
+import { findMigrationFork, migrationWarning } from "./migration/fork";
+import { flyVolumeRules, flyVolumeSpec } from "./rules";
+import type { FlyVolumeOutputs } from "./schema";
+import { flySession, parseFlyVolumeId } from "./session";
 import { FlyVolume, goneStates } from "./wire";
-
-/**
- * What Pulumi stores and the `fly.Volume` class exposes: the inputs, what Fly reports of the volume
- * (its id as `volumeId`), and whether the last extend needs a Machine restart.
- */
-export type FlyVolumeOutputs = Flat<
-    FlyVolumeInputs & Omit<FlyVolume, keyof FlyVolumeInputs | "id"> & { volumeId: string; needsRestart?: boolean }
->;
-
-export const flyEndpoint: Endpoint = {
-    cloud: "fly",
-    token: { configKey: "fly:token", envVars: ["FLY_API_TOKEN"] },
-    apiUrl: { configKey: "fly:apiUrl", envVars: ["FLY_API_URL"] },
-    defaultApiUrl: "https://api.machines.dev",
-};
-
-/** Fly's session: the client, one shared list per app, and the poller whose waiters in one app share a list. */
-export type FlySession = ListedSession<FlyClient, FlyVolume>;
-
-export function flySession(): FlySession {
-    return listedSession(flyEndpoint, {
-        client: (baseUrl, token) => new FlyClient(baseUrl, token),
-        list: (client, app, deadline) => client.listVolumes(app, deadline),
-        idOf: (v) => v.id,
-    });
-}
-
-/** `<app>/<vol_id>`, the Pulumi id: every Fly call needs the app. */
-export function parseFlyVolumeId(id: string): { app: string; volumeId: string } {
-    return parseCompositeId("fly", id, flyIdShape);
-}
-
-const flyIdShape = {
-    what: "fly volume id",
-    parts: [
-        { name: "app", pattern: /^[a-z0-9][a-z0-9-]*$/, describe: "a Fly app name" },
-        { name: "volumeId", pattern: /^vol_[A-Za-z0-9]+$/, describe: "a Fly volume id (vol_…)" },
-    ],
-    example: "my-app/vol_9vw681egy1jj5xm4",
-} as const;
 
 const readyStates = new Set(["created"]);
 /** A fork is mountable while it hydrates (fly.md, States). */
@@ -270,7 +226,7 @@ export const flyVolumeProvider = resourceProvider({
 
 /**
  * The tracked volume is gone. If Fly moved its Machine (host migration), the data lives on in a
- * fork under a new id: follow it when it is unambiguous (migration.ts), else drop the volume and
+ * fork under a new id: follow it when it is unambiguous (migration/fork.ts), else drop the volume and
  * say which volumes might be it and how to adopt one.
  */
 async function followFork(

@@ -1,5 +1,6 @@
+import type { InputSpec } from "../core/check";
 import type { RulesFor } from "../core/rules";
-import type { FlyVolumeOutputs } from "./provider";
+import { flyVolumeCreateDefaults, flyVolumeCrossChecks, flyVolumeInputs, resolveFlyVolumeDefaults, type FlyVolumeOutputs } from "./schema";
 
 /**
  * Which Fly field changes how (fly.md, "Limits, mutability, names"): only `size_gb` (extend) and
@@ -39,3 +40,12 @@ export const flyVolumeRules = {
     bytesUsed: "output",
     needsRestart: "output",
 } as const satisfies RulesFor<FlyVolumeOutputs>;
+
+/** The inputs' schema, defaults and checks with this table: what check and diff read. */
+export const flyVolumeSpec: InputSpec<typeof flyVolumeInputs.shape> = {
+    schema: flyVolumeInputs,
+    rules: flyVolumeRules,
+    resolveDefaults: resolveFlyVolumeDefaults,
+    defaults: flyVolumeCreateDefaults,
+    crossChecks: flyVolumeCrossChecks,
+};

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { CheckFailure, InputSpec } from "../core/check";
+import type { CheckFailure } from "../core/check";
 import { pathSegment } from "../core/ids";
-import { text } from "../core/schemas";
+import { text, type Flat } from "../core/schemas";
 import { timeoutsSchema } from "../core/timeouts";
-import { flyVolumeRules } from "./rules";
+import type { FlyVolume } from "./wire";
 
 /** Fly's volume name rule: lowercase letters, digits and `_`, at most 30 (fly.md, Names). */
 export const flyVolumeNamePattern = /^[a-z0-9_]{1,30}$/;
@@ -53,7 +53,15 @@ export const flyVolumeInputs = z.object({
 
 export type FlyVolumeInputs = z.infer<typeof flyVolumeInputs>;
 
-function crossChecks(inputs: Partial<FlyVolumeInputs>): CheckFailure[] {
+/**
+ * What Pulumi stores and the `fly.Volume` class exposes: the inputs, what Fly reports of the volume
+ * (its id as `volumeId`), and whether the last extend needs a Machine restart.
+ */
+export type FlyVolumeOutputs = Flat<
+    FlyVolumeInputs & Omit<FlyVolume, keyof FlyVolumeInputs | "id"> & { volumeId: string; needsRestart?: boolean }
+>;
+
+export function flyVolumeCrossChecks(inputs: Partial<FlyVolumeInputs>): CheckFailure[] {
     if (inputs.snapshotId && inputs.sourceVolumeId) {
         return [
             {
@@ -77,20 +85,12 @@ export function fromSource(inputs: { snapshotId?: unknown; sourceVolumeId?: unkn
  * Fills `flyVolumeCreateDefaults` for what a new, empty volume leaves undeclared. A fork or a restore
  * gets none: Fly fills them from the source, and the outputs show what it reports.
  */
-function resolveDefaults(news: Record<string, unknown>): Record<string, unknown> {
+export function resolveFlyVolumeDefaults(news: Record<string, unknown>): Record<string, unknown> {
     if (fromSource(news)) return news;
     const out = { ...news };
     for (const [k, v] of Object.entries(flyVolumeCreateDefaults)) if (out[k] === undefined) out[k] = v;
     return out;
 }
-
-export const flyVolumeSpec: InputSpec<typeof flyVolumeInputs.shape> = {
-    schema: flyVolumeInputs,
-    rules: flyVolumeRules,
-    resolveDefaults,
-    defaults: flyVolumeCreateDefaults,
-    crossChecks,
-};
 
 /**
  * The default volume name, from the Pulumi resource name: lowercased, every other character `_`,

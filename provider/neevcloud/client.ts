@@ -4,10 +4,11 @@ import type { Deadline } from "../core/deadline";
 import { CloudErrorInfo, HttpClient } from "../core/http";
 import { encodeSegment } from "../core/ids";
 import { checkedRequest, parseItems, parseKeepingId, parseResponse } from "../core/parse";
+import { compact } from "../core/objects";
+import { allMapped } from "../core/schemas";
+import type { NetworkVolumeInputs } from "./schema";
 import {
-    CreateNetworkVolumeRequest,
     NetworkVolume,
-    toWireCreate,
     toNetworkVolume,
     wireCreateRequest,
     WireCreateRequest,
@@ -36,7 +37,27 @@ export interface NeevcloudScope {
     projectId: string;
 }
 
-export type { CreateNetworkVolumeRequest };
+/** A create, in the package's camelCase: the volume's inputs less its scope (in the path) and the timeouts. */
+export type CreateNetworkVolumeRequest = Omit<NetworkVolumeInputs, "orgId" | "projectId" | "timeouts">;
+
+/** The create body before validation (`wireCreateRequest` checks it); absent fields are left out. */
+export function toWireCreate(req: CreateNetworkVolumeRequest): Record<string, unknown> {
+    const { name, sizeGb, regionId, volumeMode, mountPath, attachedTo, ...unmapped } = req;
+    // A new input must be given its wire name here (or left out of the request type): this does not compile otherwise.
+    allMapped(unmapped);
+    return compact({
+        name,
+        sizeGB: sizeGb,
+        regionID: regionId,
+        volumeMode,
+        mountPath,
+        attachedTo: attachedTo?.map((a) => ({
+            instance_id: a.instanceId,
+            instance_name: a.instanceName,
+            instance_type: a.instanceType,
+        })),
+    });
+}
 
 const pageSize = 100;
 

@@ -1,65 +1,16 @@
-import type { Endpoint } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, errorMessage, VolumeError } from "../core/errors";
 import { AmbiguousRequestError } from "../core/http";
-import { parseCompositeId, uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
-import { ListedSession, listedSession } from "../core/session";
-import type { Flat } from "../core/schemas";
 import { readThrough } from "../core/sharedList";
 import { waitFor, WaitStep } from "../core/wait";
-import { NeevcloudClient, NeevcloudScope } from "./client";
-import { NetworkVolumeInputs, networkVolumeSpec } from "./schema";
+import type { NeevcloudClient, NeevcloudScope } from "./client";
+import { networkVolumeSpec } from "./rules";
+import type { NetworkVolumeOutputs } from "./schema";
+import { neevcloudSession, parseNetworkVolumeId, scopeKey } from "./session";
 import { NetworkVolume } from "./wire";
-
-/**
- * What Pulumi stores and the `neevcloud.NetworkVolume` class exposes: the inputs, what NeevCloud
- * reports of the volume (its id as `volumeId`; a state from an older release may lack some).
- */
-export type NetworkVolumeOutputs = Flat<
-    NetworkVolumeInputs &
-        Partial<Omit<NetworkVolume, keyof NetworkVolumeInputs | "id">> &
-        Pick<NetworkVolume, "status"> & { volumeId: string }
->;
-
-export const neevcloudEndpoint: Endpoint = {
-    cloud: "neevcloud",
-    token: { configKey: "neevcloud:token", envVars: ["NEEVCLOUD_API_TOKEN"] },
-    apiUrl: { configKey: "neevcloud:apiUrl", envVars: ["NEEVCLOUD_API_URL"] },
-    defaultApiUrl: "https://api.ai.neevcloud.com/storage",
-};
-
-/** NeevCloud's session: the client, one shared list per project (`<orgId>/<projectId>`), and its poller. */
-export type NeevcloudSession = ListedSession<NeevcloudClient, NetworkVolume>;
-
-/** Lists and polls are shared per project: the key is `<orgId>/<projectId>`. */
-function scopeKey(scope: NeevcloudScope): string {
-    return `${scope.orgId}/${scope.projectId}`;
-}
-
-export function neevcloudSession(): NeevcloudSession {
-    return listedSession(neevcloudEndpoint, {
-        client: (baseUrl, token) => new NeevcloudClient(baseUrl, token),
-        list: (client, key, deadline) => {
-            const [orgId, projectId] = key.split("/");
-            return client.listVolumes({ orgId, projectId }, deadline);
-        },
-        idOf: (v) => v.id,
-        // A list walks pages of 100: for a lone read in a big project, its own GET is cheaper.
-        costOf: (items) => Math.max(1, Math.ceil(items / 100)),
-    });
-}
-
-/** `<orgId>/<projectId>/<volumeId>`, the Pulumi id; the volume id is a UUID (the spec's `format: uuid`). */
-export function parseNetworkVolumeId(id: string): NeevcloudScope & { volumeId: string } {
-    return parseCompositeId("neevcloud", id, {
-        what: "network volume id",
-        parts: [{ name: "orgId" }, { name: "projectId" }, { name: "volumeId", pattern: uuidPattern, describe: "a UUID" }],
-        example: "my-org/my-project/0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e",
-    });
-}
 
 /**
  * Outputs: create-only fields keep what was declared; size and everything else is what NeevCloud

@@ -1,5 +1,6 @@
+import type { InputSpec } from "../core/check";
 import type { RulesFor } from "../core/rules";
-import type { NetworkVolumeOutputs } from "./provider";
+import { networkVolumeInputs, resolveNetworkVolumeDefaults, type NetworkVolumeOutputs } from "./schema";
 
 /**
  * NeevCloud has no update endpoint: only `sizeGB` changes in place (POST …/extend); every other
@@ -26,3 +27,10 @@ export const networkVolumeRules = {
     createdAt: "output",
     updatedAt: "output",
 } as const satisfies RulesFor<NetworkVolumeOutputs>;
+
+/** The inputs' schema and defaults with this table: what check and diff read. */
+export const networkVolumeSpec: InputSpec<typeof networkVolumeInputs.shape> = {
+    schema: networkVolumeInputs,
+    rules: networkVolumeRules,
+    resolveDefaults: resolveNetworkVolumeDefaults,
+};

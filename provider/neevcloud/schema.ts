@@ -1,10 +1,9 @@
 import { z } from "zod";
-import type { InputSpec } from "../core/check";
 import { resolveSetting } from "../core/config";
 import { pathSegment } from "../core/ids";
+import type { Flat } from "../core/schemas";
 import { timeoutsSchema } from "../core/timeouts";
-import { networkVolumeRules } from "./rules";
-import { networkVolumeValues } from "./wire";
+import { networkVolumeValues, type NetworkVolume } from "./wire";
 
 export const neevcloudOrgIdSetting = { configKey: "neevcloud:orgId", envVars: ["NEEVCLOUD_ORG_ID"] } as const;
 export const neevcloudProjectIdSetting = { configKey: "neevcloud:projectId", envVars: ["NEEVCLOUD_PROJECT_ID"] } as const;
@@ -41,19 +40,23 @@ export const networkVolumeInputs = z.object({
 
 export type NetworkVolumeInputs = z.infer<typeof networkVolumeInputs>;
 
+/**
+ * What Pulumi stores and the `neevcloud.NetworkVolume` class exposes: the inputs, what NeevCloud
+ * reports of the volume (its id as `volumeId`; a state from an older release may lack some).
+ */
+export type NetworkVolumeOutputs = Flat<
+    NetworkVolumeInputs &
+        Partial<Omit<NetworkVolume, keyof NetworkVolumeInputs | "id">> &
+        Pick<NetworkVolume, "status"> & { volumeId: string }
+>;
+
 /** orgId/projectId: the argument, else the stack config, else the environment. */
-function resolveDefaults(news: Record<string, unknown>): Record<string, unknown> {
+export function resolveNetworkVolumeDefaults(news: Record<string, unknown>): Record<string, unknown> {
     const out = { ...news };
     if (out.orgId === undefined) out.orgId = resolveSetting(neevcloudOrgIdSetting);
     if (out.projectId === undefined) out.projectId = resolveSetting(neevcloudProjectIdSetting);
     return out;
 }
-
-export const networkVolumeSpec: InputSpec<typeof networkVolumeInputs.shape> = {
-    schema: networkVolumeInputs,
-    rules: networkVolumeRules,
-    resolveDefaults,
-};
 
 /** The default name, from the Pulumi resource name: a DNS label. */
 export function defaultNetworkVolumeName(resourceName: string): string {

@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { uuidPattern } from "../core/ids";
-import { compact } from "../core/objects";
-import { allMapped, lenient, type OptionalUndefined, text } from "../core/schemas";
-import type { NetworkVolumeInputs } from "./schema";
+import { lenient, type OptionalUndefined, text } from "../core/schemas";
 
 /**
  * NeevCloud Storage Service API v0.1.0 shapes, one zod schema per OpenAPI component
@@ -130,28 +128,6 @@ export type WireCreateRequest = z.infer<typeof wireCreateRequest>;
 
 /** `ExtendNetworkVolumeRequest` */
 export const wireExtendRequest = z.strictObject({ sizeGB: networkVolumeValues.extendSizeGb });
-
-/** A create, in the package's camelCase: the volume's inputs less its scope (in the path) and the timeouts. */
-export type CreateNetworkVolumeRequest = Omit<NetworkVolumeInputs, "orgId" | "projectId" | "timeouts">;
-
-/** The create body before validation (`wireCreateRequest` checks it); absent fields are left out. */
-export function toWireCreate(req: CreateNetworkVolumeRequest): Record<string, unknown> {
-    const { name, sizeGb, regionId, volumeMode, mountPath, attachedTo, ...unmapped } = req;
-    // A new input must be given its wire name here (or left out of the request type): this does not compile otherwise.
-    allMapped(unmapped);
-    return compact({
-        name,
-        sizeGB: sizeGb,
-        regionID: regionId,
-        volumeMode,
-        mountPath,
-        attachedTo: attachedTo?.map((a) => ({
-            instance_id: a.instanceId,
-            instance_name: a.instanceName,
-            instance_type: a.instanceType,
-        })),
-    });
-}
 
 /** An AIRuntime instance a volume is attached to. */
 export interface AttachedTo {

@@ -2,8 +2,10 @@ import type { Deadline } from "../core/deadline";
 import { VolumeError } from "../core/errors";
 import { CloudErrorInfo, HttpClient } from "../core/http";
 import { parseResponse } from "../core/parse";
-import { idProblem, matchVersion, MIN_VERSION_PREFIX, requireVm0Id } from "./ids";
 import {
+    idProblem,
+    MIN_VERSION_PREFIX,
+    requireVm0Id,
     toVm0Version,
     toVm0Volume,
     toVm0VolumeDetail,
@@ -216,4 +218,17 @@ export class Vm0Client {
         }
         return [...seen.values()];
     }
+}
+
+/** What a version id or prefix names among the versions known: one, several, or none. */
+export type VersionMatch = { kind: "one"; version: Vm0Version } | { kind: "several"; matches: Vm0Version[] } | { kind: "none" };
+
+/** Resolves a whole id or a prefix of ≥ 8 characters (case-insensitive, as version ids are lowercase hex). */
+export function matchVersion(versions: readonly Vm0Version[], wanted: string): VersionMatch {
+    const w = wanted.toLowerCase();
+    const exact = versions.find((v) => v.id.toLowerCase() === w);
+    if (exact) return { kind: "one", version: exact };
+    const matches = versions.filter((v) => v.id.toLowerCase().startsWith(w));
+    if (matches.length === 1) return { kind: "one", version: matches[0] as Vm0Version };
+    return matches.length > 1 ? { kind: "several", matches } : { kind: "none" };
 }

@@ -1,42 +1,67 @@
-import { Endpoint, sessionFor } from "../core/config";
+/**
+ * The engine-facing provider of `vm0.Volume`: a published volume (`source` → versions, through
+ * publish/) assembled by the core from the operations below (check with the content fingerprint,
+ * create, update, read, delete), and the read of an adopted one (`vm0.Volume.get`).
+ */
+import { checkInputs, type CheckOutcome } from "../core/check";
 import type { Deadline } from "../core/deadline";
+import { VolumeError } from "../core/errors";
+import { warn } from "../core/log";
 import { compact } from "../core/objects";
-import type { Flat } from "../core/schemas";
-import { Vm0Client } from "./client";
-import { requireVm0Id } from "./ids";
-import type { Vm0Volume } from "./wire";
+import { claimVolume, isClaimed, withNameLock } from "../core/ownership";
+import { resourceProvider } from "../core/provider";
+import { isUnknown, unknownValue } from "../core/unknown";
+import { findVolumeByName, publishVersion, readBack, type PublishResult } from "./publish/publish";
+import { checkSource, scanSource, SourceError, type SourceScan } from "./publish/source";
+import { vm0VolumeInputSpec } from "./rules";
+import type { Vm0VolumeInputs, Vm0VolumeOutputs } from "./schema";
+import { parseVm0VolumeId, vm0Session } from "./session";
+import type { Vm0VolumeDetail } from "./wire";
 
-/** What Pulumi stores and an adopted `vm0.Volume` exposes: the volume as VM0 reports it, its id as `volumeId`. */
-export type Vm0VolumeOutputs = Flat<Omit<Vm0Volume, "id"> & { /** VM0's volume id (a UUID in production; opaque). */ volumeId: string }>;
+/** Where this process notes the VM0 names its creates published (VM0 keys volumes by name). */
+const CLAIMS = "vm0/names";
 
-/** Where VM0's credential and public API URL come from (interface.md, "Credentials and endpoints"). */
-export const vm0Endpoint: Endpoint = {
-    cloud: "vm0",
-    token: { configKey: "vm0:token", envVars: ["VM0_TOKEN", "VM0_API_KEY"] },
-    apiUrl: { configKey: "vm0:apiUrl", envVars: ["VM0_API_URL"] },
-    defaultApiUrl: "https://api.vm0.ai",
-};
-
-interface Vm0Session {
-    client: Vm0Client;
-}
-
-/** The VM0 session of the current credentials (one client per token and URL, shared in the process). */
-export function vm0Session(): Vm0Session {
-    // The vm0 CLI accepts a host without a scheme and adds https://; so do we.
-    return sessionFor(vm0Endpoint, (baseUrl, token) => ({ client: new Vm0Client(withScheme(baseUrl), token) }));
-}
-
-function withScheme(url: string): string {
-    return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`;
-}
+/** The `vm0:Volume` provider (provider/index.ts loads it on first use). */
+export const vm0VolumeProvider = resourceProvider({
+    inputs: vm0VolumeInputSpec,
+    // Hashes the directory: the diff compares content, and a bad directory fails before any request.
+    check: checkVm0Volume,
+    operations: {
+        read: readVm0PublishedVolume,
+        // VM0's prepare publishes by name: two resources of one deployment naming the same volume would
+        // both publish to it and both hold it. Creates of one name take turns, and only the first gets it.
+        create: (inputs, ctx) =>
+            withNameLock(
+                `vm0/${inputs.name}`,
+                async () => {
+                    if (isClaimed(CLAIMS, inputs.name)) {
+                        throw new VolumeError(
+                            `vm0 create volume ${inputs.name}: another vm0.Volume of this deployment publishes the volume ` +
+                                `named '${inputs.name}'; give each its own name`,
+                        );
+                    }
+                    const made = await createVm0Volume(inputs, ctx.deadline, (id, outs) => {
+                        claimVolume(CLAIMS, inputs.name);
+                        ctx.accepted(id, outs);
+                    });
+                    claimVolume(CLAIMS, inputs.name);
+                    return made;
+                },
+                ctx.deadline,
+            ),
+        update: (id, olds, news, ctx) => updateVm0Volume(id, olds, news, ctx.deadline),
+        // VM0 has no delete. The class defaults retainOnDelete, so the engine does not call this; when
+        // a program turns it off, the volume still stays, and the person running Pulumi is told.
+        delete: async (id, props, deadline) => warn(await deleteVm0Volume(id, props, deadline)),
+    },
+});
 
 /**
  * The read of the read-only `vm0.Volume` (adopted with `vm0.Volume.get(name, id)`): fresh outputs,
  * or undefined when VM0 no longer has the volume, so `pulumi refresh` drops it.
  */
-export async function readVm0Volume(id: string, deadline: Deadline): Promise<Vm0VolumeOutputs | undefined> {
-    requireVm0Id(id, "volume id");
+export async function readVm0Volume(id: string, deadline: Deadline) {
+    parseVm0VolumeId(id);
     const v = await vm0Session().client.getVolume(id, deadline);
     if (!v) return undefined;
     return compact({
@@ -48,4 +73,194 @@ export async function readVm0Volume(id: string, deadline: Deadline): Promise<Vm0
         createdAt: v.createdAt,
         updatedAt: v.updatedAt,
     });
+}
+
+/**
+ * The check: the declared inputs by the schema, then the directory, scanned and hashed before any
+ * request: a `source` CheckFailure for whatever VM0 would refuse, else `sourceHash` (the diff's
+ * content key) added to the inputs. An unknown `source` (preview) makes `sourceHash` unknown too.
+ */
+export async function checkVm0Volume(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckOutcome<Vm0VolumeInputs>> {
+    // Never declared: computed here from the files, whatever a program passed.
+    const { sourceHash: _declared, ...rest } = news ?? {};
+    void _declared;
+    if (rest["source"] === undefined || rest["source"] === null) {
+        return {
+            inputs: checkInputs(vm0VolumeInputSpec, olds ?? {}, rest).inputs,
+            failures: [{ property: "source", reason: vm0NotCreatable }],
+        };
+    }
+    const declared = { ...rest, ...("source" in rest ? { source: await sourcePathOf(rest["source"]) } : {}) };
+    const out = checkInputs(vm0VolumeInputSpec, olds ?? {}, declared);
+    if (out.failures.length > 0) return out;
+    const source = out.inputs.source;
+    if (isUnknown(source)) return { inputs: { ...out.inputs, sourceHash: unknownValue }, failures: [] };
+    const result = await checkSource(source);
+    if ("failure" in result) return { inputs: out.inputs, failures: [result.failure] };
+    return { inputs: { ...out.inputs, sourceHash: result.sourceHash }, failures: [] };
+}
+
+/**
+ * Publishes the directory as the first version of a new volume. Prepare creates the volume; VM0
+ * has no create-only call, so a volume of that name that exists already with a HEAD of other
+ * content is refused (it is someone's data), before anything is uploaded or committed. One whose
+ * HEAD is this very content, or that has no version (what an interrupted create leaves), is taken.
+ * `accepted` is told the id as soon as the version is committed, so a later failure keeps it in state.
+ * Known limit: a volume someone makes under the same name between the list and the prepare is not
+ * seen (the storage API has no create-only call), and the list's cursor can skip an old volume.
+ */
+export async function createVm0Volume(
+    inputs: Vm0VolumeInputs,
+    deadline: Deadline,
+    accepted?: (id: string, outs: Vm0VolumeOutputs) => void,
+): Promise<{ id: string; outs: Vm0VolumeOutputs }> {
+    const { client } = vm0Session();
+    const what = `vm0 create volume ${inputs.name}`;
+    const scan = await scanFor(inputs, what);
+    const before = await findVolumeByName(client, inputs.name, deadline);
+    const published = await publishVersion({ dir: sourceOf(inputs, what), name: inputs.name, message: inputs.message }, deadline, {
+        scan,
+        beforeUpload: (prepared) => {
+            if (before?.currentVersionId && before.currentVersionId !== prepared.versionId) {
+                throw new VolumeError(
+                    `${what}: VM0 already has a volume named '${inputs.name}' (${before.id}) with other content; ` +
+                        `choose another name, or adopt it with vm0.Volume.get("<name>", "${before.id}")`,
+                );
+            }
+        },
+    });
+    const found = before ?? (await findVolumeByName(client, inputs.name, deadline));
+    if (!found) {
+        throw new VolumeError(
+            `${what}: version ${published.versionId.slice(0, 12)} is published and HEAD, but VM0's volume list does not show ` +
+                "the volume (its list can skip rows); run `pulumi up` again, which finds it and publishes nothing new",
+        );
+    }
+    accepted?.(found.id, outputsOf(undefined, found.id, inputs, published));
+    const live = await readBack(client, found.id, deadline);
+    return { id: found.id, outs: outputsOf(live, found.id, inputs, published) };
+}
+
+/**
+ * Publishes the directory as the volume's new HEAD: a new version when the content is new, HEAD
+ * moved back to the stored version when it was published before (a rollback), no request at all
+ * when the content is what HEAD already holds.
+ */
+export async function updateVm0Volume(
+    id: string,
+    olds: Vm0VolumeOutputs,
+    news: Vm0VolumeInputs,
+    deadline: Deadline,
+): Promise<Vm0VolumeOutputs> {
+    const what = `vm0 update volume ${news.name} (${id})`;
+    if (news.sourceHash !== undefined && news.sourceHash === olds.sourceHash && olds.currentVersionId) {
+        return compact({ ...olds, source: news.source, message: news.message, timeouts: news.timeouts });
+    }
+    const { client } = vm0Session();
+    const scan = await scanFor(news, what);
+    // Prepare publishes by name: make sure the name still leads to this volume before sending it.
+    const current = await client.getVolume(id, deadline);
+    if (!current) {
+        throw new VolumeError(
+            `${what}: VM0 no longer has this volume (404); run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to publish it anew`,
+        );
+    }
+    if (current.name !== undefined && current.name !== news.name) {
+        throw new VolumeError(`${what}: the volume is named '${current.name}' in VM0, not '${news.name}'; nothing was published`);
+    }
+    const published = await publishVersion({ dir: sourceOf(news, what), name: news.name, message: news.message }, deadline, { scan });
+    const live = await readBack(client, id, deadline);
+    return outputsOf(live, id, news, published);
+}
+
+/**
+ * The read of a published (or adopted) volume: VM0's fresh view, the declared fields kept. When
+ * HEAD is no longer the version Pulumi published, `sourceHash` is dropped so the next `up` puts
+ * the declared content back. Undefined when VM0 no longer has the volume.
+ */
+export async function readVm0PublishedVolume(
+    id: string,
+    props: Partial<Vm0VolumeOutputs>,
+    deadline: Deadline,
+): Promise<Vm0VolumeOutputs | undefined> {
+    const fresh = await readVm0Volume(id, deadline);
+    if (!fresh) return undefined;
+    const headKept = typeof props.currentVersionId === "string" && props.currentVersionId === fresh.currentVersionId;
+    return compact({
+        ...fresh,
+        // VM0 always names a volume; should its lenient read not show the name, the one stored (else empty).
+        name: fresh.name ?? str(props.name) ?? "",
+        source: str(props.source),
+        sourceHash: headKept ? str(props.sourceHash) : undefined,
+        message: str(props.message),
+        timeouts: props.timeouts,
+    });
+}
+
+/** VM0 has no delete: nothing is sent, and the returned message says the volume stays. */
+export async function deleteVm0Volume(id: string, props: Vm0VolumeOutputs, _deadline?: Deadline): Promise<string> {
+    const name = props.name ? `${props.name} (${id})` : id;
+    return (
+        `vm0 volume ${name} is left in VM0: VM0 has no delete; its versions stay and Pulumi no longer tracks it. ` +
+        "Remove it in the VM0 dashboard if you no longer need it"
+    );
+}
+
+/**
+ * Why a `vm0.Volume` without `source` cannot be created: how VM0 volumes are made, and how to adopt one.
+ * Sent before any request, as the `source` CheckFailure.
+ */
+export const vm0NotCreatable =
+    "is required: a vm0.Volume publishes a local directory (`source`) as a new version. " +
+    "To track a volume made elsewhere (`vm0 volume push`, or an agent run), adopt it read-only with " +
+    'vm0.Volume.get("<name>", "<volume id>") (`vm0.getVolume({ name })` finds the id)';
+
+async function scanFor(inputs: Vm0VolumeInputs, what: string): Promise<SourceScan> {
+    try {
+        return await scanSource(sourceOf(inputs, what));
+    } catch (error) {
+        if (error instanceof SourceError) throw new VolumeError(`${what}: ${error.message}`);
+        throw error;
+    }
+}
+
+/** The declared directory: the check refuses a volume without one, so a create or update always has it. */
+function sourceOf(inputs: Vm0VolumeInputs, what: string): string {
+    if (inputs.source === undefined) throw new VolumeError(`${what}: \`source\` ${vm0NotCreatable}`);
+    return inputs.source;
+}
+
+function outputsOf(live: Vm0VolumeDetail | undefined, id: string, inputs: Vm0VolumeInputs, published: PublishResult): Vm0VolumeOutputs {
+    const head = live ? (live.currentVersionId ?? live.currentVersion?.id) : published.versionId;
+    return compact({
+        volumeId: id,
+        name: live?.name ?? inputs.name,
+        currentVersionId: head,
+        size: live ? live.size : published.size,
+        fileCount: live ? live.fileCount : published.fileCount,
+        createdAt: live?.createdAt,
+        updatedAt: live?.updatedAt,
+        source: inputs.source,
+        // Only while HEAD is what was published: otherwise the next diff shows the change.
+        sourceHash: head === published.versionId ? published.sourceHash : undefined,
+        message: inputs.message,
+        timeouts: inputs.timeouts,
+    });
+}
+
+function str(v: unknown): string | undefined {
+    return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * The directory a declared `source` names: a path string, or a `pulumi.asset.FileArchive` as the
+ * dynamic-provider host hands it over (an object whose `path` is a string or a promise of one).
+ * Anything else is returned as is, for the schema to refuse.
+ */
+export async function sourcePathOf(value: unknown): Promise<unknown> {
+    if (value && typeof value === "object" && "path" in value) {
+        const path: unknown = await value.path;
+        if (typeof path === "string") return path;
+    }
+    return value;
 }

@@ -1,5 +1,6 @@
+import type { InputSpec } from "../core/check";
 import type { RulesFor } from "../core/rules";
-import type { Vm0PublishedVolumeOutputs } from "./operations";
+import { vm0VolumeInputsSchema, type Vm0VolumeOutputs } from "./schema";
 
 /**
  * How each `vm0.Volume` field changes (vm0.md §1–§3). The only place these decisions are made.
@@ -25,4 +26,10 @@ export const vm0VolumeRules = {
     fileCount: "output",
     createdAt: "output",
     updatedAt: "output",
-} as const satisfies RulesFor<Vm0PublishedVolumeOutputs>;
+} as const satisfies RulesFor<Vm0VolumeOutputs>;
+
+/** The inputs' schema with this table: what check and diff read. */
+export const vm0VolumeInputSpec: InputSpec<typeof vm0VolumeInputsSchema.shape> = {
+    schema: vm0VolumeInputsSchema,
+    rules: vm0VolumeRules,
+};

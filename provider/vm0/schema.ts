@@ -1,6 +1,7 @@
 import { z } from "zod";
+import type { Flat } from "../core/schemas";
 import { timeoutsSchema } from "../core/timeouts";
-import { idProblem, MIN_VERSION_PREFIX } from "./ids";
+import { idProblem, MIN_VERSION_PREFIX, type Vm0Volume } from "./wire";
 
 /** A VM0 volume id as a check sees it: opaque, non-empty and safe in a URL path. */
 export const vm0IdSchema = z.string({ error: "must be a string" }).superRefine((id, ctx) => {
@@ -34,7 +35,9 @@ const notADirectory =
  * given; `sourceHash` is never declared: the check computes it from the directory's content.
  */
 export const vm0VolumeInputsSchema = z.object({
-    source: z.string({ error: notADirectory }).min(1, { error: notADirectory }),
+    // Required by the check, which refuses a volume without it first (`vm0NotCreatable`); optional
+    // here because an adopted volume's state has none, and the outputs hold the inputs' fields.
+    source: z.string({ error: notADirectory }).min(1, { error: notADirectory }).optional(),
     name: vm0NameSchema,
     message: vm0MessageSchema.optional(),
     sourceHash: z.string().optional(),
@@ -42,3 +45,35 @@ export const vm0VolumeInputsSchema = z.object({
 });
 
 export type Vm0VolumeInputs = z.infer<typeof vm0VolumeInputsSchema>;
+
+/**
+ * What Pulumi stores and `vm0.Volume` exposes: the inputs (`sourceHash` only while HEAD is the
+ * version Pulumi published) and what VM0 reports of the volume, its id as `volumeId`. An adopted
+ * volume (`vm0.Volume.get`) has only what VM0 reports.
+ */
+export type Vm0VolumeOutputs = Flat<
+    Vm0VolumeInputs &
+        Omit<Vm0Volume, keyof Vm0VolumeInputs | "id"> & { /** VM0's volume id (a UUID in production; opaque). */ volumeId: string }
+>;
+
+/** VM0's name rule (the CLI's `isValidStorageName`). */
+export const VM0_NAME = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
+
+export function isValidVm0Name(name: string): boolean {
+    return VM0_NAME.test(name) && !name.includes("--");
+}
+
+/**
+ * A valid VM0 name from a Pulumi resource name: lowercased, every run of other characters one
+ * `-`, trimmed to 64, padded to 3 (`vol`) when too short.
+ */
+export function defaultVm0VolumeName(resourceName: string): string {
+    let name = resourceName
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 64)
+        .replace(/-+$/, "");
+    if (name.length < 3) name = name ? `${name}-vol` : "volume";
+    return name;
+}

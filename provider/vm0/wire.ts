@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VolumeError } from "../core/errors";
 
 /**
  * VM0's public API v1 wire shapes (shared/apis/vm0.md §1), read leniently: only `id` is required,
@@ -140,4 +141,28 @@ export function toVm0Volume(w: WireVolume): Vm0Volume {
 export function toVm0VolumeDetail(w: z.infer<typeof wireVolumeDetail>): Vm0VolumeDetail {
     const head = w.currentVersion ?? w.current_version;
     return { ...toVm0Volume(w), currentVersion: head ? toVm0Version(head) : undefined };
+}
+
+/** VM0's `MIN_VERSION_PREFIX_LENGTH`: a version may be named by a unique prefix this long. */
+export const MIN_VERSION_PREFIX = 8;
+
+/**
+ * Why `id` cannot be a VM0 id, or undefined when it can. Ids are opaque (UUIDs in production, `vol_…`
+ * in the docs, 64-hex for versions): only what would break the URL path is refused.
+ */
+export function idProblem(id: unknown): string | undefined {
+    if (typeof id !== "string" || id === "") return "must be a non-empty string";
+    if (id === "." || id === "..") return `'${id}' is not an id`;
+    if (/[/\\]/.test(id)) return "must not contain '/' or '\\'";
+    // eslint-disable-next-line no-control-regex
+    if (/[\s\u0000-\u001f\u007f]/.test(id)) return "must not contain whitespace or control characters";
+    if (id.length > 256) return "must be at most 256 characters";
+    return undefined;
+}
+
+/** Throws a one-line error naming `what` when `id` is not usable in a path. */
+export function requireVm0Id(id: unknown, what: string): string {
+    const problem = idProblem(id);
+    if (problem) throw new VolumeError(`vm0: ${what} ${JSON.stringify(id)} ${problem}`);
+    return id as string;
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { agentbaySession } from "../../provider/agentbay/endpoint";
+import { agentbaySession } from "../../provider/agentbay/session";
 import { lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getVolumes}. */
@@ -37,7 +37,7 @@ export interface GetVolumesResult {
 /** Lists an image's volumes, for adoption and inspection. Runs in the program, at preview too. */
 export async function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
     const deadline = lookupDeadline();
-    const list = await agentbaySession().listVolumes({ imageId: args.imageId, name: args.name }, deadline);
+    const list = await agentbaySession().client.listVolumes({ imageId: args.imageId, name: args.name }, deadline);
     const volumes = list.map((v) => ({
         id: `${args.imageId}/${v.id}`,
         volumeId: v.id,

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Flat } from "../../provider/core/schemas";
-import { FlyVolumeOutputs, flySession, toFlyVolumeOutputs } from "../../provider/fly/provider";
+import { toFlyVolumeOutputs } from "../../provider/fly/provider";
+import type { FlyVolumeOutputs } from "../../provider/fly/schema";
+import { flySession } from "../../provider/fly/session";
 import { goneStates } from "../../provider/fly/wire";
 import { lookupDeadline } from "../core/lookup";
 

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { resolveSetting } from "../../provider/core/config";
 import { VolumeError } from "../../provider/core/errors";
-import { neevcloudSession, NetworkVolumeOutputs, toNetworkVolumeOutputs } from "../../provider/neevcloud/provider";
-import { neevcloudOrgIdSetting, neevcloudProjectIdSetting } from "../../provider/neevcloud/schema";
+import { toNetworkVolumeOutputs } from "../../provider/neevcloud/provider";
+import { neevcloudOrgIdSetting, neevcloudProjectIdSetting, type NetworkVolumeOutputs } from "../../provider/neevcloud/schema";
+import { neevcloudSession } from "../../provider/neevcloud/session";
 import { lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getNetworkVolumes}. */

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { VolumeError } from "../../provider/core/errors";
-import { requireVm0Id } from "../../provider/vm0/ids";
-import { vm0Session } from "../../provider/vm0/provider";
-import type { Vm0Version, Vm0VolumeDetail } from "../../provider/vm0/wire";
+import { vm0Session } from "../../provider/vm0/session";
+import { requireVm0Id, type Vm0Version, type Vm0VolumeDetail } from "../../provider/vm0/wire";
 import { lookupDeadline } from "../core/lookup";
 
 /** Look a volume up by its VM0 id. */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { VolumeError } from "../../provider/core/errors";
-import { requireVm0Id } from "../../provider/vm0/ids";
-import { vm0Session } from "../../provider/vm0/provider";
+import { vm0Session } from "../../provider/vm0/session";
+import { requireVm0Id } from "../../provider/vm0/wire";
 import { lookupDeadline } from "../core/lookup";
 import type { VolumeVersion } from "./getVolume";
 

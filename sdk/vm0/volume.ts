@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { resolve } from "node:path";
 import { vm0VolumeRules } from "../../provider/vm0/rules";
-import { defaultVm0VolumeName } from "../../provider/vm0/source";
+import { defaultVm0VolumeName } from "../../provider/vm0/schema";
 import { volumeProps } from "../core/props";
 import { serializedProvider } from "../core/provider";
 import type { VolumeTimeouts } from "../core/types";

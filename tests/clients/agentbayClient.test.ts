@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { AgentBayClient, agentbayApiVersion } from "../../provider/agentbay/client";
-import { agentbayEndpoint, agentbaySession } from "../../provider/agentbay/endpoint";
+import { agentbayEndpoint, agentbaySession } from "../../provider/agentbay/session";
 import { setStackConfig } from "../../provider/core/config";
 import { Deadline } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError, MissingCredentialError } from "../../provider/core/errors";
@@ -361,8 +361,8 @@ describe("agentbay endpoint and session", () => {
         process.env.AGENTBAY_API_KEY = key;
         process.env.AGENTBAY_ENDPOINT = "http://127.0.0.1:1";
         setStackConfig({ get: (k) => (k === "agentbay:endpoint" ? "wuyingai.ap-southeast-1.aliyuncs.com" : undefined) });
-        assert.equal(agentbaySession().endpoint, "https://wuyingai.ap-southeast-1.aliyuncs.com");
+        assert.equal(agentbaySession().client.endpoint, "https://wuyingai.ap-southeast-1.aliyuncs.com");
         setStackConfig(undefined);
-        assert.equal(agentbaySession().endpoint, "http://127.0.0.1:1");
+        assert.equal(agentbaySession().client.endpoint, "http://127.0.0.1:1");
     });
 });

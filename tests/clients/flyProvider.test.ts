@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
-import { flySession, flyVolumeProvider } from "../../provider/fly/provider";
+import { flyVolumeProvider } from "../../provider/fly/provider";
+import { flySession } from "../../provider/fly/session";
 import { rejection, useEmulator } from "./support";
 
 const p = flyVolumeProvider;

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
-import { neevcloudSession, networkVolumeProvider } from "../../provider/neevcloud/provider";
+import { networkVolumeProvider } from "../../provider/neevcloud/provider";
+import { neevcloudSession } from "../../provider/neevcloud/session";
 import { rejection, useEmulator } from "./support";
 
 /** Strict on what we send, lenient on what we read: NeevCloud responses that surprise us. */

@@ -3,7 +3,8 @@ import { tarGz } from "../../emulator";
 import { setStackConfig } from "../../provider/core/config";
 import { Deadline } from "../../provider/core/deadline";
 import { Vm0Client } from "../../provider/vm0/client";
-import { readVm0Volume, vm0Session } from "../../provider/vm0/provider";
+import { readVm0Volume } from "../../provider/vm0/provider";
+import { vm0Session } from "../../provider/vm0/session";
 import { hexId, quirkyVolumes } from "../emulator/vm0Helpers";
 import { rejection, useEmulator } from "./support";
 

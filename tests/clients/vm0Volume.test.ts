@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Vm0VolumeInputs } from "../../provider/vm0/schema";
-import { vm0VolumeProvider } from "../../provider/vm0/volume";
+import { vm0VolumeProvider } from "../../provider/vm0/provider";
 import { rejection, useEmulator } from "./support";
 
 /** The assembled vm0:Volume provider (core + operations) against the emulator. */

@@ -1,13 +1,13 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { FieldRules } from "../../provider/core/rules";
-import type { FlyVolumeOutputs } from "../../provider/fly/provider";
+import type { FlyVolumeOutputs } from "../../provider/fly/schema";
 import { flyVolumeRules } from "../../provider/fly/rules";
-import type { NetworkVolumeOutputs } from "../../provider/neevcloud/provider";
+import type { NetworkVolumeOutputs } from "../../provider/neevcloud/schema";
 import { networkVolumeRules } from "../../provider/neevcloud/rules";
-import type { AgentBayVolumeOutputs } from "../../provider/agentbay/provider";
+import type { AgentBayVolumeOutputs } from "../../provider/agentbay/schema";
 import { agentbayVolumeRules } from "../../provider/agentbay/rules";
-import type { Vm0PublishedVolumeOutputs } from "../../provider/vm0/operations";
+import type { Vm0VolumeOutputs } from "../../provider/vm0/schema";
 import { vm0VolumeRules } from "../../provider/vm0/rules";
 import { agentbay, fly, neevcloud, vm0 } from "../../sdk";
 
@@ -42,7 +42,7 @@ export type SdkClassesMatchTheirOutputs = [
     None<Mismatches<fly.Volume, FlyVolumeOutputs>>,
     None<Mismatches<neevcloud.NetworkVolume, NetworkVolumeOutputs>>,
     None<Mismatches<agentbay.Volume, AgentBayVolumeOutputs>>,
-    None<Mismatches<vm0.Volume, Vm0PublishedVolumeOutputs>>,
+    None<Mismatches<vm0.Volume, Vm0VolumeOutputs>>,
 ];
 
 /** Each class, made with its required args and adopted by id, with the rules table its provider diffs by. */

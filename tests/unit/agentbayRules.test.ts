@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
-import { agentbayVolumeProvider, parseAgentBayId } from "../../provider/agentbay/provider";
+import { agentbayVolumeProvider } from "../../provider/agentbay/provider";
 import { agentbayVolumeRules } from "../../provider/agentbay/rules";
 import { agentbayVolumeInputs, defaultAgentBayVolumeName } from "../../provider/agentbay/schema";
+import { parseAgentBayId } from "../../provider/agentbay/session";
 import { unknownValue } from "../../provider/core/unknown";
 
 const p = agentbayVolumeProvider;

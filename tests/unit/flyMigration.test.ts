@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { findMigrationFork, migrationWarning } from "../../provider/fly/migration";
+import { findMigrationFork, migrationWarning } from "../../provider/fly/migration/fork";
 import type { FlyVolume } from "../../provider/fly/wire";
 
 const t0 = "2026-01-01T00:00:00Z";

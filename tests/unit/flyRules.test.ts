@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import { checkInputs, inputDefaults } from "../../provider/core/check";
 import { changedFields, diffByRules } from "../../provider/core/rules";
 import { unknownValue } from "../../provider/core/unknown";
-import { flyVolumeRules } from "../../provider/fly/rules";
-import { defaultFlyVolumeName, flyVolumeInputs, flyVolumeSpec } from "../../provider/fly/schema";
+import { flyVolumeRules, flyVolumeSpec } from "../../provider/fly/rules";
+import { defaultFlyVolumeName, flyVolumeInputs } from "../../provider/fly/schema";
 import { CreateVolumeRequest, flyAuthorization, toWireCreate } from "../../provider/fly/client";
 
 const valid = { app: "my-app", region: "iad", sizeGb: 10, name: "data" };

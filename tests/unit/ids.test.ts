@@ -2,10 +2,10 @@ import { strict as assert } from "node:assert";
 import { checkInputs } from "../../provider/core/check";
 import { VolumeError } from "../../provider/core/errors";
 import { encodeSegment, parseCompositeId, pathSegment } from "../../provider/core/ids";
-import { parseFlyVolumeId } from "../../provider/fly/provider";
-import { flyVolumeSpec } from "../../provider/fly/schema";
-import { parseNetworkVolumeId } from "../../provider/neevcloud/provider";
-import { networkVolumeSpec } from "../../provider/neevcloud/schema";
+import { flyVolumeSpec } from "../../provider/fly/rules";
+import { parseFlyVolumeId } from "../../provider/fly/session";
+import { networkVolumeSpec } from "../../provider/neevcloud/rules";
+import { parseNetworkVolumeId } from "../../provider/neevcloud/session";
 
 const uuid = "0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e";
 

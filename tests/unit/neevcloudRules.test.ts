@@ -3,13 +3,14 @@ import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_
 import { checkInputs } from "../../provider/core/check";
 import { VolumeError } from "../../provider/core/errors";
 import { checkedRequest } from "../../provider/core/parse";
-import { toWireCreate, wireCreateRequest } from "../../provider/neevcloud/wire";
+import { toWireCreate } from "../../provider/neevcloud/client";
+import { wireCreateRequest } from "../../provider/neevcloud/wire";
 import { setStackConfig } from "../../provider/core/config";
 import { diffByRules } from "../../provider/core/rules";
 import { unknownValue } from "../../provider/core/unknown";
 import { networkVolumeProvider } from "../../provider/neevcloud/provider";
-import { networkVolumeRules } from "../../provider/neevcloud/rules";
-import { defaultNetworkVolumeName, networkVolumeInputs, networkVolumeSpec } from "../../provider/neevcloud/schema";
+import { networkVolumeRules, networkVolumeSpec } from "../../provider/neevcloud/rules";
+import { defaultNetworkVolumeName, networkVolumeInputs } from "../../provider/neevcloud/schema";
 
 const valid = { orgId: "org-1", projectId: "proj-1", regionId: "in-bom-1", sizeGb: 100, name: "data" };
 const check = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => checkInputs(networkVolumeSpec, olds, news);

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { checkInputs } from "../../provider/core/check";
 import { resourceProvider } from "../../provider/core/provider";
 import type { FieldRules } from "../../provider/core/rules";
-import { flySession, flyVolumeProvider, parseFlyVolumeId } from "../../provider/fly/provider";
+import { flyVolumeProvider } from "../../provider/fly/provider";
+import { flySession, parseFlyVolumeId } from "../../provider/fly/session";
 import { networkVolumeProvider } from "../../provider/neevcloud/provider";
 import { rejection, useEmulator } from "../clients/support";
 

@@ -7,7 +7,8 @@ import { z } from "zod";
 import { resourceProvider } from "../../provider/core/provider";
 import type { FieldRules } from "../../provider/core/rules";
 import { providerFor } from "../../provider";
-import { vm0VolumeProvider, type Vm0VolumeState } from "../../provider/vm0/volume";
+import { vm0VolumeProvider } from "../../provider/vm0/provider";
+import type { Vm0VolumeOutputs } from "../../provider/vm0/schema";
 
 /** Runs `fn` with stderr captured; returns what was written. */
 async function stderrOf(fn: () => Promise<unknown>): Promise<string> {
@@ -112,13 +113,13 @@ describe("the vm0:Volume provider (no request: check, diff and delete)", () => {
         const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
         const preview = await vm0VolumeProvider.check({}, { source: unknown, name: "data" });
         assert.deepEqual(preview, { inputs: { source: unknown, name: "data", sourceHash: unknown }, failures: [] });
-        const olds = { source: dir, name: "data", volumeId: "v1", sourceHash: "a".repeat(64) } as Vm0VolumeState;
+        const olds = { source: dir, name: "data", volumeId: "v1", sourceHash: "a".repeat(64) } as Vm0VolumeOutputs;
         assert.deepEqual(await vm0VolumeProvider.diff("v1", olds, preview.inputs), { changes: true, replaces: [] });
     });
 
     it("diffs by content: a new fingerprint is an update, a new name a replacement, a message alone nothing", async () => {
         const { inputs } = await vm0VolumeProvider.check({}, { source: dir, name: "data" });
-        const olds = { ...inputs, volumeId: "v1", currentVersionId: "f".repeat(64) } as Vm0VolumeState;
+        const olds = { ...inputs, volumeId: "v1", currentVersionId: "f".repeat(64) } as Vm0VolumeOutputs;
         assert.deepEqual(await vm0VolumeProvider.diff("v1", olds, inputs), { changes: false, replaces: [] });
         assert.deepEqual(await vm0VolumeProvider.diff("v1", olds, { ...inputs, message: "new words" }), { changes: false, replaces: [] });
         assert.deepEqual(await vm0VolumeProvider.diff("v1", olds, { ...inputs, sourceHash: "0".repeat(64) }), {
@@ -129,11 +130,11 @@ describe("the vm0:Volume provider (no request: check, diff and delete)", () => {
         // HEAD moved outside Pulumi: read dropped the stored fingerprint, so the declared content is published again.
         const { sourceHash: _, ...moved } = olds;
         void _;
-        assert.deepEqual(await vm0VolumeProvider.diff("v1", moved as Vm0VolumeState, inputs), { changes: true, replaces: [] });
+        assert.deepEqual(await vm0VolumeProvider.diff("v1", moved as Vm0VolumeOutputs, inputs), { changes: true, replaces: [] });
     });
 
     it("delete sends nothing and warns on stderr that the volume stays in VM0", async () => {
-        const err = await stderrOf(() => vm0VolumeProvider.delete("vol-9", { volumeId: "vol-9", name: "data" } as Vm0VolumeState));
+        const err = await stderrOf(() => vm0VolumeProvider.delete("vol-9", { volumeId: "vol-9", name: "data" } as Vm0VolumeOutputs));
         assert.match(err, /^warning: vm0 volume data \(vol-9\) is left in VM0: VM0 has no delete; /);
         assert.equal(err.trim().split("\n").length, 1);
     });

@@ -4,19 +4,12 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, t
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tar from "tar";
-import { manifestBytes, packArchive, tarAndHashOnly } from "../../provider/vm0/archive";
-import { checkVm0Volume } from "../../provider/vm0/operations";
+import { manifestBytes, packArchive, tarAndHashOnly } from "../../provider/vm0/publish/archive";
+import { checkVm0Volume } from "../../provider/vm0/provider";
 import { diffByRules } from "../../provider/core/rules";
 import { vm0VolumeRules } from "../../provider/vm0/rules";
-import {
-    assertUnchanged,
-    checkSource,
-    defaultVm0VolumeName,
-    isValidVm0Name,
-    vm0Limits,
-    scanSource,
-    SourceError,
-} from "../../provider/vm0/source";
+import { assertUnchanged, checkSource, vm0Limits, scanSource, SourceError } from "../../provider/vm0/publish/source";
+import { defaultVm0VolumeName, isValidVm0Name } from "../../provider/vm0/schema";
 
 function tree(files: Record<string, string | Buffer>): string {
     const dir = mkdtempSync(join(tmpdir(), "vm0-src-"));

@@ -10,14 +10,14 @@
  *   `S3_FILES_MISSING`, or the 400 "… not uploaded") starts a new round: prepare again (fresh
  *   URLs, same version id), upload again, commit again; at most three rounds.
  */
-import type { Deadline } from "../core/deadline";
-import { ApiError, VolumeError } from "../core/errors";
-import { transfer } from "../core/transfer";
+import type { Deadline } from "../../core/deadline";
+import { ApiError, VolumeError } from "../../core/errors";
+import { transfer } from "../../core/transfer";
 import { manifestBytes, packArchive, type PackedArchive } from "./archive";
-import type { Vm0Client } from "./client";
+import type { Vm0Client } from "../client";
 import { assertUnchanged, scanSource, type SourceScan } from "./source";
 import { vm0StorageClient, type PrepareResult, type Vm0StorageClient } from "./storageClient";
-import type { Vm0Volume, Vm0VolumeDetail } from "./wire";
+import type { Vm0Volume, Vm0VolumeDetail } from "../wire";
 
 /** Rounds of prepare → upload → commit before a refused URL or missing upload is reported. */
 const MAX_ROUNDS = 3;

@@ -13,8 +13,8 @@ import { createReadStream, type Dirent, type Stats } from "node:fs";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { CheckFailure } from "../core/check";
-import { VolumeError } from "../core/errors";
+import type { CheckFailure } from "../../core/check";
+import { VolumeError } from "../../core/errors";
 
 /** VM0's limits (vm0.md §2): 100 MB per file and per upload, 50,000 files, 8 MiB of paths. */
 export const MAX_FILE_BYTES = 104_857_600;
@@ -221,28 +221,6 @@ export async function assertUnchanged(scan: SourceScan): Promise<void> {
             throw new SourceError(`file '${f.path}' changed while it was being published; run the update again once it is written`);
         }
     }
-}
-
-/** VM0's name rule (the CLI's `isValidStorageName`). */
-export const VM0_NAME = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
-
-export function isValidVm0Name(name: string): boolean {
-    return VM0_NAME.test(name) && !name.includes("--");
-}
-
-/**
- * A valid VM0 name from a Pulumi resource name: lowercased, every run of other characters one
- * `-`, trimmed to 64, padded to 3 (`vol`) when too short.
- */
-export function defaultVm0VolumeName(resourceName: string): string {
-    let name = resourceName
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, "-")
-        .replace(/^-+|-+$/g, "")
-        .slice(0, 64)
-        .replace(/-+$/, "");
-    if (name.length < 3) name = name ? `${name}-vol` : "volume";
-    return name;
 }
 
 function isInside(rel: string): boolean {

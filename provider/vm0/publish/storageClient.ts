@@ -6,13 +6,13 @@
  * `VM0_API_URL` when set, else `https://www.vm0.ai`.
  */
 import { z } from "zod";
-import { requireCredential, resolveSetting } from "../core/config";
-import type { Deadline } from "../core/deadline";
-import { VolumeError } from "../core/errors";
-import { HttpClient } from "../core/http";
-import { parseResponse } from "../core/parse";
-import { parseVm0Error, vm0Remedy } from "./client";
-import { vm0Endpoint } from "./provider";
+import { requireCredential, resolveSetting } from "../../core/config";
+import type { Deadline } from "../../core/deadline";
+import { VolumeError } from "../../core/errors";
+import { HttpClient } from "../../core/http";
+import { parseResponse } from "../../core/parse";
+import { parseVm0Error, vm0Remedy } from "../client";
+import { vm0Endpoint } from "../session";
 import type { Vm0FileEntry } from "./source";
 
 export const defaultVm0StorageUrl = "https://www.vm0.ai";

@@ -1,4 +1,4 @@
-import { goneStates, type FlyVolume } from "./wire";
+import { goneStates, type FlyVolume } from "../wire";
 
 /**
  * Fly host migration (fly.md, States): when Fly moves a Machine to another host it forks the
