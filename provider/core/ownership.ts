@@ -1,7 +1,6 @@
-import { Deadline } from "./deadline";
-import { DeadlineError, errorMessage, VolumeError } from "./errors";
-import { AmbiguousRequestError } from "./http";
-import { Freshness, fromNow, untilDeadline } from "./sharedList";
+import { Deadline, untilDeadline } from "./deadline";
+import { AmbiguousRequestError, DeadlineError, errorMessage, VolumeError } from "./errors";
+import { Freshness, fromNow } from "./sharedList";
 
 /**
  * Ownership: a create owns only the volume it made. No time windows, no "looks like ours".

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { checkInputs, CheckOutcome, definedOnly, inputDefaults, InputSpec, refuseArguments } from "./check";
+import { checkInputs, CheckOutcome, inputDefaults, InputSpec, refuseArguments } from "./check";
+import { definedOnly } from "./objects";
 import type { Deadline } from "./deadline";
 import { errorMessage, partialState, VolumeError } from "./errors";
 import { changedFields, DeleteBeforeReplace, DiffOutcome, diffByRules, fieldsWith, valueOf } from "./rules";

@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
 import { Clock, Deadline, realClock } from "./deadline";
 import { AmbiguousRequestError, ApiError, ApiErrorDetails, CloudName, VolumeError } from "./errors";
-import { defaultRetryPolicy, parseRetryAfter, RetryPolicy } from "./retry";
+import { defaultRetryPolicy, failureWithoutAnswer, judgeAnswer, parseRetryAfter, retryLoop, RetryPolicy } from "./retry";
 import { safeText } from "./secrets";
-import { failureWithoutAnswer, Headers, judgeAnswer, RequestKind, retryLoop, sendOnce } from "./transport";
+import { Headers, RequestKind, sendOnce } from "./transport";
 
 /**
  * A credential-free transfer to a presigned URL on another origin (VM0 publishing PUTs archives

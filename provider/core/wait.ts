@@ -1,7 +1,6 @@
 import type { Deadline } from "./deadline";
-import { Clock, realClock } from "./deadline";
+import { Clock, realClock, untilDeadline } from "./deadline";
 import { ApiError, DeadlineError, errorMessage, WaitError } from "./errors";
-import { untilDeadline } from "./sharedList";
 
 /** One look at the thing being waited on. */
 export type WaitStep<T> =

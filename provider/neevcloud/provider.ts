@@ -1,7 +1,7 @@
 import type { Endpoint } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { ApiError, errorMessage, VolumeError } from "../core/errors";
-import { AmbiguousRequestError } from "../core/http";
+import { AmbiguousRequestError } from "../core/errors";
 import { parseCompositeId, uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";

@@ -4,7 +4,7 @@ import { agentbayEndpoint, agentbaySession } from "../../provider/agentbay/endpo
 import { setStackConfig } from "../../provider/core/config";
 import { Deadline } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError, MissingCredentialError } from "../../provider/core/errors";
-import { closeAllPools } from "../../provider/core/http";
+import { closeAllPools } from "../../provider/core/transport";
 import { defaultRetryPolicy } from "../../provider/core/retry";
 import { fakeClock, json, Loopback, loopback } from "../unit/httpLoopback";
 import { rejection, useEmulator } from "./support";

@@ -2,17 +2,10 @@ import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import { Clock, Deadline } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError } from "../../provider/core/errors";
-import {
-    closeAllPools,
-    CloudErrorInfo,
-    flattenForm,
-    formBody,
-    HttpClient,
-    HttpClientOptions,
-    HttpRequest,
-    queryString,
-} from "../../provider/core/http";
+import { flattenForm } from "../../provider/agentbay/client";
+import { CloudErrorInfo, formBody, HttpClient, HttpClientOptions, HttpRequest, queryString } from "../../provider/core/http";
 import { defaultRetryPolicy, RetryPolicy } from "../../provider/core/retry";
+import { closeAllPools } from "../../provider/core/transport";
 import { registerSecret } from "../../provider/core/secrets";
 import { fakeClock, json, Loopback, loopback, Seen } from "./httpLoopback";
 
