@@ -144,7 +144,7 @@ function waitListed(client: AgentBayClient, imageId: string, volumeId: string, d
             return v ? { status: "done", value: v } : { status: "pending", state: "not listed yet" };
         },
         { deadline, subject: `agentbay volume ${imageId}/${volumeId}`, goal: "to show in ListVolumes (the list lags behind a create)" },
-        { minMs: 500, maxMs: 2_000 },
+        { firstMs: 500, factor: 1.5, maxMs: 2_000, jitter: "none" },
     );
 }
 

@@ -1,3 +1,4 @@
+import { Backoff, backoffPause } from "./backoff";
 import { Deadline, untilDeadline } from "./deadline";
 import { AmbiguousRequestError, DeadlineError, errorMessage, VolumeError } from "./errors";
 import { Freshness, fromNow } from "./sharedList";
@@ -96,6 +97,9 @@ export interface CreateOwnedOptions<T> {
     before?: ReadonlySet<string>;
 }
 
+/** Between resends of a create that did not land: 0.5 s doubling to 8 s. */
+const resendBackoff: Backoff = { firstMs: 500, factor: 2, maxMs: 8_000, jitter: "none" };
+
 /** How old a list may be, by its start, to serve as the snapshot before a create: one poll interval. */
 const snapshotAgeMs = 1_000;
 
@@ -130,7 +134,7 @@ export async function createOwnedLocked<T>(opts: CreateOwnedOptions<T>): Promise
         }
         const found = await lookup(opts, before, failure);
         if (found) return found;
-        const pause = Math.min(8_000, 500 * 2 ** attempt);
+        const pause = backoffPause(resendBackoff, attempt);
         if (sendBy.remaining() <= pause || !(await sendBy.sleep(pause))) {
             throw new VolumeError(
                 `${sentence(failure.message)} Nothing it may have made was listed by then, so nothing was taken; ` +

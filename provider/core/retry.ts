@@ -1,3 +1,4 @@
+import { Backoff, backoffCap, backoffPause } from "./backoff";
 import type { Clock, Deadline } from "./deadline";
 import { AmbiguousRequestError, ApiError, ApiErrorDetails, VolumeError } from "./errors";
 import type { TokenBucket } from "./rateLimit";
@@ -12,15 +13,11 @@ import { AttemptTimeoutError, type RequestKind } from "./transport";
  * Retry-After is honoured without jitter, capped so a bad header cannot stall past the deadline,
  * and never shorter than the backoff floor so `Retry-After: 0` cannot make a tight loop.
  */
-export interface RetryPolicy {
+export interface RetryPolicy extends Backoff {
     /** Statuses worth another try for a read or an idempotent write. */
     readonly retryStatuses: ReadonlySet<number>;
     /** Statuses that prove the request was not processed, so even a create may be resent. */
     readonly notProcessedStatuses: ReadonlySet<number>;
-    /** First backoff cap, ms. */
-    readonly baseDelayMs: number;
-    /** Largest backoff cap, ms (base × 2^attempt grows up to this). */
-    readonly maxDelayMs: number;
     /** Largest Retry-After honoured, ms. */
     readonly maxRetryAfterMs: number;
     /**
@@ -33,9 +30,11 @@ export interface RetryPolicy {
 export const defaultRetryPolicy: RetryPolicy = {
     retryStatuses: new Set([408, 429, 500, 502, 503, 504]),
     notProcessedStatuses: new Set([429]),
-    baseDelayMs: 250,
-    // 250 ms doubling to 8 s: ~6 tries in the first 20 s, then one every ≤8 s until the deadline.
-    maxDelayMs: 8_000,
+    // Caps of 250 ms doubling to 8 s, full jitter: ~6 tries in the first 20 s, then one every ≤8 s.
+    firstMs: 250,
+    factor: 2,
+    maxMs: 8_000,
+    jitter: "full",
     maxRetryAfterMs: 60_000,
     // Waits of ≤250, ≤500, ≤1000 ms: about 2 s before a refused connection is reported.
     unreachableAttempts: 4,
@@ -120,11 +119,6 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
     return date === undefined ? undefined : Math.max(0, date - now);
 }
 
-/** The backoff cap for retry number `attempt` (0-based): base × 2^attempt, up to the maximum. */
-function backoffCap(policy: RetryPolicy, attempt: number): number {
-    return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt, 30));
-}
-
 /**
  * The least a retry waits when the server names a delay: half the backoff cap. A server saying
  * `Retry-After: 0` on every answer would otherwise be hammered in a tight loop.
@@ -144,7 +138,7 @@ export function retryDelay(
     random: () => number = Math.random,
 ): number {
     if (retryAfterMs !== undefined) return Math.max(backoffFloor(policy, attempt), Math.min(retryAfterMs, policy.maxRetryAfterMs));
-    return Math.floor(random() * backoffCap(policy, attempt));
+    return backoffPause(policy, attempt, random);
 }
 
 /** What one attempt came to: a result, or a failure and whether it may be sent again. */

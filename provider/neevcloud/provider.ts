@@ -1,7 +1,7 @@
+import { Backoff, backoffPause } from "../core/backoff";
 import type { Endpoint } from "../core/config";
 import type { Deadline } from "../core/deadline";
-import { ApiError, errorMessage, VolumeError } from "../core/errors";
-import { AmbiguousRequestError } from "../core/errors";
+import { AmbiguousRequestError, ApiError, errorMessage, VolumeError } from "../core/errors";
 import { parseCompositeId, uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
@@ -140,7 +140,7 @@ function waitOn(
             subject: `neevcloud network volume ${scope.orgId}/${scope.projectId}/${id}`,
             goal,
         },
-        { minMs: 500, maxMs: 5_000 },
+        { firstMs: 500, factor: 1.5, maxMs: 5_000, jitter: "none" },
     );
 }
 
@@ -148,6 +148,9 @@ function judgeResizeOver(v: NetworkVolume | undefined): WaitStep<NetworkVolume> 
     if (!v) return { status: "failed", state: "missing", reason: "the volume disappeared (404)" };
     return v.extensionStatus === "resizing" ? { status: "pending", state: "resizing" } : { status: "done", value: v };
 }
+
+/** Between reconciling reads after a lost extend: 0.5 s doubling to 8 s. */
+const extendBackoff: Backoff = { firstMs: 500, factor: 2, maxMs: 8_000, jitter: "none" };
 
 /**
  * Extends to `target`, never twice. When the stored outputs show a settled volume below the target,
@@ -165,7 +168,7 @@ async function extendTo(
     deadline: Deadline,
     stored: { sizeGb?: number; extensionStatus?: string },
 ): Promise<{ volume: NetworkVolume; queued: boolean }> {
-    let interval = 500;
+    let lost = 0;
     let readFirst = stored.extensionStatus === "resizing" || (stored.sizeGb ?? 0) >= target;
     let lastAnswer: AmbiguousRequestError | undefined;
     const givenUp = (cause: unknown) =>
@@ -205,8 +208,7 @@ async function extendTo(
             lastAnswer = error;
         }
         // Loop: the read above tells whether the lost request was queued.
-        if (!(await deadline.sleep(interval))) throw givenUp(lastAnswer);
-        interval = Math.min(8_000, interval * 2);
+        if (!(await deadline.sleep(backoffPause(extendBackoff, lost++)))) throw givenUp(lastAnswer);
     }
 }
 

@@ -251,7 +251,7 @@ describe("agentbay client against the emulator", function () {
         const clock = fakeClock();
         const slow = new AgentBayClient(emu().urls.agentbay, emu().env.AGENTBAY_API_KEY!, {
             clock,
-            policy: { ...defaultRetryPolicy, baseDelayMs: 2000 },
+            policy: { ...defaultRetryPolicy, firstMs: 2000 },
             random: () => 0.9,
         });
         emu().setFaults(

@@ -89,7 +89,7 @@ describe("http core: RPC", () => {
         );
         const clock = fakeClock();
         // Backoff of whole seconds, so the second-resolution Timestamp must change between attempts.
-        const slow = { ...defaultRetryPolicy, baseDelayMs: 2000 };
+        const slow = { ...defaultRetryPolicy, firstMs: 2000 };
         const res = await rpcClient(server.url, clock, slow).request(action("ListVolumes", Deadline.in(60, "read", clock)));
         assert.deepEqual((res.body as { Data: unknown }).Data, [{ VolumeId: "vol-1" }]);
         assert.equal(server.seen.length, 3);
