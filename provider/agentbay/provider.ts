@@ -206,7 +206,7 @@ function sessionOf(error: unknown): string | undefined {
 }
 
 /** Listed is ready; a create whose list wait ran out (partial state) is finished by the next update. */
-function judgeStored(outs: AgentBayVolumeOutputs): Readiness {
+function storedReadiness(outs: AgentBayVolumeOutputs): Readiness {
     return outs.listed === false ? "pending" : "ready";
 }
 
@@ -221,7 +221,7 @@ async function finishCreate(
 
 export const agentbayVolumeProvider = resourceProvider({
     inputs: agentbayVolumeSpec,
-    readiness: { judge: judgeStored, fields: ["listed"], finish: finishCreate },
+    readiness: { of: storedReadiness, fields: ["listed"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
             const client = agentbaySession();

@@ -114,16 +114,6 @@ export function inputDefaults<Shape extends z.ZodRawShape>(schema: z.ZodObject<S
     return out;
 }
 
-/**
- * Refuses every declared argument of a resource that cannot be created here (read-only APIs):
- * `reason` says how such resources are made. With none declared, one failure for the resource.
- */
-export function refuseArguments(news: Record<string, unknown>, reason: string): CheckOutcome<Record<string, unknown>> {
-    const declared = Object.keys(news).filter((k) => !reserved.has(k) && news[k] !== undefined);
-    const failures = declared.length > 0 ? declared.map((property) => ({ property, reason })) : [{ property: "", reason }];
-    return { inputs: definedOnly(news), failures };
-}
-
 /** A grow field below its previous declared value, refused at preview with the rule's unit. */
 function shrinkFailures(rules: FieldRules, olds: Record<string, unknown>, parsed: Record<string, unknown>): CheckFailure[] {
     const failures: CheckFailure[] = [];

@@ -2,7 +2,7 @@ import type { Deadline } from "./deadline";
 import { Clock, realClock } from "./deadline";
 import { AmbiguousRequestError, ApiError, ApiErrorDetails, CloudName, VolumeError } from "./errors";
 import { bucketFor, RateLimit } from "./rateLimit";
-import { defaultRetryPolicy, failureWithoutAnswer, judgeAnswer, parseRetryAfter, retryLoop, RetryPolicy, Verdict } from "./retry";
+import { defaultRetryPolicy, failureWithoutAnswer, resendVerdict, parseRetryAfter, retryLoop, RetryPolicy, Verdict } from "./retry";
 import { safeText } from "./secrets";
 import { endpointUrl, Headers, RequestKind, sendOnce } from "./transport";
 
@@ -137,7 +137,7 @@ export class HttpClient {
         const loop = { deadline: req.deadline, policy: this.policy, clock: this.clock, random: this.options.random, bucket, what };
         return retryLoop(loop, async (attempt) => {
             try {
-                return this.judge(req, await this.send(req, attempt));
+                return this.verdictOf(req, await this.send(req, attempt));
             } catch (error) {
                 const remedy = this.options.endpointSource ? `check ${this.options.endpointSource}` : undefined;
                 return failureWithoutAnswer(
@@ -151,7 +151,7 @@ export class HttpClient {
         });
     }
 
-    private judge(req: HttpRequest, res: HttpResponse): Verdict<HttpResponse> {
+    private verdictOf(req: HttpRequest, res: HttpResponse): Verdict<HttpResponse> {
         let info: CloudErrorInfo | undefined;
         if (res.status >= 200 && res.status < 300) {
             info = this.options.classify?.(res);
@@ -163,7 +163,7 @@ export class HttpClient {
         }
         const status = info.status ?? res.status;
         const code = info.code;
-        const { retryable, ambiguous } = judgeAnswer(
+        const { retryable, ambiguous } = resendVerdict(
             req.kind,
             this.policy,
             status,

@@ -196,7 +196,7 @@ export async function retryLoop<T>(options: LoopOptions, attempt: (n: number) =>
  * `notProcessedCode`: the code proves the request did not run (POP's `Throttling` is refused before
  * the action runs), so even a create is resent, never left ambiguous.
  */
-export function judgeAnswer(
+export function resendVerdict(
     kind: RequestKind,
     policy: RetryPolicy,
     status: number,

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { Clock, Deadline, realClock } from "./deadline";
 import { AmbiguousRequestError, ApiError, ApiErrorDetails, CloudName, VolumeError } from "./errors";
-import { defaultRetryPolicy, failureWithoutAnswer, judgeAnswer, parseRetryAfter, retryLoop, RetryPolicy } from "./retry";
+import { defaultRetryPolicy, failureWithoutAnswer, resendVerdict, parseRetryAfter, retryLoop, RetryPolicy } from "./retry";
 import { safeText } from "./secrets";
 import { Headers, RequestKind, sendOnce } from "./transport";
 
@@ -78,7 +78,7 @@ export async function transfer(req: TransferRequest): Promise<TransferResponse> 
             });
             if (res.status >= 200 && res.status < 300) return { done: res };
             const info = storageError(res);
-            const { retryable, ambiguous } = judgeAnswer(kind, policy, res.status, false);
+            const { retryable, ambiguous } = resendVerdict(kind, policy, res.status, false);
             const details: ApiErrorDetails = {
                 ...base,
                 status: res.status,

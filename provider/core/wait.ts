@@ -60,7 +60,7 @@ export async function waitFor<T>(probe: () => Promise<WaitStep<T>>, opts: WaitOp
 
 interface Waiter<T> {
     id: string;
-    judge: (item: T | undefined) => WaitStep<unknown>;
+    step: (item: T | undefined) => WaitStep<unknown>;
     opts: WaitOptions;
     lastState?: string;
     /** The last failed list, said when this waiter runs out of time. */
@@ -104,9 +104,9 @@ export class SharedPoller<T> {
         private readonly clock: Clock = realClock,
     ) {}
 
-    waitFor<R>(scope: string, id: string, judge: (item: T | undefined) => WaitStep<R>, opts: WaitOptions): Promise<R> {
+    waitFor<R>(scope: string, id: string, step: (item: T | undefined) => WaitStep<R>, opts: WaitOptions): Promise<R> {
         return new Promise<R>((resolve, reject) => {
-            const waiter: Waiter<T> = { id, judge, opts, resolve: resolve as (v: unknown) => void, reject };
+            const waiter: Waiter<T> = { id, step, opts, resolve: resolve as (v: unknown) => void, reject };
             let group = this.groups.get(scope);
             if (!group) {
                 group = new Set();
@@ -140,7 +140,7 @@ export class SharedPoller<T> {
             }
             if (!result) break;
             if ("items" in result) {
-                for (const w of group) this.judge(group, w, result.items.get(w.id));
+                for (const w of group) this.deliver(group, w, result.items.get(w.id));
             } else {
                 for (const w of group) this.failedList(group, w, result.error);
             }
@@ -182,10 +182,10 @@ export class SharedPoller<T> {
         }
     }
 
-    private judge(group: Set<Waiter<T>>, w: Waiter<T>, item: T | undefined): void {
+    private deliver(group: Set<Waiter<T>>, w: Waiter<T>, item: T | undefined): void {
         let step: WaitStep<unknown>;
         try {
-            step = w.judge(item);
+            step = w.step(item);
         } catch (error) {
             group.delete(w);
             w.reject(error);

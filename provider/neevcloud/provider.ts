@@ -89,7 +89,7 @@ export function toNetworkVolumeOutputs(declared: Partial<NetworkVolumeOutputs>, 
     });
 }
 
-function judgeBound(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
+function boundStep(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
     if (!v) return { status: "failed", state: "missing", reason: "the volume disappeared (404)" };
     if (v.status === "bound") return { status: "done", value: v };
     if (v.status === "failed") return { status: "failed", state: "failed", reason: "NeevCloud could not provision it" };
@@ -98,15 +98,15 @@ function judgeBound(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
 }
 
 /** A fresh volume may not be listed yet: missing from a list is not gone. */
-function judgeBoundListed(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
-    return v ? judgeBound(v) : { status: "pending", state: "not listed yet" };
+function boundListedStep(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
+    return v ? boundStep(v) : { status: "pending", state: "not listed yet" };
 }
 
 /**
  * An extend we queued is done when the extension succeeded and the new size shows (in
  * `actual_sizeGB` too, when given); a size that was already there needs only no resize running.
  */
-function judgeExtended(target: number, queued: boolean) {
+function extendedStep(target: number, queued: boolean) {
     return (v: NetworkVolume | undefined): WaitStep<NetworkVolume> => {
         if (!v || v.status === "terminated") return { status: "failed", state: v?.status ?? "missing", reason: "the volume is gone" };
         if (v.extensionStatus === "failed") {
@@ -124,17 +124,17 @@ function judgeExtended(target: number, queued: boolean) {
     };
 }
 
-/** Polls one volume until `judge` says done or failed. */
+/** Polls one volume until `step` says done or failed. */
 function waitOn(
     client: NeevcloudClient,
     scope: NeevcloudScope,
     id: string,
-    judge: (v: NetworkVolume | undefined) => WaitStep<NetworkVolume>,
+    step: (v: NetworkVolume | undefined) => WaitStep<NetworkVolume>,
     deadline: Deadline,
     goal: string,
 ) {
     return waitFor(
-        async () => judge(await client.getVolume(scope, id, deadline)),
+        async () => step(await client.getVolume(scope, id, deadline)),
         {
             deadline,
             subject: `neevcloud network volume ${scope.orgId}/${scope.projectId}/${id}`,
@@ -144,7 +144,7 @@ function waitOn(
     );
 }
 
-function judgeResizeOver(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
+function resizeOverStep(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
     if (!v) return { status: "failed", state: "missing", reason: "the volume disappeared (404)" };
     return v.extensionStatus === "resizing" ? { status: "pending", state: "resizing" } : { status: "done", value: v };
 }
@@ -189,7 +189,7 @@ async function extendTo(
                 let live = await client.getVolume(scope, id, deadline);
                 if (!live) throw new VolumeError(`neevcloud extend network volume ${id}: the volume is gone; run \`pulumi refresh\``);
                 if (live.extensionStatus === "resizing") {
-                    live = await waitOn(client, scope, id, judgeResizeOver, deadline, "for the running resize to finish");
+                    live = await waitOn(client, scope, id, resizeOverStep, deadline, "for the running resize to finish");
                 }
                 if ((live.sizeGb ?? 0) >= target) return { volume: live, queued: false };
                 stopIfLate();
@@ -241,7 +241,7 @@ async function deleteVolume(id: string, _props: NetworkVolumeOutputs, deadline: 
 }
 
 /** Stored outputs: bound is ready; failed (or deleted) for good is replaced; pending is finished. */
-function judgeStored(outs: NetworkVolumeOutputs): Readiness {
+function storedReadiness(outs: NetworkVolumeOutputs): Readiness {
     if (outs.status === "bound") return "ready";
     return outs.status === "failed" || outs.status === "terminated" ? "failed" : "pending";
 }
@@ -258,7 +258,7 @@ async function finishCreate(
 
 /** Waits until the volume is bound: waiters in one project share one list per tick. */
 function waitBound(scope: NeevcloudScope, volumeId: string, deadline: Deadline): Promise<NetworkVolume> {
-    return neevcloudSession().poller.waitFor(scopeKey(scope), volumeId, judgeBoundListed, {
+    return neevcloudSession().poller.waitFor(scopeKey(scope), volumeId, boundListedStep, {
         deadline,
         subject: `neevcloud network volume ${scope.orgId}/${scope.projectId}/${volumeId}`,
         goal: "to be bound",
@@ -280,7 +280,7 @@ export const networkVolumeProvider = resourceProvider({
     // replacement that keeps its name and project cannot exist beside the old one.
     deleteBeforeReplace: (olds, news) => olds.name === news.name && olds.orgId === news.orgId && olds.projectId === news.projectId,
     // A create that ends `failed` is replaced on the next up; one still pending is waited on.
-    readiness: { judge: judgeStored, fields: ["status"], finish: finishCreate },
+    readiness: { of: storedReadiness, fields: ["status"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
             const { client, lists } = neevcloudSession();
@@ -315,13 +315,13 @@ export const networkVolumeProvider = resourceProvider({
             }
             const { volume, queued } = await extendTo(client, scope, scope.volumeId, target, ctx.deadline, olds);
             ctx.accepted(id, toNetworkVolumeOutputs(news, volume));
-            const judge = judgeExtended(target, queued);
+            const step = extendedStep(target, queued);
             // No poll when the last answer already shows the goal (a size reached outside Pulumi).
-            const now = judge(volume);
+            const now = step(volume);
             const done =
                 now.status === "done"
                     ? now.value
-                    : await waitOn(client, scope, scope.volumeId, judge, ctx.deadline, `to reach ${target} GB`);
+                    : await waitOn(client, scope, scope.volumeId, step, ctx.deadline, `to reach ${target} GB`);
             return toNetworkVolumeOutputs(news, done);
         },
 
