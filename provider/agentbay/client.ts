@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Clock, Deadline, realClock } from "../core/deadline";
-import { AmbiguousRequestError, ApiError, registerSecret } from "../core/errors";
+import { AmbiguousRequestError, ApiError } from "../core/errors";
+import { registerSecret } from "../core/secrets";
 import { HttpClient, HttpRequest, Query } from "../core/http";
 import { endpointUrl, type RequestKind } from "../core/transport";
 import { parseResponse } from "../core/parse";

@@ -4,7 +4,7 @@ import { parseCompositeId } from "../core/ids";
 import { retryWhileInUse } from "../core/inUse";
 import { warn } from "../core/log";
 import { compact } from "../core/objects";
-import { claimVolume, createOwnedLocked, isClaimed, releaseClaim, withNameLock } from "../core/ownership";
+import { claimVolume, createOwnedLocked, isClaimed, own, releaseClaim, withNameLock } from "../core/ownership";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { waitFor } from "../core/wait";
 import type { AgentBayClient } from "./client";
@@ -104,7 +104,7 @@ async function takeOrMake(
                     `To manage it, adopt it with ${adoptHint(name, imageId, existing.id)} or set adoptExisting: true; otherwise choose another name.`,
             );
         }
-        claim(claimKey, existing.id, what);
+        own(claimKey, existing.id, what);
         adoptedHere.add(`${imageId}/${existing.id}`);
         return { volume: existing, adopted: true, listed: listed.length > 0 };
     }
@@ -128,12 +128,6 @@ async function takeOrMake(
         adoptHint: (id) => adoptHint(name, imageId, id),
     });
     return { volume: made, adopted: false, listed: false };
-}
-
-function claim(claimKey: string, id: string, what: string): void {
-    if (!claimVolume(claimKey, id)) {
-        throw new VolumeError(`${what}: the cloud answered with ${id}, which another resource of this deployment holds; not taking it`);
-    }
 }
 
 /** Polls `ListVolumes` by id until it shows the volume (the SDK's own tests wait up to 12 s). */

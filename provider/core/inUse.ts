@@ -1,6 +1,6 @@
 import { Backoff, backoffPause } from "./backoff";
 import type { Deadline } from "./deadline";
-import { ApiError, VolumeError } from "./errors";
+import { answerFacts, ApiError, VolumeError } from "./errors";
 
 /** What a failed attempt means: held by something (retry), gone already (done), or a real failure. */
 export type InUseVerdict = { status: "inUse"; holder?: string } | { status: "gone" } | { status: "failed" };
@@ -55,9 +55,7 @@ export async function retryWhileInUse(attempt: () => Promise<unknown>, opts: Whi
 }
 
 function inUseError(opts: WhileInUseOptions, holder: string | undefined, last: unknown): VolumeError {
-    const d = last instanceof ApiError ? last.details : undefined;
-    const facts = [d?.status, d?.code].filter((x) => x !== undefined && x !== "").join(" ");
-    const meta = [facts || undefined, d?.requestId ? `request ${d.requestId}` : undefined].filter(Boolean).join(", ");
+    const meta = last instanceof ApiError ? answerFacts(last.details) : "";
     return new VolumeError(
         `${opts.subject}: still ${opts.held(holder)} after ${opts.deadline.seconds} s${meta ? ` (${meta})` : ""}. ` +
             `${opts.remedy}, then run the delete again; or ${opts.deadline.hint()}.`,

@@ -127,7 +127,7 @@ export async function createOwnedLocked<T>(opts: CreateOwnedOptions<T>): Promise
     for (let attempt = 0; ; attempt++) {
         let failure: AmbiguousRequestError;
         try {
-            return own(opts, await opts.send(sendBy));
+            return owned(opts, await opts.send(sendBy));
         } catch (error) {
             if (!(error instanceof AmbiguousRequestError)) throw error;
             failure = error;
@@ -165,13 +165,18 @@ async function snapshot<T>(opts: CreateOwnedOptions<T>, sendBy: Deadline): Promi
     }
 }
 
-function own<T>(opts: CreateOwnedOptions<T>, made: T): T {
-    const id = opts.idOf(made);
-    if (!claimVolume(opts.claimKey, id)) {
-        throw new VolumeError(
-            `${opts.what}: the cloud answered with ${id}, which another resource of this deployment holds; not taking it`,
-        );
+/**
+ * Claims `id`, which the cloud answered with, for this resource (`claimKey` as in {@link claimVolume});
+ * refuses it when another resource of this deployment holds it. `what` starts the message.
+ */
+export function own(claimKey: string, id: string, what: string): void {
+    if (!claimVolume(claimKey, id)) {
+        throw new VolumeError(`${what}: the cloud answered with ${id}, which another resource of this deployment holds; not taking it`);
     }
+}
+
+function owned<T>(opts: CreateOwnedOptions<T>, made: T): T {
+    own(opts.claimKey, opts.idOf(made), opts.what);
     return made;
 }
 
@@ -193,7 +198,7 @@ async function lookup<T>(opts: CreateOwnedOptions<T>, before: ReadonlySet<string
             );
         }
         const fresh = listed.filter((v) => !before?.has(opts.idOf(v)) && !isClaimed(opts.claimKey, opts.idOf(v)));
-        if (fresh.length === 1 && before) return own(opts, fresh[0]);
+        if (fresh.length === 1 && before) return owned(opts, fresh[0]);
         if (fresh.length > 0 && !before) {
             const ids = fresh.map(opts.idOf);
             throw new VolumeError(

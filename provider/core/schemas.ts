@@ -18,6 +18,17 @@ export function lenient<T extends z.ZodType>(t: T) {
     return t.nullish().transform((v): z.output<T> | undefined => v ?? undefined);
 }
 
+/**
+ * {@link lenient}, and a value of another type is undefined too: for an API whose types are not
+ * confirmed (AgentBay's beta, VM0's young API), where a mistyped field must not hide the volume.
+ */
+export function forgiving<T extends z.ZodType>(t: T) {
+    return t
+        .nullish()
+        .catch(undefined)
+        .transform((v): z.output<T> | undefined => v ?? undefined);
+}
+
 /** A record type spelled out flat (an intersection of picks and omits reads as one object in editors and errors). */
 export type Flat<T> = { [K in keyof T]: T[K] } & {};
 

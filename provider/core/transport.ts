@@ -112,16 +112,24 @@ export async function sendOnce(req: RawRequest): Promise<RawResponse> {
     }
 }
 
+/** Whether `url` starts with a scheme (`https://`, `s3://`): absolute, not a host or a path. */
+export function hasScheme(url: string): boolean {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
+}
+
+/** `https://` before a bare host (`host`, `host:port`), as the clouds' CLIs and SDKs assume; a URL with a scheme as given. */
+export function withDefaultScheme(endpoint: string): string {
+    return hasScheme(endpoint) ? endpoint : `https://${endpoint}`;
+}
+
 /**
  * An endpoint as a URL: a full `http(s)://` URL as given, a bare host (`wuyingai.cn-shanghai.aliyuncs.com`,
  * `host:port`) as `https://`. Undefined when it is not a usable HTTP endpoint.
  */
 export function endpointUrl(endpoint: string): URL | undefined {
-    const text = endpoint.trim();
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
     let url: URL;
     try {
-        url = new URL(withScheme);
+        url = new URL(withDefaultScheme(endpoint.trim()));
     } catch {
         return undefined;
     }

@@ -1,7 +1,7 @@
 import { Backoff, backoffPause } from "../core/backoff";
 import type { Endpoint } from "../core/config";
 import type { Deadline } from "../core/deadline";
-import { AmbiguousRequestError, ApiError, errorMessage, VolumeError } from "../core/errors";
+import { AmbiguousRequestError, answerFacts, ApiError, errorMessage, VolumeError } from "../core/errors";
 import { parseCompositeId, uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
@@ -214,10 +214,8 @@ async function extendTo(
 
 /** What the cloud said, without our framing: `injected fault (503 UNAVAILABLE, request r-1)`. */
 function answerOf(error: ApiError): string {
-    const d = error.details;
-    const facts = [d.status, d.code].filter((x) => x !== undefined && x !== "").join(" ");
-    const meta = [facts || undefined, d.requestId ? `request ${d.requestId}` : undefined].filter(Boolean).join(", ");
-    return `${d.cloudMessage ?? "no response"}${meta ? ` (${meta})` : ""}`;
+    const facts = answerFacts(error.details);
+    return `${error.details.cloudMessage ?? "no response"}${facts ? ` (${facts})` : ""}`;
 }
 
 async function deleteVolume(id: string, _props: NetworkVolumeOutputs, deadline: Deadline): Promise<void> {

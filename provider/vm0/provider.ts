@@ -2,6 +2,7 @@ import { Endpoint, sessionFor } from "../core/config";
 import type { Deadline } from "../core/deadline";
 import { compact } from "../core/objects";
 import type { Flat } from "../core/schemas";
+import { withDefaultScheme } from "../core/transport";
 import { Vm0Client } from "./client";
 import { requireVm0Id } from "./ids";
 import type { Vm0Volume } from "./wire";
@@ -24,11 +25,7 @@ interface Vm0Session {
 /** The VM0 session of the current credentials (one client per token and URL, shared in the process). */
 export function vm0Session(): Vm0Session {
     // The vm0 CLI accepts a host without a scheme and adds https://; so do we.
-    return sessionFor(vm0Endpoint, (baseUrl, token) => ({ client: new Vm0Client(withScheme(baseUrl), token) }));
-}
-
-function withScheme(url: string): string {
-    return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`;
+    return sessionFor(vm0Endpoint, (baseUrl, token) => ({ client: new Vm0Client(withDefaultScheme(baseUrl), token) }));
 }
 
 /**

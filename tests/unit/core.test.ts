@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
-import { ApiError, MissingCredentialError, registerSecret, scrub } from "../../provider/core/errors";
+import { ApiError, MissingCredentialError } from "../../provider/core/errors";
+import { registerSecret, scrub } from "../../provider/core/secrets";
 import { defaultRetryPolicy, parseRetryAfter, retryDelay } from "../../provider/core/retry";
 import { TokenBucket } from "../../provider/core/rateLimit";
 import { SharedPoller, waitFor } from "../../provider/core/wait";
