@@ -6,7 +6,9 @@ import { safeText } from "./secrets";
 import { AttemptTimeoutError, type RequestKind } from "./transport";
 
 /**
- * When to retry a request and how long to wait. Pure: no I/O, so it is tested on its own.
+ * When to send a request again, how long to wait, and the one loop that does it (the attempt itself
+ * is the caller's: `HttpClient.send`, a transfer's PUT/GET). Only the loop sleeps, on the injected
+ * clock; everything else is pure, and tested on its own.
  *
  * Backoff is exponential with full jitter (a uniform draw in [0, cap]) because Fly answers 429
  * without Retry-After: clients that retried in lockstep would collide again. A server-given

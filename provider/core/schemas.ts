@@ -5,8 +5,8 @@ import { z } from "zod";
  * for what we read.
  */
 
-/** A required non-empty string; `what` names it in the message: "must be a Fly region code". */
-export function text(what: string) {
+/** A non-empty string we send (an input, a request field); `what` names it in the message: "must be a Fly region code". */
+export function nonEmptyText(what: string) {
     return z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 }
 

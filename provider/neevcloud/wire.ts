@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { uuidPattern } from "../core/ids";
 import { compact } from "../core/objects";
-import { allMapped, lenient, type OptionalUndefined, text } from "../core/schemas";
+import { allMapped, lenient, nonEmptyText, type OptionalUndefined } from "../core/schemas";
 import type { NetworkVolumeInputs } from "./schema";
 
 /**
@@ -35,15 +35,15 @@ export const networkVolumeValues = {
         .max(1000, { error: "must be at most 1000 GB (NeevCloud's limit)" }),
     /** Extend has no maximum in the spec. */
     extendSizeGb: z.number().int().min(1),
-    regionId: text("a NeevCloud region id"),
+    regionId: nonEmptyText("a NeevCloud region id"),
     volumeMode: z.enum(volumeModes, { error: "must be 'filesystem' or 'block'" }),
     name: z.string({ error: "must be a string" }),
     mountPath: z.string({ error: "must be a string" }),
     instanceId: z.string({ error: "must be the AIRuntime instance's UUID" }).regex(uuidPattern, {
         error: "must be the AIRuntime instance's UUID",
     }),
-    instanceName: text("the instance name"),
-    instanceType: text("the instance type"),
+    instanceName: nonEmptyText("the instance name"),
+    instanceType: nonEmptyText("the instance type"),
 };
 
 /** `AttachedTo` (as read) */
