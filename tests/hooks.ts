@@ -1,5 +1,5 @@
 import { createHook } from "node:async_hooks";
-import { closeAllPools } from "../provider/core/http";
+import { closeAllPools } from "../provider/core/transport";
 
 /**
  * Root hooks for CI (`npm run test:ci`, mocha without `--exit`): after the last test, nothing the

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { Clock, Deadline, realClock } from "../core/deadline";
-import { AmbiguousRequestError, ApiError, registerSecret } from "../core/errors";
-import { endpointUrl, flattenForm, HttpClient, HttpRequest, Query, RequestKind } from "../core/http";
+import { AmbiguousRequestError, ApiError } from "../core/errors";
+import { registerSecret } from "../core/secrets";
+import { HttpClient, HttpRequest, Query } from "../core/http";
+import { endpointUrl, type RequestKind } from "../core/transport";
 import { parseResponse } from "../core/parse";
 import type { RetryPolicy } from "../core/retry";
 import { safeText } from "../core/secrets";
@@ -318,4 +320,20 @@ function agentbayRemedy(status: number | undefined, code: string | undefined, en
         return "the Volume beta is allowlist only: ask Alibaba Cloud to enable it for this account";
     if (status === 403) return `check ${keySource} and that the account may use the Volume beta`;
     return undefined;
+}
+
+/**
+ * POP RPC parameters as form fields, flattened as Alibaba's transport does: nested maps `A.B=v`,
+ * arrays 1-based `A.1=v`, numbers and booleans stringified (`true`/`false`); undefined dropped.
+ */
+export function flattenForm(params: Record<string, unknown>, prefix = ""): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(params)) {
+        const name = prefix ? `${prefix}.${k}` : k;
+        if (v === undefined || v === null) continue;
+        if (Array.isArray(v)) Object.assign(out, flattenForm(Object.fromEntries(v.map((x, i) => [String(i + 1), x])), name));
+        else if (typeof v === "object") Object.assign(out, flattenForm(v as Record<string, unknown>, name));
+        else out[name] = String(v);
+    }
+    return out;
 }

@@ -3,7 +3,7 @@ import { ApiError, VolumeError } from "../core/errors";
 import { retryWhileInUse } from "../core/inUse";
 import { warn } from "../core/log";
 import { compact } from "../core/objects";
-import { claimVolume, createOwnedLocked, isClaimed, releaseClaim, withNameLock } from "../core/ownership";
+import { claimVolume, createOwnedLocked, isClaimed, own, releaseClaim, withNameLock } from "../core/ownership";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { waitFor } from "../core/wait";
 import type { AgentBayClient } from "./client";
@@ -79,7 +79,7 @@ async function takeOrMake(
                     `To manage it, adopt it with ${adoptHint(name, imageId, existing.id)} or set adoptExisting: true; otherwise choose another name.`,
             );
         }
-        claim(claimKey, existing.id, what);
+        own(claimKey, existing.id, what);
         adoptedHere.add(`${imageId}/${existing.id}`);
         return { volume: existing, adopted: true, listed: listed.length > 0 };
     }
@@ -105,12 +105,6 @@ async function takeOrMake(
     return { volume: made, adopted: false, listed: false };
 }
 
-function claim(claimKey: string, id: string, what: string): void {
-    if (!claimVolume(claimKey, id)) {
-        throw new VolumeError(`${what}: the cloud answered with ${id}, which another resource of this deployment holds; not taking it`);
-    }
-}
-
 /** Polls `ListVolumes` by id until it shows the volume (the SDK's own tests wait up to 12 s). */
 function waitListed(client: AgentBayClient, imageId: string, volumeId: string, deadline: Deadline): Promise<AgentBayVolume> {
     return waitFor(
@@ -119,7 +113,7 @@ function waitListed(client: AgentBayClient, imageId: string, volumeId: string, d
             return v ? { status: "done", value: v } : { status: "pending", state: "not listed yet" };
         },
         { deadline, subject: `agentbay volume ${imageId}/${volumeId}`, goal: "to show in ListVolumes (the list lags behind a create)" },
-        { minMs: 500, maxMs: 2_000 },
+        { firstMs: 500, factor: 1.5, maxMs: 2_000, jitter: "none" },
     );
 }
 
@@ -181,7 +175,7 @@ function sessionOf(error: unknown): string | undefined {
 }
 
 /** Listed is ready; a create whose list wait ran out (partial state) is finished by the next update. */
-function judgeStored(outs: AgentBayVolumeOutputs): Readiness {
+function storedReadiness(outs: AgentBayVolumeOutputs): Readiness {
     return outs.listed === false ? "pending" : "ready";
 }
 
@@ -196,7 +190,7 @@ async function finishCreate(
 
 export const agentbayVolumeProvider = resourceProvider({
     inputs: agentbayVolumeSpec,
-    readiness: { judge: judgeStored, fields: ["listed"], finish: finishCreate },
+    readiness: { of: storedReadiness, fields: ["listed"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
             const { client } = agentbaySession();

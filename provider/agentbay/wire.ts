@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CloudErrorInfo, HttpResponse } from "../core/http";
+import { forgiving } from "../core/schemas";
 
 /**
  * AgentBay's POP RPC shapes (`wuyingai` 2025-05-06, shared/apis/agentbay.md), read leniently: the
@@ -9,41 +10,36 @@ import type { CloudErrorInfo, HttpResponse } from "../core/http";
  */
 
 /** Text the cloud may send as a string or a number; anything else (null, an object) is undefined. */
-const text = z
-    .union([z.string(), z.number()])
-    .transform(String)
-    .nullish()
-    .catch(undefined)
-    .transform((v) => v ?? undefined);
+const textOrNumber = forgiving(z.union([z.string(), z.number()]).transform(String));
 
 /** One volume as the cloud sends it (`Data` of GetVolume, an entry of ListVolumes' `Data`). */
 export const wireVolume = z.looseObject({
-    VolumeId: text,
-    VolumeName: text,
-    Status: text,
-    BelongingImageId: text,
-    CreateTime: text,
+    VolumeId: textOrNumber,
+    VolumeName: textOrNumber,
+    Status: textOrNumber,
+    BelongingImageId: textOrNumber,
+    CreateTime: textOrNumber,
 });
 export type WireVolume = z.infer<typeof wireVolume>;
 
 /** The envelope on every answer, success or not, and the POP error body of an HTTP 4xx/5xx. */
 export const wireEnvelope = z.looseObject({
-    RequestId: text,
+    RequestId: textOrNumber,
     // `true`/`false`, tolerated as the strings a gateway might send.
     Success: z
         .union([z.boolean(), z.enum(["true", "false", "True", "False"]).transform((s) => s.toLowerCase() === "true")])
         .nullish()
         .catch(undefined)
         .transform((v) => v ?? undefined),
-    Code: text,
-    Message: text,
+    Code: textOrNumber,
+    Message: textOrNumber,
     HttpStatusCode: z.coerce.number().int().nullish().catch(undefined),
 });
 
 /** `ListVolumes`: `Data` is the array (not `Volumes`); an empty `NextToken` is the last page. */
 export const wireListVolumesResponse = wireEnvelope.extend({
     Data: z.array(z.unknown()).nullish(),
-    NextToken: text,
+    NextToken: textOrNumber,
     MaxResults: z.unknown().optional(),
 });
 

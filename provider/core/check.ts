@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { definedOnly } from "./objects";
 import type { FieldRules } from "./rules";
 import { containsUnknown, isUnknown } from "./unknown";
 
@@ -111,33 +112,6 @@ export function inputDefaults<Shape extends z.ZodRawShape>(schema: z.ZodObject<S
         if (r.success && r.data !== undefined) out[key] = r.data;
     }
     return out;
-}
-
-/**
- * Refuses every declared argument of a resource that cannot be created here (read-only APIs):
- * `reason` says how such resources are made. With none declared, one failure for the resource.
- */
-export function refuseArguments(news: Record<string, unknown>, reason: string): CheckOutcome<Record<string, unknown>> {
-    const declared = Object.keys(news).filter((k) => !reserved.has(k) && news[k] !== undefined);
-    const failures = declared.length > 0 ? declared.map((property) => ({ property, reason })) : [{ property: "", reason }];
-    return { inputs: definedOnly(news), failures };
-}
-
-/** Drops `undefined` at every depth (the host's Struct conversion fails on it); arrays keep nulls. */
-export function definedOnly<T extends object>(value: T): T {
-    return stripUndefined(value) as T;
-}
-
-function stripUndefined(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : stripUndefined(v)));
-    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-        return Object.fromEntries(
-            Object.entries(value)
-                .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => [k, stripUndefined(v)]),
-        );
-    }
-    return value;
 }
 
 /** A grow field below its previous declared value, refused at preview with the rule's unit. */

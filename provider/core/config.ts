@@ -1,4 +1,5 @@
-import { CloudName, MissingCredentialError, registerSecret } from "./errors";
+import { CloudName, MissingCredentialError } from "./errors";
+import { registerSecret } from "./secrets";
 
 /** What `configure` receives: the stack's config, namespaced keys (`fly:token`). */
 export interface StackConfig {

@@ -67,3 +67,46 @@ export class Deadline {
         if (this.expired()) throw new DeadlineError(`${what}: gave up after ${this.seconds} s; ${this.hint()}`);
     }
 }
+
+/** Longest single setTimeout Node honours (about 24.8 days); longer ones fire at once. */
+const maxTimerMs = 2 ** 31 - 1;
+
+/**
+ * Resolves once `deadline` has passed. Cancellable, so a settled race leaves nothing pending until
+ * the deadline (a 300 s timer would keep a CLI alive); re-armed if a timer fires early.
+ */
+export function expiry(deadline: Deadline): { done: Promise<void>; cancel: () => void } {
+    let cancelled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const clock = deadline.clock;
+    const pause = (ms: number): Promise<void> =>
+        clock === realClock ? new Promise((resolve) => (timer = setTimeout(resolve, Math.min(ms, maxTimerMs)))) : clock.sleep(ms);
+    const done = (async () => {
+        while (!cancelled && !deadline.expired()) await pause(deadline.remaining());
+    })();
+    return {
+        done,
+        cancel: () => {
+            cancelled = true;
+            clearTimeout(timer);
+        },
+    };
+}
+
+/**
+ * Resolves with `p`, or rejects with `onExpiry()` once `deadline` passes first. `p` goes on: a shared
+ * request others wait on is not cut short by one caller's deadline.
+ */
+export async function untilDeadline<T>(p: Promise<T>, deadline: Deadline, onExpiry: () => unknown): Promise<T> {
+    const timer = expiry(deadline);
+    try {
+        return await Promise.race([
+            p,
+            timer.done.then(() => {
+                throw onExpiry();
+            }),
+        ]);
+    } finally {
+        timer.cancel();
+    }
+}

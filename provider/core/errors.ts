@@ -7,9 +7,6 @@
 
 import { oneLine, scrub } from "./secrets";
 
-// The registry lives in secrets.ts; re-exported because callers import it from here.
-export { registerSecret, scrub } from "./secrets";
-
 /** Names the cloud in messages: `fly`, `neevcloud`, `agentbay`, `vm0`. */
 export type CloudName = "fly" | "neevcloud" | "agentbay" | "vm0";
 
@@ -66,10 +63,18 @@ export class AmbiguousRequestError extends ApiError {}
 /** `<cloud> <operation> <target>: <what> (<status> <code>, request <rid>). <remedy>`, on one line. */
 function formatApiError(d: ApiErrorDetails): string {
     const what = (d.cloudMessage && oneLine(d.cloudMessage)) || (d.status ? `HTTP ${d.status}` : "no response");
-    const facts = [d.status ? String(d.status) : undefined, d.code].filter(Boolean).join(" ");
-    const meta = [facts || undefined, d.requestId ? `request ${d.requestId}` : undefined].filter(Boolean);
+    const facts = answerFacts(d);
     const head = `${d.cloud} ${d.operation}${d.target ? ` ${d.target}` : ""}: ${what}`;
-    return `${head}${meta.length ? ` (${meta.join(", ")})` : ""}${d.remedy ? `. ${d.remedy}` : ""}`;
+    return `${head}${facts ? ` (${facts})` : ""}${d.remedy ? `. ${d.remedy}` : ""}`;
+}
+
+/**
+ * The facts of an answer that a person quotes to support, every message's `(…)`: `503 UNAVAILABLE,
+ * request r-1`; `409`; `request r-1`. Empty when there are none (no response arrived).
+ */
+export function answerFacts(d: Pick<ApiErrorDetails, "status" | "code" | "requestId">): string {
+    const facts = [d.status ? String(d.status) : undefined, d.code].filter(Boolean).join(" ");
+    return [facts || undefined, d.requestId ? `request ${d.requestId}` : undefined].filter(Boolean).join(", ");
 }
 
 /** A wait that ran out of time or reached a terminal state. */

@@ -2,12 +2,9 @@ import type { Deadline } from "./deadline";
 import { Clock, realClock } from "./deadline";
 import { AmbiguousRequestError, ApiError, ApiErrorDetails, CloudName, VolumeError } from "./errors";
 import { bucketFor, RateLimit } from "./rateLimit";
-import { defaultRetryPolicy, parseRetryAfter, RetryPolicy } from "./retry";
+import { defaultRetryPolicy, failureWithoutAnswer, resendVerdict, parseRetryAfter, retryLoop, RetryPolicy, Verdict } from "./retry";
 import { safeText } from "./secrets";
-import { endpointUrl, failureWithoutAnswer, Headers, judgeAnswer, RequestKind, retryLoop, sendOnce, Verdict } from "./transport";
-
-export { AmbiguousRequestError } from "./errors";
-export { closeAllPools, endpointUrl, type Headers, type RequestKind } from "./transport";
+import { endpointUrl, Headers, RequestKind, sendOnce } from "./transport";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -140,7 +137,7 @@ export class HttpClient {
         const loop = { deadline: req.deadline, policy: this.policy, clock: this.clock, random: this.options.random, bucket, what };
         return retryLoop(loop, async (attempt) => {
             try {
-                return this.judge(req, await this.send(req, attempt));
+                return this.verdictOf(req, await this.send(req, attempt));
             } catch (error) {
                 const remedy = this.options.endpointSource ? `check ${this.options.endpointSource}` : undefined;
                 return failureWithoutAnswer(
@@ -154,7 +151,7 @@ export class HttpClient {
         });
     }
 
-    private judge(req: HttpRequest, res: HttpResponse): Verdict<HttpResponse> {
+    private verdictOf(req: HttpRequest, res: HttpResponse): Verdict<HttpResponse> {
         let info: CloudErrorInfo | undefined;
         if (res.status >= 200 && res.status < 300) {
             info = this.options.classify?.(res);
@@ -166,7 +163,7 @@ export class HttpClient {
         }
         const status = info.status ?? res.status;
         const code = info.code;
-        const { retryable, ambiguous } = judgeAnswer(
+        const { retryable, ambiguous } = resendVerdict(
             req.kind,
             this.policy,
             status,
@@ -265,22 +262,6 @@ export function formBody(form: Record<string, string>): string {
     return Object.entries(form)
         .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
         .join("&");
-}
-
-/**
- * POP RPC parameters as form fields, flattened as Alibaba's transport does: nested maps `A.B=v`,
- * arrays 1-based `A.1=v`, numbers and booleans stringified (`true`/`false`); undefined dropped.
- */
-export function flattenForm(params: Record<string, unknown>, prefix = ""): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(params)) {
-        const name = prefix ? `${prefix}.${k}` : k;
-        if (v === undefined || v === null) continue;
-        if (Array.isArray(v)) Object.assign(out, flattenForm(Object.fromEntries(v.map((x, i) => [String(i + 1), x])), name));
-        else if (typeof v === "object") Object.assign(out, flattenForm(v as Record<string, unknown>, name));
-        else out[name] = String(v);
-    }
-    return out;
 }
 
 /** JSON when it parses (`null` included, as Fly may answer a list), else the text; undefined when empty. */

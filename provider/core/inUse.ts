@@ -1,5 +1,6 @@
+import { Backoff, backoffPause } from "./backoff";
 import type { Deadline } from "./deadline";
-import { ApiError, VolumeError } from "./errors";
+import { answerFacts, ApiError, VolumeError } from "./errors";
 
 /** What a failed attempt means: held by something (retry), gone already (done), or a real failure. */
 export type InUseVerdict = { status: "inUse"; holder?: string } | { status: "gone" } | { status: "failed" };
@@ -14,10 +15,12 @@ export interface WhileInUseOptions {
     held: (holder: string | undefined) => string;
     /** What to do, for the final message: `Destroy that machine first (stopping it is not enough)`. */
     remedy: string;
-    /** First interval, ms (default 1 s); intervals grow ×1.5 up to `maxMs` (default 5 s). */
-    minMs?: number;
-    maxMs?: number;
+    /** Pauses between attempts; default {@link inUseBackoff}. */
+    backoff?: Backoff;
 }
+
+/** 1 s growing ×1.5 to 5 s: a Fly volume stays bound about a minute after its Machine is destroyed. */
+const inUseBackoff: Backoff = { firstMs: 1_000, factor: 1.5, maxMs: 5_000, jitter: "none" };
 
 /**
  * Runs `attempt` until it succeeds, retrying while the resource is in use (Fly keeps a volume bound
@@ -26,12 +29,11 @@ export interface WhileInUseOptions {
  * final error names the holder, what the cloud last said (status, code, request id) and the remedy.
  */
 export async function retryWhileInUse(attempt: () => Promise<unknown>, opts: WhileInUseOptions): Promise<void> {
-    const maxMs = opts.maxMs ?? 5_000;
-    let interval = Math.min(opts.minMs ?? 1_000, maxMs);
+    const backoff = opts.backoff ?? inUseBackoff;
     // The last "in use" answer: an attempt that then runs into the deadline is still that story.
     let held: { holder?: string; error: unknown } | undefined;
     const outOfTime = (error: unknown) => (held && opts.deadline.expired() ? inUseError(opts, held.holder, held.error) : error);
-    for (;;) {
+    for (let n = 0; ; n++) {
         let error: unknown;
         try {
             await attempt();
@@ -48,15 +50,12 @@ export async function retryWhileInUse(attempt: () => Promise<unknown>, opts: Whi
         if (verdict.status === "gone") return;
         if (verdict.status === "failed") throw outOfTime(error);
         held = { holder: verdict.holder, error };
-        if (!(await opts.deadline.sleep(interval))) throw inUseError(opts, verdict.holder, error);
-        interval = Math.min(maxMs, Math.ceil(interval * 1.5));
+        if (!(await opts.deadline.sleep(backoffPause(backoff, n)))) throw inUseError(opts, verdict.holder, error);
     }
 }
 
 function inUseError(opts: WhileInUseOptions, holder: string | undefined, last: unknown): VolumeError {
-    const d = last instanceof ApiError ? last.details : undefined;
-    const facts = [d?.status, d?.code].filter((x) => x !== undefined && x !== "").join(" ");
-    const meta = [facts || undefined, d?.requestId ? `request ${d.requestId}` : undefined].filter(Boolean).join(", ");
+    const meta = last instanceof ApiError ? answerFacts(last.details) : "";
     return new VolumeError(
         `${opts.subject}: still ${opts.held(holder)} after ${opts.deadline.seconds} s${meta ? ` (${meta})` : ""}. ` +
             `${opts.remedy}, then run the delete again; or ${opts.deadline.hint()}.`,

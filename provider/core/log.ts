@@ -1,4 +1,4 @@
-import { scrub } from "./errors";
+import { scrub } from "./secrets";
 
 /**
  * A warning for the person running Pulumi: one line, scrubbed, on stderr. The dynamic-provider

@@ -1,7 +1,7 @@
-import { Deadline } from "./deadline";
-import { DeadlineError, errorMessage, VolumeError } from "./errors";
-import { AmbiguousRequestError } from "./http";
-import { Freshness, fromNow, untilDeadline } from "./sharedList";
+import { Backoff, backoffPause } from "./backoff";
+import { Deadline, untilDeadline } from "./deadline";
+import { AmbiguousRequestError, DeadlineError, errorMessage, VolumeError } from "./errors";
+import { Freshness, fromNow } from "./sharedList";
 
 /**
  * Ownership: a create owns only the volume it made. No time windows, no "looks like ours".
@@ -97,6 +97,9 @@ export interface CreateOwnedOptions<T> {
     before?: ReadonlySet<string>;
 }
 
+/** Between resends of a create that did not land: 0.5 s doubling to 8 s. */
+const resendBackoff: Backoff = { firstMs: 500, factor: 2, maxMs: 8_000, jitter: "none" };
+
 /** How old a list may be, by its start, to serve as the snapshot before a create: one poll interval. */
 const snapshotAgeMs = 1_000;
 
@@ -124,14 +127,14 @@ export async function createOwnedLocked<T>(opts: CreateOwnedOptions<T>): Promise
     for (let attempt = 0; ; attempt++) {
         let failure: AmbiguousRequestError;
         try {
-            return own(opts, await opts.send(sendBy));
+            return owned(opts, await opts.send(sendBy));
         } catch (error) {
             if (!(error instanceof AmbiguousRequestError)) throw error;
             failure = error;
         }
         const found = await lookup(opts, before, failure);
         if (found) return found;
-        const pause = Math.min(8_000, 500 * 2 ** attempt);
+        const pause = backoffPause(resendBackoff, attempt);
         if (sendBy.remaining() <= pause || !(await sendBy.sleep(pause))) {
             throw new VolumeError(
                 `${sentence(failure.message)} Nothing it may have made was listed by then, so nothing was taken; ` +
@@ -162,13 +165,18 @@ async function snapshot<T>(opts: CreateOwnedOptions<T>, sendBy: Deadline): Promi
     }
 }
 
-function own<T>(opts: CreateOwnedOptions<T>, made: T): T {
-    const id = opts.idOf(made);
-    if (!claimVolume(opts.claimKey, id)) {
-        throw new VolumeError(
-            `${opts.what}: the cloud answered with ${id}, which another resource of this deployment holds; not taking it`,
-        );
+/**
+ * Claims `id`, which the cloud answered with, for this resource (`claimKey` as in {@link claimVolume});
+ * refuses it when another resource of this deployment holds it. `what` starts the message.
+ */
+export function own(claimKey: string, id: string, what: string): void {
+    if (!claimVolume(claimKey, id)) {
+        throw new VolumeError(`${what}: the cloud answered with ${id}, which another resource of this deployment holds; not taking it`);
     }
+}
+
+function owned<T>(opts: CreateOwnedOptions<T>, made: T): T {
+    own(opts.claimKey, opts.idOf(made), opts.what);
     return made;
 }
 
@@ -190,7 +198,7 @@ async function lookup<T>(opts: CreateOwnedOptions<T>, before: ReadonlySet<string
             );
         }
         const fresh = listed.filter((v) => !before?.has(opts.idOf(v)) && !isClaimed(opts.claimKey, opts.idOf(v)));
-        if (fresh.length === 1 && before) return own(opts, fresh[0]);
+        if (fresh.length === 1 && before) return owned(opts, fresh[0]);
         if (fresh.length > 0 && !before) {
             const ids = fresh.map(opts.idOf);
             throw new VolumeError(

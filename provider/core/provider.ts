@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { checkInputs, CheckOutcome, definedOnly, inputDefaults, InputSpec, refuseArguments } from "./check";
+import { checkInputs, CheckOutcome, inputDefaults, InputSpec } from "./check";
+import { definedOnly } from "./objects";
 import type { Deadline } from "./deadline";
 import { errorMessage, partialState, VolumeError } from "./errors";
 import { changedFields, DeleteBeforeReplace, DiffOutcome, diffByRules, fieldsWith, valueOf } from "./rules";
@@ -29,8 +30,8 @@ export type DeleteCapability<O> = (id: string, props: O, deadline: Deadline) => 
 export type Readiness = "ready" | "pending" | "failed";
 
 export interface ReadinessSpec<O> {
-    /** Judges stored outputs (partial state included). */
-    judge(outs: O): Readiness;
+    /** How stored outputs stand (partial state included). */
+    of(outs: O): Readiness;
     /** The output fields that show the state: a failed resource's replacement names them at preview. */
     fields: readonly (keyof O & string)[];
     /** Waits until ready exactly as create does and returns fresh outputs; rejects when it is not. */
@@ -64,13 +65,6 @@ export interface ResourceSpec<Shape extends z.ZodRawShape, O extends z.infer<z.Z
     check?: (olds: Props, news: Props) => Promise<CheckOutcome<z.infer<z.ZodObject<Shape>>>>;
 }
 
-/** A resource only adopted with `get` (a read-only API): `read` required, `delete` optional. */
-export interface ReadOnlyResourceSpec<O extends object> {
-    /** Why `check` refuses every argument: how such resources are made, and how to adopt one. */
-    notCreatable: string;
-    operations: { read: ReadCapability<O>; delete?: DeleteCapability<O> };
-}
-
 /** What the engine calls, typed by the resource's inputs `I` and outputs `O`. */
 export interface TypedResourceProvider<I, O> {
     check(olds: Props, news: Props): Promise<CheckOutcome<I>>;
@@ -89,16 +83,6 @@ export interface TypedResourceProvider<I, O> {
  */
 export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodObject<Shape>>>(
     spec: ResourceSpec<Shape, O>,
-): TypedResourceProvider<z.infer<z.ZodObject<Shape>>, O>;
-export function resourceProvider<O extends object>(spec: ReadOnlyResourceSpec<O>): TypedResourceProvider<Props, O>;
-export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodObject<Shape>>>(
-    spec: ResourceSpec<Shape, O> | ReadOnlyResourceSpec<O>,
-): TypedResourceProvider<z.infer<z.ZodObject<Shape>>, O> | TypedResourceProvider<Props, O> {
-    return "notCreatable" in spec ? readOnlyProvider(spec) : creatableProvider(spec);
-}
-
-function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodObject<Shape>>>(
-    spec: ResourceSpec<Shape, O>,
 ): TypedResourceProvider<z.infer<z.ZodObject<Shape>>, O> {
     const rules = spec.inputs.rules;
     const ops = spec.operations;
@@ -109,7 +93,7 @@ function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodO
     const stored = fieldsWith(rules, "stored");
     let defaults: Props | undefined;
     const defaultsOf = () => (defaults ??= { ...inputDefaults(spec.inputs.schema), ...spec.inputs.defaults });
-    const judge = (outs: O): Readiness => spec.readiness?.judge(outs) ?? "ready";
+    const readinessOf = (outs: O): Readiness => spec.readiness?.of(outs) ?? "ready";
 
     return {
         async check(olds, news) {
@@ -117,7 +101,7 @@ function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodO
             return checkInputs(spec.inputs, olds ?? {}, news ?? {});
         },
         async diff(_id, olds, news) {
-            const failed = judge(olds) === "failed" ? spec.readiness?.fields : undefined;
+            const failed = readinessOf(olds) === "failed" ? spec.readiness?.fields : undefined;
             return diffByRules(rules, olds, news, { deleteBeforeReplace: spec.deleteBeforeReplace, defaults: defaultsOf(), failed });
         },
         async create(inputs) {
@@ -134,7 +118,7 @@ function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodO
             const ctx = tracking<O>(deadlineFor(news, "update"));
             try {
                 let current = olds;
-                if (spec.readiness && judge(olds) !== "ready") {
+                if (spec.readiness && readinessOf(olds) !== "ready") {
                     // A create that did not finish (partial state): finish it first, as create does.
                     ctx.accepted(id, olds);
                     current = await spec.readiness.finish(id, olds, ctx);
@@ -149,26 +133,6 @@ function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodO
                 // Stored fields as declared now: a raised timeout is kept for the next try and the destroy.
                 throw partialState(error, id, news, withStored(await lastReported(ops.read, ctx.state, ctx.deadline), news, stored));
             }
-        },
-        delete: (id, props) => deleteWith(spec.operations.delete, id, props),
-    };
-}
-
-function readOnlyProvider<O extends object>(spec: ReadOnlyResourceSpec<O>): TypedResourceProvider<Props, O> {
-    return {
-        // Nothing is created here: refused at preview, before any request.
-        async check(_olds, news) {
-            return refuseArguments(news ?? {}, spec.notCreatable);
-        },
-        async diff() {
-            return { changes: false, replaces: [] };
-        },
-        async create() {
-            throw new VolumeError(spec.notCreatable);
-        },
-        read: (id, props) => readWith(spec.operations.read, id, props),
-        async update(_id, olds) {
-            return { outs: olds };
         },
         delete: (id, props) => deleteWith(spec.operations.delete, id, props),
     };

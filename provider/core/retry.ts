@@ -1,20 +1,25 @@
+import { Backoff, backoffCap, backoffPause } from "./backoff";
+import type { Clock, Deadline } from "./deadline";
+import { AmbiguousRequestError, ApiError, ApiErrorDetails, VolumeError } from "./errors";
+import type { TokenBucket } from "./rateLimit";
+import { safeText } from "./secrets";
+import { AttemptTimeoutError, type RequestKind } from "./transport";
+
 /**
- * When to retry a request and how long to wait. Pure: no I/O, so it is tested on its own.
+ * When to send a request again, how long to wait, and the one loop that does it (the attempt itself
+ * is the caller's: `HttpClient.send`, a transfer's PUT/GET). Only the loop sleeps, on the injected
+ * clock; everything else is pure, and tested on its own.
  *
  * Backoff is exponential with full jitter (a uniform draw in [0, cap]) because Fly answers 429
  * without Retry-After: clients that retried in lockstep would collide again. A server-given
  * Retry-After is honoured without jitter, capped so a bad header cannot stall past the deadline,
  * and never shorter than the backoff floor so `Retry-After: 0` cannot make a tight loop.
  */
-export interface RetryPolicy {
+export interface RetryPolicy extends Backoff {
     /** Statuses worth another try for a read or an idempotent write. */
     readonly retryStatuses: ReadonlySet<number>;
     /** Statuses that prove the request was not processed, so even a create may be resent. */
     readonly notProcessedStatuses: ReadonlySet<number>;
-    /** First backoff cap, ms. */
-    readonly baseDelayMs: number;
-    /** Largest backoff cap, ms (base × 2^attempt grows up to this). */
-    readonly maxDelayMs: number;
     /** Largest Retry-After honoured, ms. */
     readonly maxRetryAfterMs: number;
     /**
@@ -27,9 +32,11 @@ export interface RetryPolicy {
 export const defaultRetryPolicy: RetryPolicy = {
     retryStatuses: new Set([408, 429, 500, 502, 503, 504]),
     notProcessedStatuses: new Set([429]),
-    baseDelayMs: 250,
-    // 250 ms doubling to 8 s: ~6 tries in the first 20 s, then one every ≤8 s until the deadline.
-    maxDelayMs: 8_000,
+    // Caps of 250 ms doubling to 8 s, full jitter: ~6 tries in the first 20 s, then one every ≤8 s.
+    firstMs: 250,
+    factor: 2,
+    maxMs: 8_000,
+    jitter: "full",
     maxRetryAfterMs: 60_000,
     // Waits of ≤250, ≤500, ≤1000 ms: about 2 s before a refused connection is reported.
     unreachableAttempts: 4,
@@ -114,11 +121,6 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
     return date === undefined ? undefined : Math.max(0, date - now);
 }
 
-/** The backoff cap for retry number `attempt` (0-based): base × 2^attempt, up to the maximum. */
-function backoffCap(policy: RetryPolicy, attempt: number): number {
-    return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt, 30));
-}
-
 /**
  * The least a retry waits when the server names a delay: half the backoff cap. A server saying
  * `Retry-After: 0` on every answer would otherwise be hammered in a tight loop.
@@ -138,5 +140,124 @@ export function retryDelay(
     random: () => number = Math.random,
 ): number {
     if (retryAfterMs !== undefined) return Math.max(backoffFloor(policy, attempt), Math.min(retryAfterMs, policy.maxRetryAfterMs));
-    return Math.floor(random() * backoffCap(policy, attempt));
+    return backoffPause(policy, attempt, random);
+}
+
+/** What one attempt came to: a result, or a failure and whether it may be sent again. */
+export type Verdict<T> = { done: T } | Failure;
+
+export interface Failure {
+    failure: ApiError;
+    retryable: boolean;
+    retryAfterMs?: number;
+    /** The endpoint refused or did not resolve: retried only `policy.unreachableAttempts` times. */
+    unreachable?: boolean;
+}
+
+export interface LoopOptions {
+    deadline: Deadline;
+    policy: RetryPolicy;
+    clock: Clock;
+    random?: () => number;
+    bucket?: TokenBucket;
+    /** For the message when the deadline passed before anything was sent. */
+    what: string;
+}
+
+/**
+ * The one retry loop: nothing is sent once the deadline has passed, every retry waits its backoff,
+ * and a retry that could not finish before the deadline is not started. Out of time, it throws
+ * what the cloud last said, which matters more than the deadline itself.
+ */
+export async function retryLoop<T>(options: LoopOptions, attempt: (n: number) => Promise<Verdict<T>>): Promise<T> {
+    const { deadline, policy, clock } = options;
+    let last: ApiError | undefined;
+    let unreachable = 0;
+    for (let n = 0; ; n++) {
+        try {
+            deadline.check(options.what);
+            await options.bucket?.take(deadline);
+            deadline.check(options.what);
+        } catch (error) {
+            throw last ?? error;
+        }
+        const started = clock.now();
+        const verdict = await attempt(n);
+        if ("done" in verdict) return verdict.done;
+        if (!verdict.retryable) throw verdict.failure;
+        if (verdict.unreachable && ++unreachable >= policy.unreachableAttempts) throw verdict.failure;
+        last = verdict.failure;
+        const delay = retryDelay(policy, n, verdict.retryAfterMs, options.random);
+        if (delay + Math.min(clock.now() - started, 1000) >= deadline.remaining()) throw verdict.failure;
+        await clock.sleep(delay);
+    }
+}
+
+/**
+ * Whether a request of `kind` that got `status` (and maybe a cloud `code`) may be sent again.
+ * `notProcessedCode`: the code proves the request did not run (POP's `Throttling` is refused before
+ * the action runs), so even a create is resent, never left ambiguous.
+ */
+export function resendVerdict(
+    kind: RequestKind,
+    policy: RetryPolicy,
+    status: number,
+    transientCode: boolean,
+    notProcessedCode = false,
+): { retryable: boolean; ambiguous: boolean } {
+    const transient = policy.retryStatuses.has(status) || transientCode || notProcessedCode;
+    if (kind !== "create") return { retryable: transient, ambiguous: false };
+    // A create is resent only when the cloud proves it was not processed; a transient failure
+    // (5xx, 408, a transient code) may hide a volume made anyway.
+    const notProcessed = policy.notProcessedStatuses.has(status) || notProcessedCode;
+    return { retryable: notProcessed, ambiguous: transient && !notProcessed };
+}
+
+/**
+ * A failure without an answer. Connection errors and timeouts are retried by kind; anything else
+ * (a library error of another kind, a bug in a hook) is never retried and never reaches the user
+ * raw: it becomes an ApiError naming the operation and target.
+ */
+export function failureWithoutAnswer(
+    kind: RequestKind,
+    error: unknown,
+    base: Pick<ApiErrorDetails, "cloud" | "operation" | "target">,
+    endpoint: string,
+    endpointRemedy: string | undefined,
+): Failure {
+    if (error instanceof VolumeError && !(error instanceof ApiError)) throw error;
+    if (error instanceof ApiError) return { failure: error, retryable: false };
+    const code = errorCode(error);
+    if (error instanceof AttemptTimeoutError || isConnectionError(error)) {
+        const sent = !isNotSentError(error);
+        const unreachable = isUnreachableError(error);
+        const what =
+            error instanceof AttemptTimeoutError
+                ? `${error.message} from ${endpoint}`
+                : unreachable
+                  ? `cannot reach ${endpoint}`
+                  : `no response from ${endpoint}`;
+        const details: ApiErrorDetails = {
+            ...base,
+            code: code ?? "connection error",
+            cloudMessage: what,
+            remedy: unreachable && endpointRemedy ? endpointRemedy : "check the network and the API URL",
+        };
+        const ambiguous = kind === "create" && sent;
+        return {
+            failure: ambiguous ? new AmbiguousRequestError(details, { cause: error }) : new ApiError(details, { cause: error }),
+            retryable: kind !== "create" || !sent,
+            unreachable,
+        };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const details: ApiErrorDetails = {
+        ...base,
+        code,
+        cloudMessage: `unexpected failure: ${safeText(message, 200)}`,
+        remedy: "please report it",
+    };
+    // Whatever broke may have broken after the request went out.
+    const failure = kind === "create" ? new AmbiguousRequestError(details, { cause: error }) : new ApiError(details, { cause: error });
+    return { failure, retryable: false };
 }

@@ -5,8 +5,8 @@ import { z } from "zod";
  * for what we read.
  */
 
-/** A required non-empty string; `what` names it in the message: "must be a Fly region code". */
-export function text(what: string) {
+/** A non-empty string we send (an input, a request field); `what` names it in the message: "must be a Fly region code". */
+export function nonEmptyText(what: string) {
     return z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 }
 
@@ -16,6 +16,17 @@ export function text(what: string) {
  */
 export function lenient<T extends z.ZodType>(t: T) {
     return t.nullish().transform((v): z.output<T> | undefined => v ?? undefined);
+}
+
+/**
+ * {@link lenient}, and a value of another type is undefined too: for an API whose types are not
+ * confirmed (AgentBay's beta, VM0's young API), where a mistyped field must not hide the volume.
+ */
+export function forgiving<T extends z.ZodType>(t: T) {
+    return t
+        .nullish()
+        .catch(undefined)
+        .transform((v): z.output<T> | undefined => v ?? undefined);
 }
 
 /** A record type spelled out flat (an intersection of picks and omits reads as one object in editors and errors). */

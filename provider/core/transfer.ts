@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
 import { Clock, Deadline, realClock } from "./deadline";
 import { AmbiguousRequestError, ApiError, ApiErrorDetails, CloudName, VolumeError } from "./errors";
-import { defaultRetryPolicy, parseRetryAfter, RetryPolicy } from "./retry";
+import { defaultRetryPolicy, failureWithoutAnswer, resendVerdict, parseRetryAfter, retryLoop, RetryPolicy } from "./retry";
 import { safeText } from "./secrets";
-import { failureWithoutAnswer, Headers, judgeAnswer, RequestKind, retryLoop, sendOnce } from "./transport";
+import { Headers, RequestKind, sendOnce } from "./transport";
 
 /**
  * A credential-free transfer to a presigned URL on another origin (VM0 publishing PUTs archives
@@ -78,7 +78,7 @@ export async function transfer(req: TransferRequest): Promise<TransferResponse> 
             });
             if (res.status >= 200 && res.status < 300) return { done: res };
             const info = storageError(res);
-            const { retryable, ambiguous } = judgeAnswer(kind, policy, res.status, false);
+            const { retryable, ambiguous } = resendVerdict(kind, policy, res.status, false);
             const details: ApiErrorDetails = {
                 ...base,
                 status: res.status,

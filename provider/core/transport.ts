@@ -1,10 +1,5 @@
 import type { Readable } from "node:stream";
 import type { Pool } from "undici";
-import type { Clock, Deadline } from "./deadline";
-import { AmbiguousRequestError, ApiError, ApiErrorDetails, VolumeError } from "./errors";
-import type { TokenBucket } from "./rateLimit";
-import { errorCode, isConnectionError, isNotSentError, isUnreachableError, retryDelay, RetryPolicy } from "./retry";
-import { safeText } from "./secrets";
 
 /**
  * What a request is, which decides when it may be sent again:
@@ -117,137 +112,26 @@ export async function sendOnce(req: RawRequest): Promise<RawResponse> {
     }
 }
 
+/** Whether `url` starts with a scheme (`https://`, `s3://`): absolute, not a host or a path. */
+export function hasScheme(url: string): boolean {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
+}
+
+/** `https://` before a bare host (`host`, `host:port`), as the clouds' CLIs and SDKs assume; a URL with a scheme as given. */
+export function withDefaultScheme(endpoint: string): string {
+    return hasScheme(endpoint) ? endpoint : `https://${endpoint}`;
+}
+
 /**
  * An endpoint as a URL: a full `http(s)://` URL as given, a bare host (`wuyingai.cn-shanghai.aliyuncs.com`,
  * `host:port`) as `https://`. Undefined when it is not a usable HTTP endpoint.
  */
 export function endpointUrl(endpoint: string): URL | undefined {
-    const text = endpoint.trim();
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
     let url: URL;
     try {
-        url = new URL(withScheme);
+        url = new URL(withDefaultScheme(endpoint.trim()));
     } catch {
         return undefined;
     }
     return url.protocol === "http:" || url.protocol === "https:" ? url : undefined;
-}
-
-/** What one attempt came to: a result, or a failure and whether it may be sent again. */
-export type Verdict<T> = { done: T } | Failure;
-
-export interface Failure {
-    failure: ApiError;
-    retryable: boolean;
-    retryAfterMs?: number;
-    /** The endpoint refused or did not resolve: retried only `policy.unreachableAttempts` times. */
-    unreachable?: boolean;
-}
-
-export interface LoopOptions {
-    deadline: Deadline;
-    policy: RetryPolicy;
-    clock: Clock;
-    random?: () => number;
-    bucket?: TokenBucket;
-    /** For the message when the deadline passed before anything was sent. */
-    what: string;
-}
-
-/**
- * The one retry loop: nothing is sent once the deadline has passed, every retry waits its backoff,
- * and a retry that could not finish before the deadline is not started. Out of time, it throws
- * what the cloud last said, which matters more than the deadline itself.
- */
-export async function retryLoop<T>(options: LoopOptions, attempt: (n: number) => Promise<Verdict<T>>): Promise<T> {
-    const { deadline, policy, clock } = options;
-    let last: ApiError | undefined;
-    let unreachable = 0;
-    for (let n = 0; ; n++) {
-        try {
-            deadline.check(options.what);
-            await options.bucket?.take(deadline);
-            deadline.check(options.what);
-        } catch (error) {
-            throw last ?? error;
-        }
-        const started = clock.now();
-        const verdict = await attempt(n);
-        if ("done" in verdict) return verdict.done;
-        if (!verdict.retryable) throw verdict.failure;
-        if (verdict.unreachable && ++unreachable >= policy.unreachableAttempts) throw verdict.failure;
-        last = verdict.failure;
-        const delay = retryDelay(policy, n, verdict.retryAfterMs, options.random);
-        if (delay + Math.min(clock.now() - started, 1000) >= deadline.remaining()) throw verdict.failure;
-        await clock.sleep(delay);
-    }
-}
-
-/**
- * Whether a request of `kind` that got `status` (and maybe a cloud `code`) may be sent again.
- * `notProcessedCode`: the code proves the request did not run (POP's `Throttling` is refused before
- * the action runs), so even a create is resent, never left ambiguous.
- */
-export function judgeAnswer(
-    kind: RequestKind,
-    policy: RetryPolicy,
-    status: number,
-    transientCode: boolean,
-    notProcessedCode = false,
-): { retryable: boolean; ambiguous: boolean } {
-    const transient = policy.retryStatuses.has(status) || transientCode || notProcessedCode;
-    if (kind !== "create") return { retryable: transient, ambiguous: false };
-    // A create is resent only when the cloud proves it was not processed; a transient failure
-    // (5xx, 408, a transient code) may hide a volume made anyway.
-    const notProcessed = policy.notProcessedStatuses.has(status) || notProcessedCode;
-    return { retryable: notProcessed, ambiguous: transient && !notProcessed };
-}
-
-/**
- * A failure without an answer. Connection errors and timeouts are retried by kind; anything else
- * (a library error of another kind, a bug in a hook) is never retried and never reaches the user
- * raw: it becomes an ApiError naming the operation and target.
- */
-export function failureWithoutAnswer(
-    kind: RequestKind,
-    error: unknown,
-    base: Pick<ApiErrorDetails, "cloud" | "operation" | "target">,
-    endpoint: string,
-    endpointRemedy: string | undefined,
-): Failure {
-    if (error instanceof VolumeError && !(error instanceof ApiError)) throw error;
-    if (error instanceof ApiError) return { failure: error, retryable: false };
-    const code = errorCode(error);
-    if (error instanceof AttemptTimeoutError || isConnectionError(error)) {
-        const sent = !isNotSentError(error);
-        const unreachable = isUnreachableError(error);
-        const what =
-            error instanceof AttemptTimeoutError
-                ? `${error.message} from ${endpoint}`
-                : unreachable
-                  ? `cannot reach ${endpoint}`
-                  : `no response from ${endpoint}`;
-        const details: ApiErrorDetails = {
-            ...base,
-            code: code ?? "connection error",
-            cloudMessage: what,
-            remedy: unreachable && endpointRemedy ? endpointRemedy : "check the network and the API URL",
-        };
-        const ambiguous = kind === "create" && sent;
-        return {
-            failure: ambiguous ? new AmbiguousRequestError(details, { cause: error }) : new ApiError(details, { cause: error }),
-            retryable: kind !== "create" || !sent,
-            unreachable,
-        };
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    const details: ApiErrorDetails = {
-        ...base,
-        code,
-        cloudMessage: `unexpected failure: ${safeText(message, 200)}`,
-        remedy: "please report it",
-    };
-    // Whatever broke may have broken after the request went out.
-    const failure = kind === "create" ? new AmbiguousRequestError(details, { cause: error }) : new ApiError(details, { cause: error });
-    return { failure, retryable: false };
 }

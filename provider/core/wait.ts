@@ -1,7 +1,7 @@
+import { Backoff, backoffPause } from "./backoff";
 import type { Deadline } from "./deadline";
-import { Clock, realClock } from "./deadline";
+import { Clock, realClock, untilDeadline } from "./deadline";
 import { ApiError, DeadlineError, errorMessage, WaitError } from "./errors";
-import { untilDeadline } from "./sharedList";
 
 /** One look at the thing being waited on. */
 export type WaitStep<T> =
@@ -15,14 +15,8 @@ export interface WaitOptions {
     goal: string;
 }
 
-export interface PollIntervals {
-    /** First interval, ms. */
-    minMs: number;
-    /** Interval cap, ms: intervals grow ×1.5 up to it. */
-    maxMs: number;
-}
-
-const defaultIntervals: PollIntervals = { minMs: 250, maxMs: 2_000 };
+/** A wait polls at 250 ms growing ×1.5 to 2 s. */
+const defaultPolls: Backoff = { firstMs: 250, factor: 1.5, maxMs: 2_000, jitter: "none" };
 
 function timeoutError(opts: WaitOptions, state: string | undefined, lastError?: unknown): WaitError {
     const seen = state ? `still '${state}'` : "not seen";
@@ -47,14 +41,9 @@ function failedError(opts: WaitOptions, step: { state: string; reason: string })
  * Polls `probe` with growing intervals until it says done or failed, or the deadline passes.
  * Waits are not retries: a terminal state ends the wait at once, naming it.
  */
-export async function waitFor<T>(
-    probe: () => Promise<WaitStep<T>>,
-    opts: WaitOptions,
-    intervals: PollIntervals = defaultIntervals,
-): Promise<T> {
-    let interval = intervals.minMs;
+export async function waitFor<T>(probe: () => Promise<WaitStep<T>>, opts: WaitOptions, polls: Backoff = defaultPolls): Promise<T> {
     let last: string | undefined;
-    for (;;) {
+    for (let n = 0; ; n++) {
         let step: WaitStep<T>;
         try {
             step = await probe();
@@ -65,14 +54,13 @@ export async function waitFor<T>(
         if (step.status === "pending") last = step.state;
         if (step.status === "done") return step.value;
         if (step.status === "failed") throw failedError(opts, step);
-        if (!(await opts.deadline.sleep(interval))) throw timeoutError(opts, step.state);
-        interval = Math.min(intervals.maxMs, Math.ceil(interval * 1.5));
+        if (!(await opts.deadline.sleep(backoffPause(polls, n)))) throw timeoutError(opts, step.state);
     }
 }
 
 interface Waiter<T> {
     id: string;
-    judge: (item: T | undefined) => WaitStep<unknown>;
+    step: (item: T | undefined) => WaitStep<unknown>;
     opts: WaitOptions;
     lastState?: string;
     /** The last failed list, said when this waiter runs out of time. */
@@ -82,7 +70,7 @@ interface Waiter<T> {
 }
 
 /** A steady poll: each waiter hears of readiness at most one interval (plus one request) after it. */
-const sharedIntervals: PollIntervals = { minMs: 1_000, maxMs: 1_000 };
+const sharedPolls: Backoff = { firstMs: 1_000, factor: 1, maxMs: 1_000, jitter: "none" };
 
 /**
  * A list that failed after its own retries is final when retrying cannot help: the scope is wrong
@@ -112,13 +100,13 @@ export class SharedPoller<T> {
     constructor(
         /** Lists the scope: every item by id. Must finish by the deadline it is given. */
         private readonly fetchAll: (scope: string, deadline: Deadline) => Promise<Map<string, T>>,
-        private readonly intervals: PollIntervals = sharedIntervals,
+        private readonly polls: Backoff = sharedPolls,
         private readonly clock: Clock = realClock,
     ) {}
 
-    waitFor<R>(scope: string, id: string, judge: (item: T | undefined) => WaitStep<R>, opts: WaitOptions): Promise<R> {
+    waitFor<R>(scope: string, id: string, step: (item: T | undefined) => WaitStep<R>, opts: WaitOptions): Promise<R> {
         return new Promise<R>((resolve, reject) => {
-            const waiter: Waiter<T> = { id, judge, opts, resolve: resolve as (v: unknown) => void, reject };
+            const waiter: Waiter<T> = { id, step, opts, resolve: resolve as (v: unknown) => void, reject };
             let group = this.groups.get(scope);
             if (!group) {
                 group = new Set();
@@ -132,7 +120,7 @@ export class SharedPoller<T> {
     }
 
     private async loop(scope: string, group: Set<Waiter<T>>): Promise<void> {
-        let interval = this.intervals.minMs;
+        let n = 0;
         let seen = group.size;
         // Let the waiters of this tick join before the first list.
         await this.clock.sleep(0);
@@ -152,19 +140,19 @@ export class SharedPoller<T> {
             }
             if (!result) break;
             if ("items" in result) {
-                for (const w of group) this.judge(group, w, result.items.get(w.id));
+                for (const w of group) this.deliver(group, w, result.items.get(w.id));
             } else {
                 for (const w of group) this.failedList(group, w, result.error);
             }
             this.expire(group);
             if (group.size === 0) break;
             // A newcomer should not inherit a long interval.
-            if (group.size > seen) interval = this.intervals.minMs;
+            if (group.size > seen) n = 0;
             seen = group.size;
-            const wait = Math.max(0, interval - (this.clock.now() - started));
+            const wait = Math.max(0, backoffPause(this.polls, n) - (this.clock.now() - started));
             await this.clock.sleep(Math.min(wait, this.soonest(group).remaining()));
             this.expire(group);
-            interval = Math.min(this.intervals.maxMs, Math.ceil(interval * 1.5));
+            n++;
         }
         this.groups.delete(scope);
     }
@@ -188,16 +176,16 @@ export class SharedPoller<T> {
         if (isFinalError(error)) {
             group.delete(w);
             w.reject(error);
-        } else if (error instanceof DeadlineError || w.opts.deadline.remaining() < Math.min(1_000, this.intervals.minMs)) {
+        } else if (error instanceof DeadlineError || w.opts.deadline.remaining() < Math.min(1_000, this.polls.firstMs)) {
             group.delete(w);
             w.reject(timeoutError(w.opts, w.lastState, error instanceof DeadlineError ? undefined : error));
         }
     }
 
-    private judge(group: Set<Waiter<T>>, w: Waiter<T>, item: T | undefined): void {
+    private deliver(group: Set<Waiter<T>>, w: Waiter<T>, item: T | undefined): void {
         let step: WaitStep<unknown>;
         try {
-            step = w.judge(item);
+            step = w.step(item);
         } catch (error) {
             group.delete(w);
             w.reject(error);

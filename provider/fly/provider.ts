@@ -17,7 +17,7 @@ const readyStates = new Set(["created"]);
 /** A fork is mountable while it hydrates (fly.md, States). */
 const readyForkStates = new Set(["created", "hydrating"]);
 
-function judgeReady(ready: ReadonlySet<string>) {
+function readyStep(ready: ReadonlySet<string>) {
     return (v: FlyVolume | undefined): WaitStep<FlyVolume> => {
         if (!v) return { status: "pending", state: "not listed yet" };
         if (goneStates.has(v.state)) return { status: "failed", state: v.state, reason: "it was destroyed before it was ready" };
@@ -25,7 +25,7 @@ function judgeReady(ready: ReadonlySet<string>) {
     };
 }
 
-function judgeSize(target: number) {
+function sizeStep(target: number) {
     return (v: FlyVolume | undefined): WaitStep<FlyVolume> => {
         if (!v || goneStates.has(v.state)) {
             return { status: "failed", state: v?.state ?? "missing", reason: "the volume is gone" };
@@ -105,7 +105,7 @@ async function deleteVolume(id: string, _props: FlyVolumeOutputs, deadline: Dead
 }
 
 /** Stored outputs: created (a fork: hydrating) is ready; destroyed before ready is replaced. */
-function judgeStored(outs: FlyVolumeOutputs): Readiness {
+function storedReadiness(outs: FlyVolumeOutputs): Readiness {
     if (goneStates.has(outs.state)) return "failed";
     return (outs.sourceVolumeId ? readyForkStates : readyStates).has(outs.state) ? "ready" : "pending";
 }
@@ -114,7 +114,7 @@ function judgeStored(outs: FlyVolumeOutputs): Readiness {
 async function finishCreate(id: string, olds: FlyVolumeOutputs, ctx: OperationContext<FlyVolumeOutputs>): Promise<FlyVolumeOutputs> {
     const { app, volumeId } = parseFlyVolumeId(id);
     const { poller } = flySession();
-    const ready = await poller.waitFor(app, volumeId, judgeReady(olds.sourceVolumeId ? readyForkStates : readyStates), {
+    const ready = await poller.waitFor(app, volumeId, readyStep(olds.sourceVolumeId ? readyForkStates : readyStates), {
         deadline: ctx.deadline,
         subject: `fly volume ${id}`,
         goal: "to be created",
@@ -145,7 +145,7 @@ export const flyVolumeProvider = resourceProvider({
     idOf: (outs) => `${outs.app}/${outs.volumeId}`,
     // Fly names are not unique: the replacement can exist beside the old volume.
     deleteBeforeReplace: false,
-    readiness: { judge: judgeStored, fields: ["state"], finish: finishCreate },
+    readiness: { of: storedReadiness, fields: ["state"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
             const { client, lists, poller } = flySession();
@@ -155,13 +155,13 @@ export const flyVolumeProvider = resourceProvider({
                 .catch((e: unknown) => Promise.reject(explainNoZone(e)));
             const id = `${app}/${made.id}`;
             ctx.accepted(id, toFlyVolumeOutputs(app, inputs, made));
-            const judge = judgeReady(inputs.sourceVolumeId ? readyForkStates : readyStates);
+            const step = readyStep(inputs.sourceVolumeId ? readyForkStates : readyStates);
             // No poll when the create's answer already shows the goal.
-            const now = judge(made);
+            const now = step(made);
             const ready =
                 now.status === "done"
                     ? now.value
-                    : await poller.waitFor(app, made.id, judge, {
+                    : await poller.waitFor(app, made.id, step, {
                           deadline: ctx.deadline,
                           subject: `fly volume ${id}`,
                           goal: "to be created",
@@ -208,8 +208,8 @@ export const flyVolumeProvider = resourceProvider({
                 ctx.accepted(id, toFlyVolumeOutputs(app, news, latest, needsRestart));
             }
             // No poll when the last answer already shows the new size, settled.
-            if (target !== undefined && !(latest && judgeSize(target)(latest).status === "done")) {
-                latest = await poller.waitFor(app, volumeId, judgeSize(target), {
+            if (target !== undefined && !(latest && sizeStep(target)(latest).status === "done")) {
+                latest = await poller.waitFor(app, volumeId, sizeStep(target), {
                     deadline: ctx.deadline,
                     subject: `fly volume ${id}`,
                     goal: `to reach ${target} GB`,

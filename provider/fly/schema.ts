@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { CheckFailure } from "../core/check";
 import { pathSegment } from "../core/ids";
-import { text, type Flat } from "../core/schemas";
+import { nonEmptyText, type Flat } from "../core/schemas";
 import { timeoutsSchema } from "../core/timeouts";
 import type { FlyVolume } from "./wire";
 
@@ -12,7 +12,7 @@ export const flyVolumeInputs = z.object({
     app: pathSegment("the Fly app name").regex(/^[a-z0-9][a-z0-9-]*$/, {
         error: "must be a Fly app name: lowercase letters, digits and '-'",
     }),
-    region: text("a Fly region code such as 'iad'").regex(/^[a-z]{3}$/, {
+    region: nonEmptyText("a Fly region code such as 'iad'").regex(/^[a-z]{3}$/, {
         error: "must be a three-letter Fly region code such as 'iad' or 'ams' (meta-regions are refused by Fly)",
     }),
     sizeGb: z
@@ -29,8 +29,8 @@ export const flyVolumeInputs = z.object({
     fstype: z.enum(["ext4", "raw"], { error: "must be 'ext4' or 'raw'" }).optional(),
     requireUniqueZone: z.boolean({ error: "must be true or false" }).optional(),
     uniqueZoneAppWide: z.boolean({ error: "must be true or false" }).optional(),
-    snapshotId: text("a snapshot id").optional(),
-    sourceVolumeId: text("a volume id").optional(),
+    snapshotId: nonEmptyText("a snapshot id").optional(),
+    sourceVolumeId: nonEmptyText("a volume id").optional(),
     snapshotRetention: z
         .number({ error: "must be a whole number of days from 1 to 60" })
         .int({ error: "must be a whole number of days from 1 to 60" })
@@ -47,7 +47,7 @@ export const flyVolumeInputs = z.object({
             gpus: z.number().int().nonnegative().optional(),
         })
         .optional(),
-    computeImage: text("an image reference").optional(),
+    computeImage: nonEmptyText("an image reference").optional(),
     timeouts: timeoutsSchema,
 });
 

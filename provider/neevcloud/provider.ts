@@ -1,6 +1,6 @@
+import { Backoff, backoffPause } from "../core/backoff";
 import type { Deadline } from "../core/deadline";
-import { ApiError, errorMessage, VolumeError } from "../core/errors";
-import { AmbiguousRequestError } from "../core/http";
+import { AmbiguousRequestError, answerFacts, ApiError, errorMessage, VolumeError } from "../core/errors";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
@@ -40,7 +40,7 @@ export function toNetworkVolumeOutputs(declared: Partial<NetworkVolumeOutputs>, 
     });
 }
 
-function judgeBound(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
+function boundStep(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
     if (!v) return { status: "failed", state: "missing", reason: "the volume disappeared (404)" };
     if (v.status === "bound") return { status: "done", value: v };
     if (v.status === "failed") return { status: "failed", state: "failed", reason: "NeevCloud could not provision it" };
@@ -49,15 +49,15 @@ function judgeBound(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
 }
 
 /** A fresh volume may not be listed yet: missing from a list is not gone. */
-function judgeBoundListed(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
-    return v ? judgeBound(v) : { status: "pending", state: "not listed yet" };
+function boundListedStep(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
+    return v ? boundStep(v) : { status: "pending", state: "not listed yet" };
 }
 
 /**
  * An extend we queued is done when the extension succeeded and the new size shows (in
  * `actual_sizeGB` too, when given); a size that was already there needs only no resize running.
  */
-function judgeExtended(target: number, queued: boolean) {
+function extendedStep(target: number, queued: boolean) {
     return (v: NetworkVolume | undefined): WaitStep<NetworkVolume> => {
         if (!v || v.status === "terminated") return { status: "failed", state: v?.status ?? "missing", reason: "the volume is gone" };
         if (v.extensionStatus === "failed") {
@@ -75,30 +75,33 @@ function judgeExtended(target: number, queued: boolean) {
     };
 }
 
-/** Polls one volume until `judge` says done or failed. */
+/** Polls one volume until `step` says done or failed. */
 function waitOn(
     client: NeevcloudClient,
     scope: NeevcloudScope,
     id: string,
-    judge: (v: NetworkVolume | undefined) => WaitStep<NetworkVolume>,
+    step: (v: NetworkVolume | undefined) => WaitStep<NetworkVolume>,
     deadline: Deadline,
     goal: string,
 ) {
     return waitFor(
-        async () => judge(await client.getVolume(scope, id, deadline)),
+        async () => step(await client.getVolume(scope, id, deadline)),
         {
             deadline,
             subject: `neevcloud network volume ${scope.orgId}/${scope.projectId}/${id}`,
             goal,
         },
-        { minMs: 500, maxMs: 5_000 },
+        { firstMs: 500, factor: 1.5, maxMs: 5_000, jitter: "none" },
     );
 }
 
-function judgeResizeOver(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
+function resizeOverStep(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
     if (!v) return { status: "failed", state: "missing", reason: "the volume disappeared (404)" };
     return v.extensionStatus === "resizing" ? { status: "pending", state: "resizing" } : { status: "done", value: v };
 }
+
+/** Between reconciling reads after a lost extend: 0.5 s doubling to 8 s. */
+const extendBackoff: Backoff = { firstMs: 500, factor: 2, maxMs: 8_000, jitter: "none" };
 
 /**
  * Extends to `target`, never twice. When the stored outputs show a settled volume below the target,
@@ -116,7 +119,7 @@ async function extendTo(
     deadline: Deadline,
     stored: { sizeGb?: number; extensionStatus?: string },
 ): Promise<{ volume: NetworkVolume; queued: boolean }> {
-    let interval = 500;
+    let lost = 0;
     let readFirst = stored.extensionStatus === "resizing" || (stored.sizeGb ?? 0) >= target;
     let lastAnswer: AmbiguousRequestError | undefined;
     const givenUp = (cause: unknown) =>
@@ -137,7 +140,7 @@ async function extendTo(
                 let live = await client.getVolume(scope, id, deadline);
                 if (!live) throw new VolumeError(`neevcloud extend network volume ${id}: the volume is gone; run \`pulumi refresh\``);
                 if (live.extensionStatus === "resizing") {
-                    live = await waitOn(client, scope, id, judgeResizeOver, deadline, "for the running resize to finish");
+                    live = await waitOn(client, scope, id, resizeOverStep, deadline, "for the running resize to finish");
                 }
                 if ((live.sizeGb ?? 0) >= target) return { volume: live, queued: false };
                 stopIfLate();
@@ -156,17 +159,14 @@ async function extendTo(
             lastAnswer = error;
         }
         // Loop: the read above tells whether the lost request was queued.
-        if (!(await deadline.sleep(interval))) throw givenUp(lastAnswer);
-        interval = Math.min(8_000, interval * 2);
+        if (!(await deadline.sleep(backoffPause(extendBackoff, lost++)))) throw givenUp(lastAnswer);
     }
 }
 
 /** What the cloud said, without our framing: `injected fault (503 UNAVAILABLE, request r-1)`. */
 function answerOf(error: ApiError): string {
-    const d = error.details;
-    const facts = [d.status, d.code].filter((x) => x !== undefined && x !== "").join(" ");
-    const meta = [facts || undefined, d.requestId ? `request ${d.requestId}` : undefined].filter(Boolean).join(", ");
-    return `${d.cloudMessage ?? "no response"}${meta ? ` (${meta})` : ""}`;
+    const facts = answerFacts(error.details);
+    return `${error.details.cloudMessage ?? "no response"}${facts ? ` (${facts})` : ""}`;
 }
 
 async function deleteVolume(id: string, _props: NetworkVolumeOutputs, deadline: Deadline): Promise<void> {
@@ -190,7 +190,7 @@ async function deleteVolume(id: string, _props: NetworkVolumeOutputs, deadline: 
 }
 
 /** Stored outputs: bound is ready; failed (or deleted) for good is replaced; pending is finished. */
-function judgeStored(outs: NetworkVolumeOutputs): Readiness {
+function storedReadiness(outs: NetworkVolumeOutputs): Readiness {
     if (outs.status === "bound") return "ready";
     return outs.status === "failed" || outs.status === "terminated" ? "failed" : "pending";
 }
@@ -207,7 +207,7 @@ async function finishCreate(
 
 /** Waits until the volume is bound: waiters in one project share one list per tick. */
 function waitBound(scope: NeevcloudScope, volumeId: string, deadline: Deadline): Promise<NetworkVolume> {
-    return neevcloudSession().poller.waitFor(scopeKey(scope), volumeId, judgeBoundListed, {
+    return neevcloudSession().poller.waitFor(scopeKey(scope), volumeId, boundListedStep, {
         deadline,
         subject: `neevcloud network volume ${scope.orgId}/${scope.projectId}/${volumeId}`,
         goal: "to be bound",
@@ -229,7 +229,7 @@ export const networkVolumeProvider = resourceProvider({
     // replacement that keeps its name and project cannot exist beside the old one.
     deleteBeforeReplace: (olds, news) => olds.name === news.name && olds.orgId === news.orgId && olds.projectId === news.projectId,
     // A create that ends `failed` is replaced on the next up; one still pending is waited on.
-    readiness: { judge: judgeStored, fields: ["status"], finish: finishCreate },
+    readiness: { of: storedReadiness, fields: ["status"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
             const { client, lists } = neevcloudSession();
@@ -264,13 +264,13 @@ export const networkVolumeProvider = resourceProvider({
             }
             const { volume, queued } = await extendTo(client, scope, scope.volumeId, target, ctx.deadline, olds);
             ctx.accepted(id, toNetworkVolumeOutputs(news, volume));
-            const judge = judgeExtended(target, queued);
+            const step = extendedStep(target, queued);
             // No poll when the last answer already shows the goal (a size reached outside Pulumi).
-            const now = judge(volume);
+            const now = step(volume);
             const done =
                 now.status === "done"
                     ? now.value
-                    : await waitOn(client, scope, scope.volumeId, judge, ctx.deadline, `to reach ${target} GB`);
+                    : await waitOn(client, scope, scope.volumeId, step, ctx.deadline, `to reach ${target} GB`);
             return toNetworkVolumeOutputs(news, done);
         },
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { uuidPattern } from "../core/ids";
-import { lenient, type OptionalUndefined, text } from "../core/schemas";
+import { lenient, nonEmptyText, type OptionalUndefined } from "../core/schemas";
 
 /**
  * NeevCloud Storage Service API v0.1.0 shapes, one zod schema per OpenAPI component
@@ -33,15 +33,15 @@ export const networkVolumeValues = {
         .max(1000, { error: "must be at most 1000 GB (NeevCloud's limit)" }),
     /** Extend has no maximum in the spec. */
     extendSizeGb: z.number().int().min(1),
-    regionId: text("a NeevCloud region id"),
+    regionId: nonEmptyText("a NeevCloud region id"),
     volumeMode: z.enum(volumeModes, { error: "must be 'filesystem' or 'block'" }),
     name: z.string({ error: "must be a string" }),
     mountPath: z.string({ error: "must be a string" }),
     instanceId: z.string({ error: "must be the AIRuntime instance's UUID" }).regex(uuidPattern, {
         error: "must be the AIRuntime instance's UUID",
     }),
-    instanceName: text("the instance name"),
-    instanceType: text("the instance type"),
+    instanceName: nonEmptyText("the instance name"),
+    instanceType: nonEmptyText("the instance type"),
 };
 
 /** `AttachedTo` (as read) */

@@ -2,6 +2,7 @@ import type { Deadline } from "../core/deadline";
 import { VolumeError } from "../core/errors";
 import { CloudErrorInfo, HttpClient } from "../core/http";
 import { parseResponse } from "../core/parse";
+import { hasScheme } from "../core/transport";
 import {
     idProblem,
     MIN_VERSION_PREFIX,
@@ -172,7 +173,7 @@ export class Vm0Client {
             );
         }
         // Kept byte for byte (a presigned URL's signature covers it); a relative one (legal HTTP) is resolved.
-        const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : new URL(url, this.baseUrl).toString();
+        const absolute = hasScheme(url) ? url : new URL(url, this.baseUrl).toString();
         return { url: absolute, versionId: resolved && resolved.length === 64 ? resolved : undefined };
     }
 

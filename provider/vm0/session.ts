@@ -1,4 +1,5 @@
 import { Endpoint, sessionFor } from "../core/config";
+import { withDefaultScheme } from "../core/transport";
 import { Vm0Client } from "./client";
 import { requireVm0Id } from "./wire";
 
@@ -18,11 +19,7 @@ export interface Vm0Session {
 /** The VM0 session of the current credentials (one client per token and URL, shared in the process). */
 export function vm0Session(): Vm0Session {
     // The vm0 CLI accepts a host without a scheme and adds https://; so do we.
-    return sessionFor(vm0Endpoint, (baseUrl, token) => ({ client: new Vm0Client(withScheme(baseUrl), token) }));
-}
-
-function withScheme(url: string): string {
-    return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`;
+    return sessionFor(vm0Endpoint, (baseUrl, token) => ({ client: new Vm0Client(withDefaultScheme(baseUrl), token) }));
 }
 
 /** The Pulumi id is VM0's volume id, opaque: refused only when it would break a URL path. */

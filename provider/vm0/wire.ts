@@ -1,22 +1,14 @@
 import { z } from "zod";
 import { VolumeError } from "../core/errors";
+import { forgiving } from "../core/schemas";
 
 /**
  * VM0's public API v1 wire shapes (shared/apis/vm0.md §1), read leniently: only `id` is required,
  * unknown fields pass, a null or mistyped field is undefined, and the snake_case names of responses
  * before PR #1730 are read too. A list item without a usable id is dropped, never the whole list.
  */
-const soft = <T extends z.ZodType>(t: T) =>
-    z
-        .unknown()
-        .transform((v): z.infer<T> | undefined => {
-            const r = t.safeParse(v);
-            return r.success ? r.data : undefined;
-        })
-        .optional();
-
-const str = soft(z.string());
-const num = soft(z.number().finite());
+const str = forgiving(z.string());
+const num = forgiving(z.number().finite());
 
 export const wireVersion = z.looseObject({
     id: z.string().min(1),
@@ -50,19 +42,19 @@ export type WireVolume = z.infer<typeof wireVolume>;
 
 /** `GET /v1/volumes/:id`: a volume and its HEAD version (null before the first commit). */
 export const wireVolumeDetail = wireVolume.extend({
-    currentVersion: soft(wireVersion),
-    current_version: soft(wireVersion),
+    currentVersion: forgiving(wireVersion),
+    current_version: forgiving(wireVersion),
 });
 
 /** `{data, pagination: {hasMore, nextCursor}}`; items are checked one by one. */
 export const wirePage = z.looseObject({
     data: z.array(z.unknown()),
-    pagination: soft(
+    pagination: forgiving(
         z.looseObject({
-            hasMore: soft(z.boolean()),
-            has_more: soft(z.boolean()),
-            nextCursor: soft(z.string()),
-            next_cursor: soft(z.string()),
+            hasMore: forgiving(z.boolean()),
+            has_more: forgiving(z.boolean()),
+            nextCursor: forgiving(z.string()),
+            next_cursor: forgiving(z.string()),
         }),
     ),
 });

@@ -4,7 +4,7 @@ import { agentbayEndpoint, agentbaySession } from "../../provider/agentbay/sessi
 import { setStackConfig } from "../../provider/core/config";
 import { Deadline } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError, MissingCredentialError } from "../../provider/core/errors";
-import { closeAllPools } from "../../provider/core/http";
+import { closeAllPools } from "../../provider/core/transport";
 import { defaultRetryPolicy } from "../../provider/core/retry";
 import { fakeClock, json, Loopback, loopback } from "../unit/httpLoopback";
 import { rejection, useEmulator } from "./support";
@@ -251,7 +251,7 @@ describe("agentbay client against the emulator", function () {
         const clock = fakeClock();
         const slow = new AgentBayClient(emu().urls.agentbay, emu().env.AGENTBAY_API_KEY!, {
             clock,
-            policy: { ...defaultRetryPolicy, baseDelayMs: 2000 },
+            policy: { ...defaultRetryPolicy, firstMs: 2000 },
             random: () => 0.9,
         });
         emu().setFaults(

@@ -1,5 +1,5 @@
 import { startEmulator, type DeepPartial, type Emulator, type Knobs } from "../../emulator";
-import { closeAllPools } from "../../provider/core/http";
+import { closeAllPools } from "../../provider/core/transport";
 import { setStackConfig } from "../../provider/core/config";
 
 /** Starts an emulator for a suite and points the provider's env at it; undoes both after. */

@@ -17,7 +17,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { setStackConfig } from "../../provider/core/config";
 import { Deadline } from "../../provider/core/deadline";
 import { ApiError } from "../../provider/core/errors";
-import { closeAllPools } from "../../provider/core/http";
+import { closeAllPools } from "../../provider/core/transport";
 import { NeevcloudClient } from "../../provider/neevcloud/client";
 import { networkVolumeProvider as p } from "../../provider/neevcloud/provider";
 import type { NetworkVolumeOutputs } from "../../provider/neevcloud/schema";

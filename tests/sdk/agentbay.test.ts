@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type Emulator } from "../../emulator";
-import { closeAllPools } from "../../provider/core/http";
+import { closeAllPools } from "../../provider/core/transport";
 import { setStackConfig } from "../../provider/core/config";
 import { agentbay } from "../../sdk";
 

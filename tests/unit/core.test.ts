@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
-import { ApiError, MissingCredentialError, registerSecret, scrub } from "../../provider/core/errors";
+import { ApiError, MissingCredentialError } from "../../provider/core/errors";
+import { registerSecret, scrub } from "../../provider/core/secrets";
 import { defaultRetryPolicy, parseRetryAfter, retryDelay } from "../../provider/core/retry";
 import { TokenBucket } from "../../provider/core/rateLimit";
 import { SharedPoller, waitFor } from "../../provider/core/wait";
@@ -38,7 +39,7 @@ describe("core", () => {
             );
             assert.equal(
                 retryDelay(defaultRetryPolicy, 20, undefined, () => 0.5),
-                defaultRetryPolicy.maxDelayMs / 2,
+                defaultRetryPolicy.maxMs / 2,
             );
             assert.equal(
                 retryDelay(defaultRetryPolicy, 5, undefined, () => 0),
@@ -111,7 +112,7 @@ describe("core", () => {
                         ["c", tick >= 4 ? "ready" : "creating"],
                     ]);
                 },
-                { minMs: 100, maxMs: 100 },
+                { firstMs: 100, factor: 1, maxMs: 100, jitter: "none" },
                 clock,
             );
             const d = new Deadline(clock.now() + 60_000, "create", 60, clock);

@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { Deadline, realClock } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError, DeadlineError } from "../../provider/core/errors";
-import { closeAllPools, endpointUrl, HttpClient, HttpClientOptions, HttpRequest } from "../../provider/core/http";
+import { HttpClient, HttpClientOptions, HttpRequest } from "../../provider/core/http";
+import { closeAllPools, endpointUrl } from "../../provider/core/transport";
 import { FlyClient } from "../../provider/fly/client";
 import { fakeClock, json, Loopback, loopback } from "./httpLoopback";
 

@@ -2,17 +2,10 @@ import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import { Clock, Deadline } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError } from "../../provider/core/errors";
-import {
-    closeAllPools,
-    CloudErrorInfo,
-    flattenForm,
-    formBody,
-    HttpClient,
-    HttpClientOptions,
-    HttpRequest,
-    queryString,
-} from "../../provider/core/http";
+import { flattenForm } from "../../provider/agentbay/client";
+import { CloudErrorInfo, formBody, HttpClient, HttpClientOptions, HttpRequest, queryString } from "../../provider/core/http";
 import { defaultRetryPolicy, RetryPolicy } from "../../provider/core/retry";
+import { closeAllPools } from "../../provider/core/transport";
 import { registerSecret } from "../../provider/core/secrets";
 import { fakeClock, json, Loopback, loopback, Seen } from "./httpLoopback";
 
@@ -96,7 +89,7 @@ describe("http core: RPC", () => {
         );
         const clock = fakeClock();
         // Backoff of whole seconds, so the second-resolution Timestamp must change between attempts.
-        const slow = { ...defaultRetryPolicy, baseDelayMs: 2000 };
+        const slow = { ...defaultRetryPolicy, firstMs: 2000 };
         const res = await rpcClient(server.url, clock, slow).request(action("ListVolumes", Deadline.in(60, "read", clock)));
         assert.deepEqual((res.body as { Data: unknown }).Data, [{ VolumeId: "vol-1" }]);
         assert.equal(server.seen.length, 3);

@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { Readable } from "node:stream";
 import { Deadline, realClock } from "../../provider/core/deadline";
 import { ApiError, VolumeError } from "../../provider/core/errors";
-import { closeAllPools, HttpClient } from "../../provider/core/http";
+import { HttpClient } from "../../provider/core/http";
+import { closeAllPools } from "../../provider/core/transport";
 import { transfer } from "../../provider/core/transfer";
 import { fakeClock, json, Loopback, loopback } from "./httpLoopback";
 

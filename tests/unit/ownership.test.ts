@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
 import { ApiError } from "../../provider/core/errors";
-import { AmbiguousRequestError } from "../../provider/core/http";
+import { AmbiguousRequestError } from "../../provider/core/errors";
 import { claimVolume, createOwned, isClaimed, releaseClaim, withNameLock } from "../../provider/core/ownership";
 import type { Freshness } from "../../provider/core/sharedList";
 import { VirtualClock, virtualClock } from "./virtualClock";

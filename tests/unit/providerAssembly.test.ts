@@ -4,27 +4,8 @@ import { checkInputs } from "../../provider/core/check";
 import { resourceProvider } from "../../provider/core/provider";
 import type { FieldRules } from "../../provider/core/rules";
 import { flyVolumeProvider } from "../../provider/fly/provider";
-import { flySession, parseFlyVolumeId } from "../../provider/fly/session";
 import { networkVolumeProvider } from "../../provider/neevcloud/provider";
 import { rejection, useEmulator } from "../clients/support";
-
-/** A read-only resource over Fly's read, as VM0's volumes will be: one line of assembly. */
-interface SeenVolume {
-    volumeId: string;
-    name: string;
-    sizeGb: number;
-}
-const notCreatable = "these volumes are made with `fly volumes create`; adopt one with `Volume.get(name, '<app>/<vol_id>')`";
-const readOnly = resourceProvider<SeenVolume>({
-    notCreatable,
-    operations: {
-        async read(id, _props, deadline) {
-            const { app, volumeId } = parseFlyVolumeId(id);
-            const v = await flySession().client.getVolume(app, volumeId, deadline);
-            return v && { volumeId: v.id, name: v.name ?? "", sizeGb: v.sizeGb ?? 0 };
-        },
-    },
-});
 
 let app = "asm";
 let apps = 0;
@@ -76,29 +57,6 @@ describe("providers assembled from capabilities", function () {
             );
             const noUpdate = { schema, rules: { name: "replace", sizeGb: "replace", label: "stored" } satisfies FieldRules };
             assert.doesNotThrow(() => resourceProvider({ inputs: noUpdate, operations: { read, create } }));
-        });
-    });
-
-    describe("a read-only resource (no create, no delete)", () => {
-        it("refuses every declared argument at check with the spec's message, before any request", async () => {
-            const { failures } = await readOnly.check({}, { name: "x", sizeGb: 3, __provider: "code" });
-            assert.deepEqual(failures, [
-                { property: "name", reason: notCreatable },
-                { property: "sizeGb", reason: notCreatable },
-            ]);
-            assert.deepEqual((await readOnly.check({}, { __provider: "code" })).failures, [{ property: "", reason: notCreatable }]);
-            assert.equal(emu().requests().length, 0);
-        });
-
-        it("is adopted with get (a read), and its delete leaves the cloud alone and succeeds", async () => {
-            const made = await flyVolumeProvider.create(await fly());
-            const seen = await readOnly.read(made.id, {});
-            assert.deepEqual(seen, { id: made.id, props: { volumeId: made.outs.volumeId, name: "data", sizeGb: 3 } });
-            emu().clearRequests();
-            await readOnly.delete(made.id, seen.props);
-            assert.equal(requests("fly").length, 0, "no request");
-            assert.equal(emu().inventory().fly[0].state, "created");
-            assert.deepEqual(await readOnly.read(`${app}/vol_gone000000000`, {}), { id: "", props: {} });
         });
     });
 

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { ApiError } from "../../provider/core/errors";
-import { closeAllPools, HttpClient } from "../../provider/core/http";
+import { HttpClient } from "../../provider/core/http";
+import { closeAllPools } from "../../provider/core/transport";
 import { Deadline } from "../../provider/core/deadline";
 import { oneLine, registerSecret, safeText, scrub } from "../../provider/core/secrets";
 import { loopback } from "./httpLoopback";

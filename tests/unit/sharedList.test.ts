@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { Clock, Deadline } from "../../provider/core/deadline";
+import { Clock, Deadline, expiry, untilDeadline } from "../../provider/core/deadline";
 import { ApiError, DeadlineError } from "../../provider/core/errors";
-import { expiry, fromNow, markNow, readThrough, SharedList, untilDeadline } from "../../provider/core/sharedList";
+import { fromNow, markNow, readThrough, SharedList } from "../../provider/core/sharedList";
 import { outcome, VirtualClock, virtualClock } from "./virtualClock";
 
 type Item = { id: string; state: string };

@@ -13,6 +13,7 @@ import { HttpClient } from "../../core/http";
 import { parseResponse } from "../../core/parse";
 import { parseVm0Error, vm0Remedy } from "../client";
 import { vm0Endpoint } from "../session";
+import { withDefaultScheme } from "../../core/transport";
 import type { Vm0FileEntry } from "./source";
 
 export const defaultVm0StorageUrl = "https://www.vm0.ai";
@@ -59,7 +60,7 @@ export class Vm0StorageClient {
         const authorization = `Bearer ${token.trim().replace(/^Bearer\s+/i, "")}`;
         this.http = new HttpClient({
             cloud: "vm0",
-            baseUrl: /^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? baseUrl : `https://${baseUrl}`,
+            baseUrl: withDefaultScheme(baseUrl),
             endpointSource: "`vm0:storageUrl` or VM0_STORAGE_URL (else `vm0:apiUrl` or VM0_API_URL)",
             headers: () => ({ authorization }),
             requestIdHeaders: ["x-request-id", "x-vercel-id"],
