@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { agentbaySession } from "../../provider/agentbay/endpoint";
-import { lookupDeadline } from "../core/lookup";
+import { defineLookup, lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getVolumes}. */
 export interface GetVolumesArgs {
@@ -34,8 +34,7 @@ export interface GetVolumesResult {
     volumes: VolumeInfo[];
 }
 
-/** Lists an image's volumes, for adoption and inspection. Runs in the program, at preview too. */
-export async function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
+const listVolumes = defineLookup("pulumi-volumes:agentbay:getVolumes", async (args: GetVolumesArgs): Promise<GetVolumesResult> => {
     const deadline = lookupDeadline();
     const list = await agentbaySession().listVolumes({ imageId: args.imageId, name: args.name }, deadline);
     const volumes = list.map((v) => ({
@@ -47,6 +46,15 @@ export async function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult
         createdAt: v.createdAt,
     }));
     return { imageId: args.imageId, volumes };
+});
+
+/**
+ * Lists an image's volumes, for adoption and inspection. Runs in the program, at preview too. Under
+ * `pulumi.runtime.setMocks` it sends nothing: it is the invoke `pulumi-volumes:agentbay:getVolumes`,
+ * answered by the mocks' `call`.
+ */
+export function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
+    return listVolumes(args);
 }
 
 /** {@link getVolumes} taking and giving Outputs. */

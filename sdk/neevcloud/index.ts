@@ -1,4 +1,5 @@
-export { NetworkVolume, NetworkVolumeArgs, AttachedTo, VolumeAttachment } from "./networkVolume";
+export { NetworkVolume, NetworkVolumeArgs } from "./networkVolume";
+export type { AttachedTo, VolumeAttachment } from "./types";
 export {
     getNetworkVolumes,
     getNetworkVolumesOutput,
