@@ -88,7 +88,10 @@ export function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
     return listVolumes(args);
 }
 
+/** Arguments of {@link getVolumesOutput}: {@link GetVolumesArgs} whose fields may be Outputs. */
+export type GetVolumesOutputArgs = { [K in keyof GetVolumesArgs]: pulumi.Input<GetVolumesArgs[K]> };
+
 /** {@link getVolumes} taking and giving Outputs. */
-export function getVolumesOutput(args: pulumi.Input<GetVolumesArgs>): pulumi.Output<GetVolumesResult> {
+export function getVolumesOutput(args: GetVolumesOutputArgs | pulumi.Input<GetVolumesArgs>): pulumi.Output<GetVolumesResult> {
     return pulumi.output(args).apply((a) => getVolumes(a as GetVolumesArgs));
 }

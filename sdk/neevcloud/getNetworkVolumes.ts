@@ -93,7 +93,12 @@ export function getNetworkVolumes(args: GetNetworkVolumesArgs = {}): Promise<Get
     return listNetworkVolumes(args);
 }
 
+/** Arguments of {@link getNetworkVolumesOutput}: {@link GetNetworkVolumesArgs} whose fields may be Outputs. */
+export type GetNetworkVolumesOutputArgs = { [K in keyof GetNetworkVolumesArgs]: pulumi.Input<GetNetworkVolumesArgs[K]> };
+
 /** {@link getNetworkVolumes} taking and giving Outputs. */
-export function getNetworkVolumesOutput(args: pulumi.Input<GetNetworkVolumesArgs> = {}): pulumi.Output<GetNetworkVolumesResult> {
+export function getNetworkVolumesOutput(
+    args: GetNetworkVolumesOutputArgs | pulumi.Input<GetNetworkVolumesArgs> = {},
+): pulumi.Output<GetNetworkVolumesResult> {
     return pulumi.output(args).apply((a) => getNetworkVolumes(a as GetNetworkVolumesArgs));
 }

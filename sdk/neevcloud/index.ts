@@ -4,6 +4,7 @@ export {
     getNetworkVolumes,
     getNetworkVolumesOutput,
     GetNetworkVolumesArgs,
+    GetNetworkVolumesOutputArgs,
     GetNetworkVolumesResult,
     NetworkVolumeInfo,
 } from "./getNetworkVolumes";
