@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { agentbaySession } from "../../provider/agentbay/session";
-import { lookupDeadline } from "../core/lookup";
+import { defineLookup, lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getVolumes}. */
 export interface GetVolumesArgs {
@@ -34,8 +34,7 @@ export interface GetVolumesResult {
     volumes: VolumeInfo[];
 }
 
-/** Lists an image's volumes, for adoption and inspection. Runs in the program, at preview too. */
-export async function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
+const listVolumes = defineLookup("pulumi-volumes:agentbay:getVolumes", async (args: GetVolumesArgs): Promise<GetVolumesResult> => {
     const deadline = lookupDeadline();
     const list = await agentbaySession().client.listVolumes({ imageId: args.imageId, name: args.name }, deadline);
     const volumes = list.map((v) => ({
@@ -47,9 +46,21 @@ export async function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult
         createdAt: v.createdAt,
     }));
     return { imageId: args.imageId, volumes };
+});
+
+/**
+ * Lists an image's volumes, for adoption and inspection. Runs in the program, at preview too. Under
+ * `pulumi.runtime.setMocks` it sends nothing: it is the invoke `pulumi-volumes:agentbay:getVolumes`,
+ * answered by the mocks' `call`.
+ */
+export function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
+    return listVolumes(args);
 }
 
+/** Arguments of {@link getVolumesOutput}: {@link GetVolumesArgs} whose fields may be Outputs. */
+export type GetVolumesOutputArgs = { [K in keyof GetVolumesArgs]: pulumi.Input<GetVolumesArgs[K]> };
+
 /** {@link getVolumes} taking and giving Outputs. */
-export function getVolumesOutput(args: pulumi.Input<GetVolumesArgs>): pulumi.Output<GetVolumesResult> {
+export function getVolumesOutput(args: GetVolumesOutputArgs | pulumi.Input<GetVolumesArgs>): pulumi.Output<GetVolumesResult> {
     return pulumi.output(args).apply((a) => getVolumes(a as GetVolumesArgs));
 }

@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { networkVolumeRules } from "../../provider/neevcloud/rules";
-import type { AttachedTo, VolumeAttachment } from "../../provider/neevcloud/wire";
 import { defaultNetworkVolumeName } from "../../provider/neevcloud/schema";
 import { volumeProps } from "../core/props";
 import { serializedProvider } from "../core/provider";
 import type { VolumeTimeouts } from "../core/types";
-
-export type { AttachedTo, VolumeAttachment };
+import type { AttachedTo, VolumeAttachment } from "./types";
 
 const provider = serializedProvider("neevcloud:NetworkVolume");
 

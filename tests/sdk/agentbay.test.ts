@@ -4,6 +4,8 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { closeAllPools } from "../../provider/core/transport";
 import { setStackConfig } from "../../provider/core/config";
 import { agentbay } from "../../sdk";
+import { runLookupLocally } from "../../sdk/core/lookup";
+import { callRunningLookups } from "../harness/lookups";
 
 /** Registrations seen by the mocks, by resource name. */
 const seen = new Map<string, pulumi.runtime.MockResourceArgs>();
@@ -26,7 +28,7 @@ describe("agentbay in a program under pulumi.runtime.setMocks", function () {
                         : { ...args.inputs, volumeId: "vol-mock", status: "Available", listed: true };
                     return { id: args.id ?? `imgc-1/${args.name}-id`, state };
                 },
-                call: () => ({}),
+                call: callRunningLookups(() => runLookupLocally),
             },
             "mocks",
             "test",
