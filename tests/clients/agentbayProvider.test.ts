@@ -228,10 +228,12 @@ describe("agentbay.Volume provider against the emulator", function () {
     });
 
     it("delete of a volume mounted past the timeout names the session", async () => {
-        const { id, outs } = await p.create(await inputs({ timeouts: { delete: 1 } }));
+        // 5 s, not 1: the delete must hear the first InUse answer (naming the session) before its
+        // deadline, on a machine busy enough to stall a request for seconds.
+        const { id, outs } = await p.create(await inputs({ timeouts: { delete: 5 } }));
         control().attach(outs.volumeId, "s-9");
         const err = await rejection(p.delete(id, outs));
-        assert.match(err.message, /agentbay delete volume .*: still mounted by session s-9 after 1 s/);
+        assert.match(err.message, /agentbay delete volume .*: still mounted by session s-9 after 5 s/);
         assert.match(err.message, /InvalidVolume\.InUse/);
         assert.equal(inventory().length, 1);
     });

@@ -132,13 +132,14 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
     it("a create that times out after Fly accepted it stays in state and the next up finishes it", async () => {
         const { emu } = ctx();
         emu.reset();
-        // Ready 8 s after the POST: the first up gives up at 2 s, the next one waits it out.
+        // Ready 8 s after the POST: the first up gives up at 4 s (room for a busy machine to poll
+        // once), the next one waits it out.
         emu.configure({ fly: { timeToReadyMs: 8_000 } });
         const engine = ctx().engine();
-        const first = await engine.up(await ctx().program("fly.js", { createTimeout: "2" }));
+        const first = await engine.up(await ctx().program("fly.js", { createTimeout: "4" }));
         const step = findStep(first, "data")!;
         assert.equal(first.ok, false);
-        assert.match(step.error ?? "", /still 'creating' after 2 s waiting to be created; raise timeouts.create/);
+        assert.match(step.error ?? "", /still 'creating' after 4 s waiting to be created; raise timeouts.create/);
         assert.match(step.partial?.id ?? "", /^web\/vol_/);
         const tracked = engine.resource("data")!;
         assert.equal(tracked.id, step.partial?.id, "Pulumi keeps tracking the volume");

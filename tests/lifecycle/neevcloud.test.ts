@@ -68,7 +68,7 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
         assert.equal(findStep(refreshed, "datasets")?.op, "refresh-drop");
 
         // in use: the delete fails clearly after its timeout, naming what mounts it
-        await engine.up(await deploy({ size: "250", volName: "datasets2", deleteTimeout: "2" }));
+        await engine.up(await deploy({ size: "250", volName: "datasets2", deleteTimeout: "5" }));
         const third = engine.resource("datasets")!;
         neev.attach("org-demo", "proj-demo", String(third.outputs.volumeId), {
             resourceType: "airuntime",
@@ -79,7 +79,7 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
         assert.equal(blocked.ok, false);
         assert.match(
             findStep(blocked, "datasets")?.error ?? "",
-            /still in use by airuntime trainer-1 at \/mnt\/datasets after 2 s.*Detach/,
+            /still in use by airuntime trainer-1 at \/mnt\/datasets after 5 s.*Detach/,
         );
         assert.ok(engine.resource("datasets"), "still tracked");
         neev.detach("org-demo", "proj-demo", String(third.outputs.volumeId));
