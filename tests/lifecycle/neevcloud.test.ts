@@ -17,7 +17,8 @@ exports.volumeId = v.volumeId;
 `;
 
 describe("neevcloud.NetworkVolume through the real provider host (package from npm pack)", function () {
-    this.timeout(120_000);
+    // Every step starts real host processes: generous, for a busy machine.
+    this.timeout(300_000);
     const ctx = useLifecycle({ neevcloud: { timeToBoundMs: 300, timeToExtendMs: 400 } }, { "neev.js": program });
 
     it("holds the lifecycle: create (bound), grow 100→250 with one extend, refused shrink, rename, refresh-drop, in-use delete", async () => {
