@@ -100,6 +100,12 @@ export interface EmulatorOptions {
     requestLogLimit?: number;
     /** VM0 volumes (with their versions and archive bytes) to hold at start; `reset()` forgets them. */
     vm0Seed?: readonly Vm0SeedVolume[];
+    /**
+     * The clock of every cloud's timed behaviour (readiness, lags, rate limits, retention), ms since
+     * the epoch. Default `Date.now`. A test that moves it by hand sees each phase exactly, however
+     * busy the machine.
+     */
+    now?: () => number;
 }
 
 /** A running emulator. Every cloud listens on its own loopback port. */
@@ -165,7 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             const instance = definition(name).create({
                 token,
                 knobs: () => knobs[name],
-                now: () => Date.now(),
+                now: options.now ?? (() => Date.now()),
             }) as CloudEmulator<unknown, unknown>;
             const server = await startCloudServer({
                 cloud: instance,

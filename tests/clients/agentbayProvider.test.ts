@@ -73,7 +73,7 @@ describe("agentbay.Volume provider against the emulator", function () {
 
     it("a same-named volume made seconds ago (not listed yet) is seen by the name lookup and refused", async () => {
         emu().configure({ agentbay: { listLagMs: 60_000 } });
-        const other = await inputs({ timeouts: { create: 1 } });
+        const other = await inputs({ timeouts: { create: 3 } });
         await rejection(p.create(other)); // ours, left in partial state while the list lags
         emu().configure({ agentbay: { listLagMs: 300 } });
         const err = await rejection(p.create(await inputs({ adoptExisting: true })));
@@ -177,9 +177,10 @@ describe("agentbay.Volume provider against the emulator", function () {
     });
 
     it("list lag after create: a read while the list does not show it keeps it (confirmed by name); gone only when it is", async () => {
-        emu().configure({ agentbay: { listLagMs: 3_000 } });
-        const err = await rejection(p.create(await inputs({ timeouts: { create: 1 } })));
-        assert.match(err.message, /still 'not listed yet' after 1 s waiting to show in ListVolumes/);
+        // A create timeout of 3 s, not 1: a busy machine may stall the create's requests for a second.
+        emu().configure({ agentbay: { listLagMs: 5_000 } });
+        const err = await rejection(p.create(await inputs({ timeouts: { create: 3 } })));
+        assert.match(err.message, /still 'not listed yet' after 3 s waiting to show in ListVolumes/);
         const id = String(err.id);
         const props = err.properties as Record<string, unknown>;
         assert.equal(props.listed, false);
@@ -187,7 +188,7 @@ describe("agentbay.Volume provider against the emulator", function () {
         assert.equal(read.id, id, "a lagging list does not drop it");
         assert.equal(read.props.listed, false);
         // The next update finishes the create: waits until listed.
-        const updated = await p.update(id, read.props, await inputs({ timeouts: { create: 1, update: 10 } }));
+        const updated = await p.update(id, read.props, await inputs({ timeouts: { create: 3, update: 10 } }));
         assert.equal(updated.outs.listed, true);
         control().destroy(String(props.volumeId));
         assert.deepEqual(await p.read(id, props as never), { id: "", props: {} });
@@ -228,10 +229,12 @@ describe("agentbay.Volume provider against the emulator", function () {
     });
 
     it("delete of a volume mounted past the timeout names the session", async () => {
-        const { id, outs } = await p.create(await inputs({ timeouts: { delete: 1 } }));
+        // 5 s, not 1: the delete must hear the first InUse answer (naming the session) before its
+        // deadline, on a machine busy enough to stall a request for seconds.
+        const { id, outs } = await p.create(await inputs({ timeouts: { delete: 5 } }));
         control().attach(outs.volumeId, "s-9");
         const err = await rejection(p.delete(id, outs));
-        assert.match(err.message, /agentbay delete volume .*: still mounted by session s-9 after 1 s/);
+        assert.match(err.message, /agentbay delete volume .*: still mounted by session s-9 after 5 s/);
         assert.match(err.message, /InvalidVolume\.InUse/);
         assert.equal(inventory().length, 1);
     });

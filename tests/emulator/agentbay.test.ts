@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { request } from "node:http";
 import { startEmulator, type AgentBayListVolumesResponse, type AgentBayVolume, type Emulator } from "../../emulator";
-import { sleep, useEmulator } from "./helpers";
+import { clock, useEmulator } from "./helpers";
 
 /** A reply: HTTP status and the parsed JSON body. */
 interface RpcReply<T> {
@@ -293,7 +293,7 @@ describe("agentbay emulator: ListVolumes", () => {
         const listed = async () => (await listVolumes(emu(), {})).body.Data?.map((v) => v.VolumeId);
         assert.deepEqual(await listed(), [stranger]);
         assert.equal((await getVolume(emu(), "fresh", false)).body.Data?.VolumeId, id);
-        await sleep(150);
+        clock.advance(150);
         assert.deepEqual(await listed(), [id, stranger]);
         assert.equal(emu().inventory().agentbay.length, 2, "the inventory shows it all along");
     });

@@ -1,7 +1,7 @@
 /** startEmulator, auth, the request log, rate limits, knobs and the CLI. */
 import { strict as assert } from "node:assert";
 import { startEmulator } from "../../emulator";
-import { call, createBody, createVolume, runCli, sleep, useEmulator } from "./helpers";
+import { call, clock, createBody, createVolume, runCli, useEmulator } from "./helpers";
 
 const VOLUMES = "/v1/apps/demo/volumes";
 
@@ -145,7 +145,7 @@ describe("fly emulator: rate limits", () => {
         emu().configure({ fly: { rateLimit: { perSecond: 20, burst: 1 } } });
         assert.equal((await call(emu(), "GET", VOLUMES)).status, 200);
         assert.equal((await call(emu(), "GET", VOLUMES)).status, 429);
-        await sleep(70);
+        clock.advance(70);
         assert.equal((await call(emu(), "GET", VOLUMES)).status, 200);
     });
 

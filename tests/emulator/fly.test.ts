@@ -1,7 +1,7 @@
 /** The Fly volumes emulator keeps the contract of shared/apis/fly.md. */
 import { strict as assert } from "node:assert";
 import type { FlyExtendResponse, FlyVolume } from "../../emulator";
-import { call, createBody, createVolume, sleep, sleepUntil, useEmulator } from "./helpers";
+import { call, clock, createBody, createVolume, useEmulator } from "./helpers";
 
 const VOLUMES = "/v1/apps/demo/volumes";
 
@@ -25,7 +25,7 @@ describe("fly emulator: volume lifecycle", () => {
         assert.equal(v.attached_alloc_id, null);
         assert.ok(!Number.isNaN(Date.parse(v.created_at)));
 
-        await sleep(60);
+        clock.advance(60);
         const got = await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${v.id}`);
         assert.equal(got.status, 200);
         assert.equal(got.body.state, "created");
@@ -59,19 +59,19 @@ describe("fly emulator: volume lifecycle", () => {
 
     it("restores from a snapshot through `restoring`, at no less than the snapshot's size", async () => {
         const source = await createVolume(emu(), "demo", { size_gb: 4 });
-        await sleep(60);
+        clock.advance(60);
         const snapshotId = emu().fly.snapshot("demo", source);
         assert.match(snapshotId, /^vs_[a-z0-9]{16}$/);
         assert.equal((await call(emu(), "POST", VOLUMES, { body: createBody({ snapshot_id: snapshotId, size_gb: 3 }) })).status, 400);
 
         emu().configure({ fly: { timeToReadyMs: 60, timeToRestoreMs: 60 } });
-        const t0 = Date.now();
+        const t0 = clock.now();
         const restored = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody({ snapshot_id: snapshotId, size_gb: null }) });
         assert.equal(restored.body.state, "creating");
         assert.equal(restored.body.size_gb, 4);
         const states: string[] = [];
         for (const at of [90, 150]) {
-            await sleepUntil(t0 + at);
+            clock.advance(t0 + at - clock.now());
             states.push((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${restored.body.id}`)).body.state);
         }
         assert.deepEqual(states, ["restoring", "created"]);
@@ -80,13 +80,13 @@ describe("fly emulator: volume lifecycle", () => {
     it("forks through `enabling_remote_export` and `hydrating` to `created`", async () => {
         emu().configure({ fly: { timeToReadyMs: 60, timeToHydrateMs: 60 } });
         const source = await createVolume(emu());
-        const t0 = Date.now();
+        const t0 = clock.now();
         const fork = await call<FlyVolume>(emu(), "POST", VOLUMES, { body: createBody({ source_volume_id: source, region: "fra" }) });
         assert.equal(fork.status, 200);
         const states: string[] = [fork.body.state];
         // phases: creating [0, 60), enabling_remote_export [60, 120), hydrating [120, 180), created after
         for (const at of [90, 150, 210]) {
-            await sleepUntil(t0 + at);
+            clock.advance(t0 + at - clock.now());
             states.push((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${fork.body.id}`)).body.state);
         }
         assert.deepEqual(states, ["creating", "enabling_remote_export", "hydrating", "created"]);
@@ -173,7 +173,7 @@ describe("fly emulator: extend", () => {
 
     it("answers with the new size; reads show `extending` and the old size until timeToExtendMs, then `created` and the new size", async () => {
         const id = await createVolume(emu());
-        await sleep(60);
+        clock.advance(60);
         const reply = await extend(id, 5);
         assert.equal(reply.status, 200);
         assert.equal(reply.body.needs_restart, false);
@@ -181,7 +181,7 @@ describe("fly emulator: extend", () => {
         assert.equal(reply.body.volume.size_gb, 5);
         const during = await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`);
         assert.deepEqual([during.body.state, during.body.size_gb], ["extending", 3]);
-        await sleep(60);
+        clock.advance(60);
         const after = await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`);
         assert.deepEqual([after.body.state, after.body.size_gb], ["created", 5]);
     });
@@ -196,7 +196,7 @@ describe("fly emulator: extend", () => {
 
     it("refuses an extend to the same or a smaller size, or below one in progress, with 400 naming the size", async () => {
         const id = await createVolume(emu(), "demo", { size_gb: 4 });
-        await sleep(60);
+        clock.advance(60);
         for (const size of [4, 2]) {
             const reply = await extend(id, size);
             assert.equal(reply.status, 400);
@@ -213,22 +213,22 @@ describe("fly emulator: extend", () => {
         const reply = await extend(id, 5);
         assert.equal(reply.status, 200);
         assert.deepEqual([reply.body.volume.state, reply.body.volume.size_gb], ["creating", 5]);
-        await sleep(40);
+        clock.advance(40);
         const mid = await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`);
         assert.deepEqual([mid.body.state, mid.body.size_gb], ["creating", 5]);
-        await sleep(60);
+        clock.advance(60);
         assert.equal((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`)).body.state, "created");
     });
 
     it("reports needs_restart only when the needsRestart knob is on and a Machine holds the volume", async () => {
         const id = await createVolume(emu());
-        await sleep(60);
+        clock.advance(60);
         emu().fly.attach("demo", id, "m_1");
         assert.equal((await extend(id, 6)).body.needs_restart, false, "off by default, even when attached");
         emu().configure({ fly: { needsRestart: true } });
         assert.equal((await extend(id, 7)).body.needs_restart, true);
         const free = await createVolume(emu(), "demo", { name: "free" });
-        await sleep(60);
+        clock.advance(60);
         assert.equal((await extend(free, 6)).body.needs_restart, false, "no Machine to restart");
     });
 
@@ -247,7 +247,7 @@ describe("fly emulator: delete and soft delete", () => {
         const del = await call<FlyVolume>(emu(), "DELETE", `${VOLUMES}/${id}`);
         assert.equal(del.status, 200);
         assert.equal(del.body.state, "scheduling_destroy");
-        await sleep(30);
+        clock.advance(30);
         const list = await call<FlyVolume[]>(emu(), "GET", VOLUMES);
         assert.deepEqual(
             list.body.map((v) => [v.id, v.state]),
@@ -272,7 +272,7 @@ describe("fly emulator: delete and soft delete", () => {
         emu().configure({ fly: { softDeleteRetentionMs: 30 } });
         const id = await createVolume(emu());
         await call(emu(), "DELETE", `${VOLUMES}/${id}`);
-        await sleep(40);
+        clock.advance(40);
         assert.deepEqual((await call(emu(), "GET", VOLUMES)).body, []);
         assert.equal((await call(emu(), "GET", `${VOLUMES}/${id}`)).status, 404);
     });
@@ -289,7 +289,7 @@ describe("fly emulator: delete and soft delete", () => {
         emu().fly.detach("demo", id);
         assert.equal((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`)).body.attached_machine_id, "3d8d9e1c2b7e18");
         assert.equal((await call(emu(), "DELETE", `${VOLUMES}/${id}`)).status, 412);
-        await sleep(100);
+        clock.advance(100);
         assert.equal((await call<FlyVolume>(emu(), "GET", `${VOLUMES}/${id}`)).body.attached_machine_id, null);
         assert.equal((await call(emu(), "DELETE", `${VOLUMES}/${id}`)).status, 200);
     });
@@ -306,7 +306,7 @@ describe("fly emulator: delete and soft delete", () => {
 
     it("migrates a host: a new id takes over the attachment and the old one is `pending_destroy`", async () => {
         const old = await createVolume(emu());
-        await sleep(60);
+        clock.advance(60);
         emu().fly.attach("demo", old, "m_1");
         const fresh = emu().fly.migrateHost("demo", old);
         assert.notEqual(fresh, old);

@@ -7,7 +7,7 @@ export const PROJECT = "proj-1";
 export const VOLUMES = `/api/v1beta1/orgs/${ORG}/projects/${PROJECT}/volumes`;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const INSTANCE = { instance_id: "6d2c9a4e-1f3b-4c5d-8e7f-90a1b2c3d4e5", instance_name: "rt-1", instance_type: "gpu.a100" };
-/** Short state lags, and a sleep comfortably past them. */
+/** Short state lags, and a step of the emulator clock comfortably past them. */
 export const FAST = { timeToBoundMs: 80, timeToExtendMs: 80 };
 export const SETTLE = 160;
 

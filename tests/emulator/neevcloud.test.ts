@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { startEmulator } from "../../emulator";
 import { neevcloudCloud, type NeevErrorBody, type NeevListResponse } from "../../emulator/neevcloud";
-import { runCli, sleep, useEmulator } from "./helpers";
+import { clock, runCli, useEmulator } from "./helpers";
 import { create, createBody, FAST, get, INSTANCE, neev, ORG, PROJECT, SETTLE, UUID, VOLUMES } from "./neevHelpers";
 
 describe("neevcloud emulator: wiring", () => {
@@ -171,7 +171,7 @@ describe("neevcloud emulator: volume life cycle", () => {
     const emu = useEmulator({ neevcloud: FAST });
 
     it("create answers 201 pending with server fields, then reads bound after timeToBoundMs", async () => {
-        const before = Date.now();
+        const before = clock.now();
         const v = await create(emu(), { mountPath: "/mnt/data" });
         assert.match(v.id, UUID);
         assert.deepEqual(
@@ -181,9 +181,9 @@ describe("neevcloud emulator: volume life cycle", () => {
         assert.equal(v.extension_status, undefined);
         assert.equal(v.actual_sizeGB, undefined);
         assert.deepEqual([v.airuntime_instances, v.volumeAttachments], [[], []]);
-        assert.ok(Date.parse(v.createdAt) >= before - 5 && v.updatedAt === v.createdAt);
+        assert.ok(Date.parse(v.createdAt) === before && v.updatedAt === v.createdAt);
         assert.equal((await get(emu(), v.id)).body.status, "pending");
-        await sleep(SETTLE);
+        clock.advance(SETTLE);
         const bound = (await get(emu(), v.id)).body;
         assert.equal(bound.status, "bound");
         assert.ok(Date.parse(bound.updatedAt) > Date.parse(bound.createdAt));
@@ -192,7 +192,7 @@ describe("neevcloud emulator: volume life cycle", () => {
     it("createOutcome failed: pending → failed", async () => {
         emu().configure({ neevcloud: { createOutcome: "failed" } });
         const v = await create(emu());
-        await sleep(SETTLE);
+        clock.advance(SETTLE);
         assert.equal((await get(emu(), v.id)).body.status, "failed");
     });
 
@@ -236,7 +236,7 @@ describe("neevcloud emulator: volume life cycle", () => {
         const early = await neev<NeevErrorBody>(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 20 } });
         assert.deepEqual([early.status, early.body.code], [400, "FAILED_PRECONDITION"]);
         assert.match(early.body.message, /cannot be extended in its current state \(pending\)/);
-        await sleep(SETTLE);
+        clock.advance(SETTLE);
         const queued = await neev(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 20 } });
         assert.equal(queued.status, 202);
         assert.deepEqual(
@@ -246,7 +246,7 @@ describe("neevcloud emulator: volume life cycle", () => {
         const again = await neev<NeevErrorBody>(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 30 } });
         assert.deepEqual([again.status, again.body.code], [400, "FAILED_PRECONDITION"]);
         assert.equal((await get(emu(), v.id)).body.sizeGB, 10);
-        await sleep(SETTLE);
+        clock.advance(SETTLE);
         const done = (await get(emu(), v.id)).body;
         assert.deepEqual([done.extension_status, done.sizeGB, done.actual_sizeGB], ["succeeded", 20, 20]);
         // No maximum on extend (the 1000 GB cap is on create only).
@@ -255,7 +255,7 @@ describe("neevcloud emulator: volume life cycle", () => {
 
     it("extend: 400 when the size is not greater or not an integer ≥ 1; 404 for an unknown id before the body", async () => {
         const v = await create(emu());
-        await sleep(SETTLE);
+        clock.advance(SETTLE);
         for (const body of [{ sizeGB: 10 }, { sizeGB: 5 }, { sizeGB: 0 }, { sizeGB: 12.5 }, { sizeGB: "20" }, {}]) {
             const reply = await neev<NeevErrorBody>(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body });
             assert.deepEqual([reply.status, reply.body.code], [400, "INVALID_ARGUMENT"], JSON.stringify(body));
@@ -267,14 +267,14 @@ describe("neevcloud emulator: volume life cycle", () => {
     it("extendOutcome failed: extension_status failed, size unchanged; a later extend may succeed", async () => {
         emu().configure({ neevcloud: { extendOutcome: "failed" } });
         const v = await create(emu());
-        await sleep(SETTLE);
+        clock.advance(SETTLE);
         assert.equal((await neev(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 20 } })).status, 202);
-        await sleep(SETTLE);
+        clock.advance(SETTLE);
         const failed = (await get(emu(), v.id)).body;
         assert.deepEqual([failed.extension_status, failed.sizeGB, failed.actual_sizeGB, failed.status], ["failed", 10, 10, "bound"]);
         emu().configure({ neevcloud: { extendOutcome: "succeeded" } });
         assert.equal((await neev(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 20 } })).status, 202);
-        await sleep(SETTLE);
+        clock.advance(SETTLE);
         assert.equal((await get(emu(), v.id)).body.sizeGB, 20);
     });
 
@@ -312,7 +312,7 @@ describe("neevcloud emulator: volume life cycle", () => {
     it("terminatedRetentionMs: a deleted volume reads terminated (GET and list, not available) for that long, then 404", async () => {
         emu().configure({ neevcloud: { terminatedRetentionMs: 200 } });
         const v = await create(emu());
-        await sleep(SETTLE);
+        clock.advance(SETTLE);
         assert.equal((await neev(emu(), "DELETE", `${VOLUMES}/${v.id}`)).status, 204);
         assert.equal((await get(emu(), v.id)).body.status, "terminated");
         assert.deepEqual(
@@ -323,7 +323,7 @@ describe("neevcloud emulator: volume life cycle", () => {
         assert.equal((await neev(emu(), "DELETE", `${VOLUMES}/${v.id}`)).status, 404, "deleting it again: already gone");
         assert.equal((await neev(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 20 } })).status, 400);
         assert.equal(emu().inventory().neevcloud[0]?.status, "terminated");
-        await sleep(220);
+        clock.advance(220);
         assert.equal((await get(emu(), v.id)).status, 404);
         assert.deepEqual(emu().inventory().neevcloud, []);
     });

@@ -1,7 +1,7 @@
 /** The NeevCloud network volumes emulator: list paging and filters, test hooks, inventory, faults, rate limits. */
 import { strict as assert } from "node:assert";
 import type { NeevErrorBody, NeevListResponse } from "../../emulator/neevcloud";
-import { sleep, useEmulator } from "./helpers";
+import { clock, useEmulator } from "./helpers";
 import { create, createBody, FAST, get, INSTANCE, neev, ORG, PROJECT, SETTLE, UUID, VOLUMES } from "./neevHelpers";
 
 describe("neevcloud emulator: list", () => {
@@ -39,7 +39,7 @@ describe("neevcloud emulator: list", () => {
 
     it("available=true lists only bound volumes, with totals to match", async () => {
         const a = await create(emu(), { name: "a" });
-        await sleep(SETTLE);
+        clock.advance(SETTLE);
         emu().configure({ neevcloud: { timeToBoundMs: 60_000 } });
         await create(emu(), { name: "b" });
         const c = await create(emu(), { name: "c" });
@@ -70,10 +70,10 @@ describe("neevcloud emulator: hooks, inventory, faults and rate limits", () => {
     it("setStatus forces a status and cancels the pending one; terminated set this way sticks", async () => {
         const v = await create(emu());
         emu().neevcloud.setStatus(ORG, PROJECT, v.id, "failed");
-        await sleep(SETTLE);
+        clock.advance(SETTLE);
         assert.equal((await get(emu(), v.id)).body.status, "failed");
         emu().neevcloud.setStatus(ORG, PROJECT, v.id, "terminated");
-        await sleep(10);
+        clock.advance(10);
         assert.equal((await get(emu(), v.id)).body.status, "terminated");
         assert.throws(() => emu().neevcloud.setStatus(ORG, PROJECT, v.id, "gone" as never), /unknown status/);
     });

@@ -17,7 +17,8 @@ exports.volumeId = v.volumeId;
 `;
 
 describe("agentbay.Volume through the real provider host (package from npm pack)", function () {
-    this.timeout(120_000);
+    // Every step starts real host processes: generous, for a busy machine.
+    this.timeout(300_000);
     const ctx = useLifecycle({ agentbay: { listLagMs: 300 } }, { "agentbay.js": program });
     const deploy = (config: Record<string, string> = {}) => ctx().program("agentbay.js", config);
 

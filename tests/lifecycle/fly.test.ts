@@ -30,7 +30,8 @@ exports.size = v.sizeGb;
 `;
 
 describe("fly.Volume through the real provider host (package from npm pack)", function () {
-    this.timeout(120_000);
+    // Every step starts real host processes: generous, for a busy machine.
+    this.timeout(300_000);
     const ctx = useLifecycle(
         { fly: { timeToReadyMs: 200, timeToExtendMs: 300, rateLimit: { perSecond: 1, burst: 3 } } },
         { "fly.js": program, "bad.js": badProgram, "adopt.js": adoptProgram },
@@ -130,21 +131,30 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
     });
 
     it("a create that times out after Fly accepted it stays in state and the next up finishes it", async () => {
-        const { emu } = ctx();
+        const { emu, clock } = ctx();
         emu.reset();
-        // Ready 8 s after the POST: the first up gives up at 2 s, the next one waits it out.
-        emu.configure({ fly: { timeToReadyMs: 8_000 } });
+        // Ready 8 s after the POST on the emulator's clock, held still for the first up: it gives
+        // up at 4 s (room for a busy machine to poll once) with the volume still creating, however
+        // long it takes; then time moves past the 8 s and the next up finds it ready.
+        // No rate limit: its bucket would not refill while the clock is held.
+        emu.configure({ fly: { timeToReadyMs: 8_000, rateLimit: false } });
         const engine = ctx().engine();
-        const first = await engine.up(await ctx().program("fly.js", { createTimeout: "2" }));
-        const step = findStep(first, "data")!;
-        assert.equal(first.ok, false);
-        assert.match(step.error ?? "", /still 'creating' after 2 s waiting to be created; raise timeouts.create/);
-        assert.match(step.partial?.id ?? "", /^web\/vol_/);
-        const tracked = engine.resource("data")!;
-        assert.equal(tracked.id, step.partial?.id, "Pulumi keeps tracking the volume");
-        assert.equal(tracked.outputs.state, "creating");
-        assert.ok(tracked.initErrors?.length, "with its init error");
-        assert.equal(emu.inventory().fly[0].state, "creating", "not ready yet when the next up starts");
+        let tracked: NonNullable<ReturnType<typeof engine.resource>>;
+        clock.hold();
+        try {
+            const first = await engine.up(await ctx().program("fly.js", { createTimeout: "4" }));
+            const step = findStep(first, "data")!;
+            assert.equal(first.ok, false);
+            assert.match(step.error ?? "", /still 'creating' after 4 s waiting to be created; raise timeouts.create/);
+            assert.match(step.partial?.id ?? "", /^web\/vol_/);
+            tracked = engine.resource("data")!;
+            assert.equal(tracked.id, step.partial?.id, "Pulumi keeps tracking the volume");
+            assert.equal(tracked.outputs.state, "creating");
+            assert.ok(tracked.initErrors?.length, "with its init error");
+            assert.equal(emu.inventory().fly[0].state, "creating", "not ready yet when the next up starts");
+        } finally {
+            clock.release(8_000);
+        }
 
         // The next up is an update (init errors) that waits until the volume is created, as create does.
         const plan = await engine.preview(await ctx().program("fly.js"));

@@ -41,7 +41,8 @@ exports.download = vm0.getVolumeDownloadUrlOutput({ id: new pulumi.Config().requ
 `;
 
 describe("vm0.Volume through the real provider host (package from npm pack)", function () {
-    this.timeout(120_000);
+    // Every step starts real host processes: generous, for a busy machine.
+    this.timeout(300_000);
     const ctx = useLifecycle(
         { vm0: { cursorQuirk: true } },
         { "publish.js": publish, "nosource.js": noSource, "adopt.js": adopt, "download.js": download },
