@@ -3,7 +3,7 @@
  * provider host. Each cloud loads on first use, so a Fly-only program never loads NeevCloud code.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { setStackConfig, StackConfig } from "./core/config";
+import { setStackConfig, type StackConfig } from "./core/config";
 
 export type ResourceKind = "fly:Volume" | "neevcloud:NetworkVolume" | "agentbay:Volume" | "vm0:Volume";
 

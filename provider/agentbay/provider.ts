@@ -4,7 +4,7 @@ import { retryWhileInUse } from "../core/inUse";
 import { warn } from "../core/log";
 import { compact } from "../core/objects";
 import { claimVolume, createOwnedLocked, isClaimed, own, releaseClaim, withNameLock } from "../core/ownership";
-import { OperationContext, Readiness, resourceProvider } from "../core/provider";
+import { type OperationContext, type Readiness, resourceProvider } from "../core/provider";
 import { waitFor } from "../core/wait";
 import type { AgentBayClient } from "./client";
 import { agentbayVolumeSpec } from "./rules";

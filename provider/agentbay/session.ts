@@ -1,4 +1,4 @@
-import { Endpoint, sessionFor } from "../core/config";
+import { type Endpoint, sessionFor } from "../core/config";
 import { parseCompositeId } from "../core/ids";
 import { AgentBayClient } from "./client";
 

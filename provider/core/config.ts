@@ -1,4 +1,4 @@
-import { CloudName, MissingCredentialError } from "./errors";
+import { type CloudName, MissingCredentialError } from "./errors";
 import { registerSecret } from "./secrets";
 
 /** What `configure` receives: the stack's config, namespaced keys (`fly:token`). */

@@ -1,7 +1,7 @@
-import { Backoff, backoffPause } from "./backoff";
+import { type Backoff, backoffPause } from "./backoff";
 import { Deadline, untilDeadline } from "./deadline";
 import { AmbiguousRequestError, DeadlineError, errorMessage, VolumeError } from "./errors";
-import { Freshness, fromNow } from "./sharedList";
+import { type Freshness, fromNow } from "./sharedList";
 
 /**
  * Ownership: a create owns only the volume it made. No time windows, no "looks like ours".

@@ -1,6 +1,6 @@
-import { Backoff, backoffCap, backoffPause } from "./backoff";
+import { type Backoff, backoffCap, backoffPause } from "./backoff";
 import type { Clock, Deadline } from "./deadline";
-import { AmbiguousRequestError, ApiError, ApiErrorDetails, VolumeError } from "./errors";
+import { AmbiguousRequestError, ApiError, type ApiErrorDetails, VolumeError } from "./errors";
 import type { TokenBucket } from "./rateLimit";
 import { safeText } from "./secrets";
 import { AttemptTimeoutError, type RequestKind } from "./transport";

@@ -1,4 +1,4 @@
-import { Endpoint, sessionFor } from "./config";
+import { type Endpoint, sessionFor } from "./config";
 import type { Deadline } from "./deadline";
 import { SharedList } from "./sharedList";
 import { SharedPoller } from "./wait";

@@ -47,7 +47,6 @@ const pools = new Map<string, Pool>();
 function poolFor(origin: string): Pool {
     let pool = pools.get(origin);
     if (!pool) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         undici ??= require("undici") as Undici;
         pool = new undici.Pool(origin, { connections: 32, keepAliveTimeout: 10_000 });
         pools.set(origin, pool);

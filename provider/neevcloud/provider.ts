@@ -1,16 +1,16 @@
-import { Backoff, backoffPause } from "../core/backoff";
+import { type Backoff, backoffPause } from "../core/backoff";
 import type { Deadline } from "../core/deadline";
 import { AmbiguousRequestError, answerFacts, ApiError, errorMessage, VolumeError } from "../core/errors";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
-import { OperationContext, Readiness, resourceProvider } from "../core/provider";
+import { type OperationContext, type Readiness, resourceProvider } from "../core/provider";
 import { readThrough } from "../core/sharedList";
-import { waitFor, WaitStep } from "../core/wait";
+import { waitFor, type WaitStep } from "../core/wait";
 import type { NeevcloudClient, NeevcloudScope } from "./client";
 import { networkVolumeSpec } from "./rules";
 import type { NetworkVolumeOutputs } from "./schema";
 import { neevcloudSession, parseNetworkVolumeId, scopeKey } from "./session";
-import { NetworkVolume } from "./wire";
+import type { NetworkVolume } from "./wire";
 
 /**
  * Outputs: create-only fields keep what was declared; size and everything else is what NeevCloud

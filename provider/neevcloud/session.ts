@@ -1,7 +1,7 @@
 import type { Endpoint } from "../core/config";
 import { parseCompositeId, uuidPattern } from "../core/ids";
-import { ListedSession, listedSession } from "../core/session";
-import { NeevcloudClient, NeevcloudScope } from "./client";
+import { type ListedSession, listedSession } from "../core/session";
+import { NeevcloudClient, type NeevcloudScope } from "./client";
 import type { NetworkVolume } from "./wire";
 
 /** Where NeevCloud's token and API URL come from. */

@@ -1,6 +1,6 @@
 import type { Deadline } from "../core/deadline";
 import { VolumeError } from "../core/errors";
-import { CloudErrorInfo, HttpClient } from "../core/http";
+import { type CloudErrorInfo, HttpClient } from "../core/http";
 import { parseResponse } from "../core/parse";
 import { hasScheme } from "../core/transport";
 import {
@@ -10,9 +10,9 @@ import {
     toVm0Version,
     toVm0Volume,
     toVm0VolumeDetail,
-    Vm0Version,
-    Vm0Volume,
-    Vm0VolumeDetail,
+    type Vm0Version,
+    type Vm0Volume,
+    type Vm0VolumeDetail,
     wireError,
     wirePage,
     wireVersion,

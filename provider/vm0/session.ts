@@ -1,4 +1,4 @@
-import { Endpoint, sessionFor } from "../core/config";
+import { type Endpoint, sessionFor } from "../core/config";
 import { withDefaultScheme } from "../core/transport";
 import { Vm0Client } from "./client";
 import { requireVm0Id } from "./wire";

@@ -6,7 +6,7 @@ import { Deadline } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError, MissingCredentialError } from "../../provider/core/errors";
 import { closeAllPools } from "../../provider/core/transport";
 import { defaultRetryPolicy } from "../../provider/core/retry";
-import { fakeClock, json, Loopback, loopback } from "../unit/httpLoopback";
+import { fakeClock, json, type Loopback, loopback } from "../unit/httpLoopback";
 import { rejection, useEmulator } from "./support";
 
 const key = "akm-client_test_key_0123";

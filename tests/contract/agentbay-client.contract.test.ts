@@ -29,7 +29,7 @@ import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import { AgentBayClient } from "../../provider/agentbay/client";
 import { Deadline } from "../../provider/core/deadline";
 import { closeAllPools } from "../../provider/core/transport";
-import { json, Loopback, loopback, Seen } from "../unit/httpLoopback";
+import { json, type Loopback, loopback, type Seen } from "../unit/httpLoopback";
 
 // The transport's runtime, resolved where openapi-core resolves it (a dependency of it, not of ours).
 // eslint-disable-next-line @typescript-eslint/no-require-imports

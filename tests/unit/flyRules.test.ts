@@ -4,7 +4,7 @@ import { changedFields, diffByRules } from "../../provider/core/rules";
 import { unknownValue } from "../../provider/core/unknown";
 import { flyVolumeRules, flyVolumeSpec } from "../../provider/fly/rules";
 import { defaultFlyVolumeName, flyVolumeInputs } from "../../provider/fly/schema";
-import { CreateVolumeRequest, flyAuthorization, toWireCreate } from "../../provider/fly/client";
+import { type CreateVolumeRequest, flyAuthorization, toWireCreate } from "../../provider/fly/client";
 
 const valid = { app: "my-app", region: "iad", sizeGb: 10, name: "data" };
 

@@ -1,13 +1,13 @@
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
-import { Clock, Deadline } from "../../provider/core/deadline";
+import { type Clock, Deadline } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError } from "../../provider/core/errors";
 import { flattenForm } from "../../provider/agentbay/client";
-import { CloudErrorInfo, formBody, HttpClient, HttpClientOptions, HttpRequest, queryString } from "../../provider/core/http";
-import { defaultRetryPolicy, RetryPolicy } from "../../provider/core/retry";
+import { type CloudErrorInfo, formBody, HttpClient, type HttpClientOptions, type HttpRequest, queryString } from "../../provider/core/http";
+import { defaultRetryPolicy, type RetryPolicy } from "../../provider/core/retry";
 import { closeAllPools } from "../../provider/core/transport";
 import { registerSecret } from "../../provider/core/secrets";
-import { fakeClock, json, Loopback, loopback, Seen } from "./httpLoopback";
+import { fakeClock, json, type Loopback, loopback, type Seen } from "./httpLoopback";
 
 /**
  * The RPC seams, as AgentBay's POP RPC uses them: every action a `POST /?Action=…`, a fresh

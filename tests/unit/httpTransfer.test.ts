@@ -5,7 +5,7 @@ import { ApiError, VolumeError } from "../../provider/core/errors";
 import { HttpClient } from "../../provider/core/http";
 import { closeAllPools } from "../../provider/core/transport";
 import { transfer } from "../../provider/core/transfer";
-import { fakeClock, json, Loopback, loopback } from "./httpLoopback";
+import { fakeClock, json, type Loopback, loopback } from "./httpLoopback";
 
 const signed = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20260101&X-Amz-Signature=0123456789abcdef0123";
 

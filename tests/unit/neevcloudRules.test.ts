@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { type JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { checkInputs } from "../../provider/core/check";
 import { VolumeError } from "../../provider/core/errors";
 import { checkedRequest } from "../../provider/core/parse";

@@ -4,7 +4,7 @@ import { ApiError } from "../../provider/core/errors";
 import { AmbiguousRequestError } from "../../provider/core/errors";
 import { claimVolume, createOwned, isClaimed, releaseClaim, withNameLock } from "../../provider/core/ownership";
 import type { Freshness } from "../../provider/core/sharedList";
-import { VirtualClock, virtualClock } from "./virtualClock";
+import { type VirtualClock, virtualClock } from "./virtualClock";
 
 interface Vol {
     id: string;

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { Clock, Deadline, expiry, untilDeadline } from "../../provider/core/deadline";
+import { type Clock, Deadline, expiry, untilDeadline } from "../../provider/core/deadline";
 import { ApiError, DeadlineError } from "../../provider/core/errors";
 import { fromNow, markNow, readThrough, SharedList } from "../../provider/core/sharedList";
-import { outcome, VirtualClock, virtualClock } from "./virtualClock";
+import { outcome, type VirtualClock, virtualClock } from "./virtualClock";
 
 type Item = { id: string; state: string };
 
