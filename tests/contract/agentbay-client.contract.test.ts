@@ -25,6 +25,7 @@
  */
 import { strict as assert } from "node:assert";
 import { dirname } from "node:path";
+import type * as Dara from "@darabonba/typescript";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import { AgentBayClient } from "../../provider/agentbay/client";
 import { Deadline } from "../../provider/core/deadline";
@@ -35,7 +36,7 @@ import { json, type Loopback, loopback, type Seen } from "../unit/httpLoopback";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const $dara = require(
     require.resolve("@darabonba/typescript", { paths: [dirname(require.resolve("@alicloud/openapi-core"))] }),
-) as typeof import("@darabonba/typescript");
+) as typeof Dara;
 
 const key = "akm-contract_key_0123";
 const version = "2025-05-06";
