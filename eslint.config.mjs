@@ -53,7 +53,7 @@ export default tseslint.config(
             "@typescript-eslint/naming-convention": [
                 "error",
                 { selector: "variable", modifiers: ["destructured"], format: null },
-                { selector: "variable", format: ["camelCase", "PascalCase"], leadingUnderscore: "allow" },
+                { selector: "variable", format: ["camelCase", "PascalCase"], leadingUnderscore: "allow", trailingUnderscore: "allow" },
             ],
             // A lazy `require` is how the package keeps Check/Diff and the serialized provider light:
             // allowed for exactly the modules loaded that way, by name.

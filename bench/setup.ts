@@ -8,7 +8,7 @@ import { installPackedPackage, runProgram, startHost, writeProgramFile, type Hos
 import { kinds, project, served, urn, type Kind } from "./kinds";
 
 /** The type token of `pulumi.dynamic.Resource`. */
-export const NOOP_TYPE = "pulumi-nodejs:dynamic:Resource";
+export const noopType = "pulumi-nodejs:dynamic:Resource";
 
 /** A kind whose type the package registers, with its serialized provider. */
 export interface BenchKind extends Kind {

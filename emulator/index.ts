@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { cloudNames, clouds, type CloudName, type ControlOf, type KnobsOf, type RecordOf } from "./clouds";
 import { FaultInjector } from "./core/faults";
 import { clone, mergeKnobs } from "./core/knobs";
-import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from "./core/requestLog";
+import { defaultRequestLogLimit, RequestLog } from "./core/requestLog";
 import { startCloudServer, type RunningCloudServer } from "./core/server";
 import type { RequestMatch } from "./core/match";
 import type { CloudDefinition, CloudEmulator, DeepPartial, Fault, RecordedRequest } from "./core/types";
@@ -149,7 +149,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (token === "" || /[\s,]/.test(token)) throw new TypeError("emulator token must be non-empty, without whitespace or commas");
     const defaults = defaultKnobs();
     let knobs = mergeKnobs<Knobs>(defaults, options.knobs, defaults);
-    const log = new RequestLog(options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT);
+    const log = new RequestLog(options.requestLogLimit ?? defaultRequestLogLimit);
     const faults = new FaultInjector();
     faults.set(options.faults ?? []);
 

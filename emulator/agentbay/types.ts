@@ -5,7 +5,7 @@
  */
 
 /** The API version every request must carry (`Version=2025-05-06`). */
-export const AGENTBAY_API_VERSION = "2025-05-06";
+export const agentbayApiVersion = "2025-05-06";
 
 /** A volume record (every field a string). */
 export interface AgentBayVolume {

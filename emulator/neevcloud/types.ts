@@ -10,7 +10,7 @@ import type { RateLimit } from "../core/rateLimiter";
 export type NeevVolumeStatus = "pending" | "bound" | "failed" | "terminated";
 
 /** Every status, for validation of `setStatus`. */
-export const NEEV_VOLUME_STATUSES: readonly NeevVolumeStatus[] = ["pending", "bound", "failed", "terminated"];
+export const neevVolumeStatuses: readonly NeevVolumeStatus[] = ["pending", "bound", "failed", "terminated"];
 
 /** `NetworkVolumeResponse.extension_status`: the latest extend, if any. */
 export type NeevExtensionStatus = "resizing" | "succeeded" | "failed";

@@ -5,7 +5,7 @@ import { parseResponse } from "../core/parse";
 import { hasScheme } from "../core/transport";
 import {
     idProblem,
-    MIN_VERSION_PREFIX,
+    minVersionPrefix,
     requireVm0Id,
     toVm0Version,
     toVm0Volume,
@@ -21,7 +21,7 @@ import {
 } from "./wire";
 
 /** The largest page VM0 serves. */
-const PAGE_LIMIT = 100;
+const pageLimit = 100;
 
 /** 401 codes of the public API: each is a credential problem the user fixes the same way. */
 const credentialCodes: Readonly<Record<string, string>> = {
@@ -127,9 +127,9 @@ export class Vm0Client {
     async resolveVersion(volumeId: string, wanted: string, deadline: Deadline): Promise<string> {
         const problem = idProblem(wanted);
         if (problem) throw new VolumeError(`vm0: version ${JSON.stringify(wanted)} of volume ${volumeId} ${problem}`);
-        if (wanted.length < MIN_VERSION_PREFIX) {
+        if (wanted.length < minVersionPrefix) {
             throw new VolumeError(
-                `vm0: version '${wanted}' of volume ${volumeId} is too short: give the whole id or a prefix of at least ${MIN_VERSION_PREFIX} characters`,
+                `vm0: version '${wanted}' of volume ${volumeId} is too short: give the whole id or a prefix of at least ${minVersionPrefix} characters`,
             );
         }
         // A whole id needs no resolving (and VM0's list of versions could skip it).
@@ -194,7 +194,7 @@ export class Vm0Client {
                 method: "GET",
                 kind: "read",
                 path,
-                query: { limit: PAGE_LIMIT, cursor },
+                query: { limit: pageLimit, cursor },
                 operation,
                 target,
                 deadline,

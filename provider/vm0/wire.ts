@@ -136,7 +136,7 @@ export function toVm0VolumeDetail(w: z.infer<typeof wireVolumeDetail>): Vm0Volum
 }
 
 /** VM0's `MIN_VERSION_PREFIX_LENGTH`: a version may be named by a unique prefix this long. */
-export const MIN_VERSION_PREFIX = 8;
+export const minVersionPrefix = 8;
 
 /**
  * Why `id` cannot be a VM0 id, or undefined when it can. Ids are opaque (UUIDs in production, `vol_…`

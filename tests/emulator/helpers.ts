@@ -13,7 +13,7 @@ export async function sleepUntil(at: number): Promise<void> {
 }
 
 /** Knobs that keep tests fast and free of rate limiting unless a test asks for it. */
-export const FAST: DeepPartial<Knobs> = {
+export const fastKnobs: DeepPartial<Knobs> = {
     fly: { timeToReadyMs: 40, timeToRestoreMs: 40, timeToHydrateMs: 40, timeToExtendMs: 40, timeToDestroyMs: 20, rateLimit: false },
 };
 
@@ -70,7 +70,7 @@ export async function createVolume(emu: Emulator, app = "demo", overrides: Recor
 export function useEmulator(knobs: DeepPartial<Knobs> = {}): () => Emulator {
     let emu: Emulator | undefined;
     beforeEach(async () => {
-        emu = await startEmulator({ knobs: FAST });
+        emu = await startEmulator({ knobs: fastKnobs });
         emu.configure(knobs);
     });
     afterEach(async () => {

@@ -20,7 +20,7 @@ import { vm0StorageClient, type PrepareResult, type Vm0StorageClient } from "./s
 import type { Vm0Volume, Vm0VolumeDetail } from "../wire";
 
 /** Rounds of prepare → upload → commit before a refused URL or missing upload is reported. */
-const MAX_ROUNDS = 3;
+const maxRounds = 3;
 
 export interface PublishArgs {
     /** The directory to publish. */
@@ -100,7 +100,7 @@ export async function publishVersion(args: PublishArgs, deadline: Deadline, opti
                     });
                 } catch (error) {
                     // A presigned URL that expired (or was refused) is replaced by a fresh prepare.
-                    if (round < MAX_ROUNDS && error instanceof ApiError && error.status === 403) continue;
+                    if (round < maxRounds && error instanceof ApiError && error.status === 403) continue;
                     throw error;
                 }
             }
@@ -118,7 +118,7 @@ export async function publishVersion(args: PublishArgs, deadline: Deadline, opti
                 };
             } catch (error) {
                 // The store lost (or never got) an upload: upload again to fresh URLs, then commit again.
-                if (round < MAX_ROUNDS && uploadMissing(error)) continue;
+                if (round < maxRounds && uploadMissing(error)) continue;
                 throw error;
             }
         }
