@@ -36,20 +36,20 @@ export async function printFirstCall(bench: Bench): Promise<void> {
     ];
     console.log(`\nfirst call: a fresh host's first Check (median of ${runs} hosts), against a no-op dynamic provider's:`);
     const figures = await withEmulator({}, async (emu) => {
-        const out = rows.map(() => ({ ms: [] as number[], requests: 0 }));
+        const out = rows.map((row) => ({ row, ms: [] as number[], requests: 0 }));
         for (let run = 0; run < runs; run++) {
-            for (const [i, row] of rows.entries()) {
-                const f = await firstCheck(bench, emu, row);
-                out[i].ms.push(f.ms);
-                out[i].requests += f.requests;
+            for (const o of out) {
+                const f = await firstCheck(bench, emu, o.row);
+                o.ms.push(f.ms);
+                o.requests += f.requests;
             }
         }
         return out;
     });
-    const base = median(figures[0].ms);
-    for (const [i, row] of rows.entries()) {
-        const ms = median(figures[i].ms);
+    const base = median(figures[0]?.ms ?? []);
+    for (const [i, { row, ms: all, requests }] of figures.entries()) {
+        const ms = median(all);
         const vs = i === 0 ? "" : `, ${(ms - base).toFixed(0)} ms over the no-op`;
-        console.log(`  ${row.label.padEnd(24)} ${ms.toFixed(0).padStart(5)} ms${vs}; ${figures[i].requests} requests sent`);
+        console.log(`  ${row.label.padEnd(24)} ${ms.toFixed(0).padStart(5)} ms${vs}; ${requests} requests sent`);
     }
 }

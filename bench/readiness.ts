@@ -29,8 +29,9 @@ const cases = [
 function peakPerSecond(requests: readonly RecordedRequest[]): number {
     const at = requests.map((r) => r.at).sort((a, b) => a - b);
     let peak = 0;
-    for (let i = 0, j = 0; j < at.length; j++) {
-        while (at[j] - at[i] >= 1_000) i++;
+    let i = 0;
+    for (const [j, t] of at.entries()) {
+        while (t - (at[i] ?? t) >= 1_000) i++;
         peak = Math.max(peak, j - i + 1);
     }
     return peak;
@@ -67,7 +68,7 @@ async function readiness(bench: Bench, fly: NonNullable<ReturnType<typeof flyOf>
             const reqs = inApp(emu.requests(), benchApp);
             const lists = reqs.filter((r) => action(r) === "list");
             const gets = reqs.filter((r) => action(r) === "get");
-            const window = reqs.length > 1 ? (reqs[reqs.length - 1].at - reqs[0].at) / 1000 : 0;
+            const window = ((reqs.at(-1)?.at ?? 0) - (reqs[0]?.at ?? 0)) / 1000;
             const failed = results.filter((r) => r.status === "rejected").length;
             console.log(
                 `    create returned after ready (reply received − the emulator's ready moment): ` +

@@ -93,7 +93,8 @@ export async function printRefresh(bench: Bench): Promise<void> {
                 `  against: one shared list GET (well under 1 s) vs one GET per volume at Fly's 1/s (≈ ${perVolumeFloor.toFixed(0)} s); ` +
                     `issue 6 aims at ≤ 3 s, 0 × 429`,
             );
-            if (failed.length) console.log(`  first failure: ${failed[0].slice(0, 200)}`);
+            const [firstFailure] = failed;
+            if (firstFailure !== undefined) console.log(`  first failure: ${firstFailure.slice(0, 200)}`);
         });
     });
 }

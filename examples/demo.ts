@@ -83,7 +83,7 @@ function printPlan(result: DeploymentResult): void {
 }
 
 function demoConfig(emu: Emulator): Record<string, string> {
-    const urls = emu.urls as unknown as Record<string, string>;
+    const urls = emu.urls;
     return {
         "fly:token": emu.token,
         "fly:apiUrl": urls.fly,

@@ -171,7 +171,8 @@ async function deleteVolume(id: string, _props: AgentBayVolumeOutputs, deadline:
 function sessionOf(error: unknown): string | undefined {
     const text = error instanceof ApiError ? (error.details.cloudMessage ?? "") : "";
     const m = /session\s+([A-Za-z0-9_.:-]+)/i.exec(text);
-    return m ? `session ${m[1].replace(/\.$/, "")}` : undefined;
+    const id = m?.[1];
+    return id ? `session ${id.replace(/\.$/, "")}` : undefined;
 }
 
 /** Listed is ready; a create whose list wait ran out (partial state) is finished by the next update. */

@@ -117,7 +117,7 @@ describe("agentbay.Volume provider against the emulator", function () {
         emu().setFaults([{ cloud: "agentbay", action: "GetVolume", skip: 1, loseResponse: true }]);
         const { id, outs } = await p.create(await inputs());
         assert.equal(inventory().length, 1);
-        assert.equal(id, `${image}/${inventory()[0].VolumeId}`);
+        assert.equal(id, `${image}/${inventory()[0]?.VolumeId}`);
         assert.equal(outs.listed, true);
         const creates = emu()
             .requests()

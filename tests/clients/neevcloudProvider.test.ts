@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { networkVolumeProvider } from "../../provider/neevcloud/provider";
 import { rejection, useEmulator } from "./support";
+import { present } from "../support/present";
 
 const p = networkVolumeProvider;
 const scope = { orgId: "org-1", projectId: "proj-1" };
@@ -136,7 +137,7 @@ describe("neevcloud.NetworkVolume provider against the emulator", function () {
                 const { id } = await p.create(await inputs());
                 const live = inventory();
                 assert.equal(live.length, 1, "no duplicate");
-                assert.ok(id.endsWith(live[0].id));
+                assert.ok(id.endsWith(present(live[0]).id));
             });
         }
     });

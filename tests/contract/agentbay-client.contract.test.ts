@@ -31,6 +31,7 @@ import { AgentBayClient } from "../../provider/agentbay/client";
 import { Deadline } from "../../provider/core/deadline";
 import { closeAllPools } from "../../provider/core/transport";
 import { json, type Loopback, loopback, type Seen } from "../unit/httpLoopback";
+import { present } from "../support/present";
 
 // The transport's runtime, resolved where openapi-core resolves it (a dependency of it, not of ours).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -98,7 +99,11 @@ function assertSame(theirs: Seen, ours: Seen, what: string): void {
         } else assert.equal(oq.get(k), v, at(`query ${k}`));
     }
     // The raw encoding too, with the fresh values masked.
-    const mask = (q: string) => rawPairs(q).map((p) => (fresh[p.split("=")[0]] ? `${p.split("=")[0]}=…` : p));
+    const mask = (q: string) =>
+        rawPairs(q).map((p) => {
+            const [field = ""] = p.split("=");
+            return fresh[field] ? `${field}=…` : p;
+        });
     assert.deepEqual(mask(ourQuery), mask(theirQuery), at("raw query"));
 
     assert.deepEqual(rawPairs(ours.body).sort(), rawPairs(theirs.body).sort(), at("raw form fields"));
@@ -136,7 +141,8 @@ describe("agentbay contract: the client sends what the official transport (@alic
         );
         await client.getOrCreateVolume(image, name, deadline());
         assert.equal(server.seen.length, 2);
-        const [theirs, ours] = server.seen;
+        const theirs = present(server.seen[0]);
+        const ours = present(server.seen[1]);
         assertSame(theirs, ours, "GetVolume");
         assert.ok(theirs.body.includes(`Authorization=Bearer%20${key}`) && theirs.body.includes("AllowCreate=true"), theirs.body);
     });
@@ -149,7 +155,10 @@ describe("agentbay contract: the client sends what the official transport (@alic
         const list = await client.listVolumes({ imageId: image, name, volumeIds: ["vol-1", "vol-2"], maxResults: 10 }, deadline());
         assert.equal(list.length, 0, "vol-1 has another name: filtered out here");
         assert.equal(server.seen.length, 4, "two pages each");
-        const [theirFirst, theirNext, ourFirst, ourNext] = server.seen;
+        const theirFirst = present(server.seen[0]);
+        const theirNext = present(server.seen[1]);
+        const ourFirst = present(server.seen[2]);
+        const ourNext = present(server.seen[3]);
         assertSame(theirFirst, ourFirst, "ListVolumes, first page");
         assertSame(theirNext, ourNext, "ListVolumes, next page");
         assert.ok(theirNext.body.includes("VolumeIds.1=vol-1&VolumeIds.2=vol-2"), theirNext.body);
@@ -159,7 +168,8 @@ describe("agentbay contract: the client sends what the official transport (@alic
     it("DeleteVolume: VolumeId and the key, no ImageId", async () => {
         await official(server.port, "DeleteVolume", {}, { Authorization: `Bearer ${key}`, VolumeId: "vol-1" });
         assert.equal(await client.deleteVolume("vol-1", deadline()), true);
-        const [theirs, ours] = server.seen;
+        const theirs = present(server.seen[0]);
+        const ours = present(server.seen[1]);
         assertSame(theirs, ours, "DeleteVolume");
         assert.deepEqual([...new URLSearchParams(ours.body).keys()].sort(), ["Authorization", "VolumeId"]);
     });

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { findStep } from "../harness";
 import { useLifecycle } from "./support";
+import { present } from "../support/present";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -37,7 +38,7 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
     );
 
     it("serializes a provider under 4 KB that reaches the package only through require", async () => {
-        const [reg] = await ctx().program("fly.js");
+        const reg = present((await ctx().program("fly.js"))[0]);
         assert.equal(reg.type, "pulumi-nodejs:dynamic/fly:Volume");
         const code = String(reg.inputs.__provider);
         assert.ok(Buffer.byteLength(code) < 4096, `__provider is ${Buffer.byteLength(code)} bytes`);
@@ -61,7 +62,7 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
         const first = engine.resource("data")!;
         assert.match(first.id, /^web\/vol_/);
         assert.equal(first.outputs.state, "created");
-        assert.equal(emu.inventory().fly[0].size_gb, 3);
+        assert.equal(emu.inventory().fly[0]?.size_gb, 3);
 
         // grow: one extend, in place, waited on
         const growPlan = await engine.preview(await deploy({ size: "5" }));
@@ -71,12 +72,12 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
         assert.ok(grown.ok, JSON.stringify(grown.steps));
         assert.equal(engine.resource("data")!.outputs.sizeGb, 5);
         assert.equal(emu.requests().filter((r) => r.path.endsWith("/extend")).length, 1);
-        assert.equal(emu.inventory().fly[0].size_gb, 5);
+        assert.equal(emu.inventory().fly[0]?.size_gb, 5);
 
         // change retention in place
         const retained = await engine.up(await deploy({ size: "5", retention: "12" }));
         assert.equal(findStep(retained, "data")?.op, "update");
-        assert.equal(emu.inventory().fly[0].snapshot_retention, 12);
+        assert.equal(emu.inventory().fly[0]?.snapshot_retention, 12);
 
         // nothing changed is no change
         const same = await engine.up(await deploy({ size: "5", retention: "12" }));
@@ -144,7 +145,7 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
         assert.equal(tracked.id, step.partial?.id, "Pulumi keeps tracking the volume");
         assert.equal(tracked.outputs.state, "creating");
         assert.ok(tracked.initErrors?.length, "with its init error");
-        assert.equal(emu.inventory().fly[0].state, "creating", "not ready yet when the next up starts");
+        assert.equal(emu.inventory().fly[0]?.state, "creating", "not ready yet when the next up starts");
 
         // The next up is an update (init errors) that waits until the volume is created, as create does.
         const plan = await engine.preview(await ctx().program("fly.js"));
@@ -157,7 +158,7 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
         assert.equal(finished.outputs.state, "created");
         assert.equal(finished.initErrors, undefined);
         assert.equal(emu.inventory().fly.length, 1, "no second volume");
-        assert.equal(emu.inventory().fly[0].state, "created");
+        assert.equal(emu.inventory().fly[0]?.state, "created");
 
         // A change to timeouts alone is an update that sends nothing to Fly and stores the new values.
         emu.clearRequests();

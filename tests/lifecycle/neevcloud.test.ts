@@ -33,7 +33,7 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
         const first = engine.resource("datasets")!;
         assert.match(first.id, /^org-demo\/proj-demo\/[0-9a-f-]{36}$/);
         assert.equal(first.outputs.status, "bound");
-        assert.equal(inventory()[0].status, "bound");
+        assert.equal(inventory()[0]?.status, "bound");
 
         emu.clearRequests();
         const grown = await engine.up(await deploy({ size: "250" }));
@@ -41,7 +41,7 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
         assert.equal(emu.requests().filter((r) => r.path.endsWith("/extend")).length, 1, "one extend call");
         assert.equal(engine.resource("datasets")!.outputs.sizeGb, 250);
         assert.equal(engine.resource("datasets")!.outputs.extensionStatus, "succeeded");
-        assert.equal(inventory()[0].sizeGB, 250);
+        assert.equal(inventory()[0]?.sizeGB, 250);
 
         emu.clearRequests();
         const shrink = await engine.preview(await deploy({ size: "100" }));

@@ -8,6 +8,7 @@ import { defaultRetryPolicy, type RetryPolicy } from "../../provider/core/retry"
 import { closeAllPools } from "../../provider/core/transport";
 import { registerSecret } from "../../provider/core/secrets";
 import { fakeClock, json, type Loopback, loopback, type Seen } from "./httpLoopback";
+import { present } from "../support/present";
 
 /**
  * The RPC seams, as AgentBay's POP RPC uses them: every action a `POST /?Action=…`, a fresh
@@ -214,8 +215,8 @@ describe("http core: RPC", () => {
         await rpcClient(server.url, clock).request(
             action("ListVolumes", Deadline.in(60, "read", clock), { query: { Action: "ListVolumes", NextToken: "x y" } }),
         );
-        assert.match(server.seen[0].url, /[?&]NextToken=x%20y(&|$)/);
-        assert.ok(!server.seen[0].url.includes("+"), server.seen[0].url);
+        assert.match(present(server.seen[0]).url, /[?&]NextToken=x%20y(&|$)/);
+        assert.ok(!present(server.seen[0]).url.includes("+"), present(server.seen[0]).url);
     });
 
     it("flattens RPC parameters and encodes them as the official transport does", () => {

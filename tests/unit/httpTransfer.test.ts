@@ -53,7 +53,7 @@ describe("http core: transfers to presigned URLs", () => {
         assert.equal(made, 2, "a stream is made again for the retry");
         const puts = server.seen.filter((s) => s.method === "PUT");
         assert.equal(puts.length, 2);
-        assert.equal(server.seen[0].headers.authorization, "Bearer vm0_live_0123456789abcdef");
+        assert.equal(server.seen[0]?.headers.authorization, "Bearer vm0_live_0123456789abcdef");
         for (const p of puts) {
             assert.equal(p.body, "hello");
             assert.equal(p.headers.authorization, undefined, "the API token never rides along");
