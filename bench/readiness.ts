@@ -73,7 +73,7 @@ async function readiness(bench: Bench, fly: NonNullable<ReturnType<typeof flyOf>
             console.log(
                 `    create returned after ready (reply received − the emulator's ready moment): ` +
                     `median ${median(lags).toFixed(2)} s, max ${Math.max(...lags).toFixed(2)} s over ${lags.length} creates ` +
-                    `(issue 6 aims at median ≤ 0.5 s, max ≤ 1.1 s)`,
+                    `(the target: median ≤ 0.5 s, max ≤ 1.1 s)`,
             );
             console.log(
                 `    polls: ${lists.length} list GETs + ${gets.length} single GETs in ${window.toFixed(1)} s = ` +

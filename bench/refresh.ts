@@ -91,7 +91,7 @@ export async function printRefresh(bench: Bench): Promise<void> {
             );
             console.log(
                 `  against: one shared list GET (well under 1 s) vs one GET per volume at Fly's 1/s (≈ ${perVolumeFloor.toFixed(0)} s); ` +
-                    `issue 6 aims at ≤ 3 s, 0 × 429`,
+                    `the target: ≤ 3 s, 0 × 429`,
             );
             const [firstFailure] = failed;
             if (firstFailure !== undefined) console.log(`  first failure: ${firstFailure.slice(0, 200)}`);

@@ -1,5 +1,5 @@
 /**
- * The Alibaba AgentBay beta Volume API emulator (shared/apis/agentbay.md): POP RPC,
+ * The Alibaba AgentBay beta Volume API emulator (docs/apis/agentbay.md): POP RPC,
  * a single route `POST /` dispatched on the `Action` query parameter. Order: route,
  * action, version, the key (form-body `Authorization=Bearer <key>`, never a header),
  * the allowlist, then the action. Failures travel on both channels the API uses:

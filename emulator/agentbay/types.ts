@@ -1,7 +1,7 @@
 /**
  * Alibaba AgentBay (Wuying) beta Volume API types as they travel on the wire
  * (POP RPC, PascalCase), the AgentBay emulator's knobs and its test hooks.
- * Source: shared/apis/agentbay.md.
+ * Source: docs/apis/agentbay.md.
  */
 
 /** The API version every request must carry (`Version=2025-05-06`). */

@@ -1,5 +1,5 @@
 /**
- * The Fly.io Machines API volumes emulator (shared/apis/fly.md): auth, then
+ * The Fly.io Machines API volumes emulator (docs/apis/fly.md): auth, then
  * route, then app existence, then the per-(app, action) rate limit, then the
  * handler. Every response carries a fresh `fly-request-id`.
  */

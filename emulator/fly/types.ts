@@ -1,6 +1,6 @@
 /**
  * Fly.io Machines API volume types as they travel on the wire (snake_case),
- * the Fly emulator's knobs and its test hooks. Source: shared/apis/fly.md.
+ * the Fly emulator's knobs and its test hooks. Source: docs/apis/fly.md.
  */
 import type { RateLimit } from "../core/rateLimiter";
 

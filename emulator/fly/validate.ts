@@ -1,7 +1,7 @@
 /**
  * Request-body validation for the Fly volume endpoints. Failures are
  * `FlyApiError(400, …)`; texts are the emulator's own (Fly's exact wording is
- * unconfirmed, see shared/apis/fly.md "Open questions").
+ * unconfirmed, docs/apis/fly.md).
  */
 import { FlyApiError } from "./errors";
 

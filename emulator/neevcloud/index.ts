@@ -1,6 +1,6 @@
 /**
  * The NeevCloud Storage Service API (network volumes) emulator
- * (shared/apis/neevcloud.md, normative OpenAPI): auth, then route, then the
+ * (docs/apis/neevcloud.md, normative OpenAPI): auth, then route, then the
  * optional per-(org, project, action) rate limit, then the handler. Served
  * under `/storage`, as behind the real gateway; every response carries a fresh
  * `x-request-id`.

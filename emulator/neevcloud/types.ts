@@ -1,7 +1,7 @@
 /**
  * NeevCloud Storage Service API (network volumes) types as they travel on the
  * wire, the NeevCloud emulator's knobs and its test hooks. Source:
- * shared/apis/neevcloud.md and its normative OpenAPI document. Casing is the
+ * docs/apis/neevcloud.md and its normative OpenAPI document. Casing is the
  * spec's own mix of camelCase and snake_case; keep it exactly.
  */
 import type { RateLimit } from "../core/rateLimiter";

@@ -1,5 +1,5 @@
 /**
- * The VM0 emulator (shared/apis/vm0.md): the public read-only API v1 under `/v1/volumes`, the
+ * The VM0 emulator (docs/apis/vm0.md): the public read-only API v1 under `/v1/volumes`, the
  * storage API the vm0 CLI publishes with under `/api/storages/…`, and the object store behind the
  * presigned URLs under `/_objects/…`, all on one loopback port. Order per request: presigned objects
  * (signed URL, no token) → Bearer auth → route. Every response carries a fresh `X-Request-Id` and

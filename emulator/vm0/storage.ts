@@ -1,5 +1,5 @@
 /**
- * The storage API the vm0 CLI publishes with (shared/apis/vm0.md §2; internal, undocumented):
+ * The storage API the vm0 CLI publishes with (docs/apis/vm0.md §2; internal, undocumented):
  * prepare (upserts the volume, answers a deterministic version id, dedups, hands out presigned PUT
  * URLs), the uploads themselves (objects.ts), then commit (checks the uploads, moves HEAD).
  */

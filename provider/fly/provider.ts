@@ -14,7 +14,7 @@ import { flySession, parseFlyVolumeId } from "./session";
 import { type FlyVolume, goneStates } from "./wire";
 
 const readyStates = new Set(["created"]);
-/** A fork is mountable while it hydrates (fly.md, States). */
+/** A fork is mountable while it hydrates (docs/apis/fly.md, States). */
 const readyForkStates = new Set(["created", "hydrating"]);
 
 function readyStep(ready: ReadonlySet<string>) {

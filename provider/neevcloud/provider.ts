@@ -225,7 +225,7 @@ function describeHolders(v: NetworkVolume): string | undefined {
 
 export const networkVolumeProvider = resourceProvider({
     inputs: networkVolumeSpec,
-    // The volume is a Kubernetes PVC (neevcloud.md): a name is unique in its project, so a
+    // The volume is a Kubernetes PVC (docs/apis/neevcloud.md): a name is unique in its project, so a
     // replacement that keeps its name and project cannot exist beside the old one.
     deleteBeforeReplace: (olds, news) => olds.name === news.name && olds.orgId === news.orgId && olds.projectId === news.projectId,
     // A create that ends `failed` is replaced on the next up; one still pending is waited on.

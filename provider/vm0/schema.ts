@@ -30,7 +30,7 @@ const notADirectory =
     "must be a directory: its path, or a pulumi.asset.FileArchive of it (an AssetArchive, a RemoteArchive or an archive file is not published)";
 
 /**
- * Inputs of a published `vm0.Volume` (issue 10). `source` is a directory path (resolved by the
+ * Inputs of a published `vm0.Volume`. `source` is a directory path (resolved by the
  * class in the program's process); `name` is filled by the class from the resource name when not
  * given; `sourceHash` is never declared: the check computes it from the directory's content.
  */

@@ -3,7 +3,7 @@ import { VolumeError } from "../core/errors";
 import { forgiving } from "../core/schemas";
 
 /**
- * VM0's public API v1 wire shapes (shared/apis/vm0.md §1), read leniently: only `id` is required,
+ * VM0's public API v1 wire shapes (docs/apis/vm0.md §1), read leniently: only `id` is required,
  * unknown fields pass, a null or mistyped field is undefined, and the snake_case names of responses
  * before PR #1730 are read too. A list item without a usable id is dropped, never the whole list.
  */

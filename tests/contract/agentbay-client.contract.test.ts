@@ -17,11 +17,10 @@
  * `user-agent`, our `accept: application/json`, chunked (theirs) vs `content-length` (ours), and
  * `x-acs-retry-attempts`/`x-acs-retry-delay`, which the transport adds only on its own retries.
  *
- * One known difference is kept out of the raw query comparison by the token chosen: the core
- * encodes the query with URLSearchParams (a space as `+`, `~!'()*` escaped) where the transport
- * uses `querystring.stringify` (`%20`, those left bare). Both decode to the same value with a form
- * decoder; a page token with a space would show it. Form bodies are encoded alike (checked above
- * with a name holding all of those characters).
+ * The raw encodings are compared too: the core encodes the query and the form as the transport
+ * does (`encodeURIComponent` on both sides: a space is `%20`, never `+`). The page token (base64,
+ * with `+`, `/` and `=`) and the volume name (a space, `ü`, `+&=` and `~'()*!`) would show any
+ * difference.
  */
 import { strict as assert } from "node:assert";
 import { dirname } from "node:path";

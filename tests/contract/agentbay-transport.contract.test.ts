@@ -1,7 +1,7 @@
 /**
  * The official transport (`@alicloud/openapi-core`'s `doRPCRequest`, as the AgentBay SDK calls
  * it) against the AgentBay emulator: the emulator answers every request it sends, and the wire
- * is what shared/apis/agentbay.md says. `agentbayWire.ts` exports the captured requests for the
+ * is what docs/apis/agentbay.md says. `agentbayWire.ts` exports the captured requests for the
  * comparison with the package's own client.
  */
 import { ClientError } from "@alicloud/openapi-core";
@@ -116,7 +116,7 @@ describe("AgentBay emulator against the official transport (@alicloud/openapi-co
         assert.equal(emu.inventory().agentbay.length, 0);
     });
 
-    it("sends what agentbay.md says, and the scenario for the client comparison is stable between runs", async () => {
+    it("sends what docs/apis/agentbay.md says, and the scenario for the client comparison is stable between runs", async () => {
         const sent = await officialTransportRequests(emu);
         assert.deepEqual(
             sent.map((r) => r.headers["x-acs-action"]),
@@ -155,7 +155,7 @@ describe("AgentBay emulator against the official transport (@alicloud/openapi-co
     });
 });
 
-/** The envelope every request must carry (agentbay.md, "Wire format"). */
+/** The envelope every request must carry (docs/apis/agentbay.md, "Wire format"). */
 function checkEnvelope(r: RpcWireRequest): void {
     const action = r.headers["x-acs-action"];
     assert.deepEqual([r.method, r.path], ["POST", "/"]);

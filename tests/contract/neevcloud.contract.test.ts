@@ -2,7 +2,7 @@
  * The NeevCloud contract: the client (provider/neevcloud) and the emulator
  * (emulator/neevcloud) both held to the normative OpenAPI document
  * (tests/contract/neevcloud-network-volumes.openapi.json, a verbatim copy of
- * shared/apis/neevcloud-network-volumes.openapi.json).
+ * tests/contract/neevcloud-network-volumes.openapi.json).
  *
  * A realistic session runs through the real client and provider against the
  * emulator, through a capturing proxy (real HTTP on both sides). Every request

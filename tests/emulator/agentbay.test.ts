@@ -1,4 +1,4 @@
-/** The AgentBay emulator speaks POP RPC as shared/apis/agentbay.md's checklist says; raw HTTP only. */
+/** The AgentBay emulator speaks POP RPC as docs/apis/agentbay.md describes; raw HTTP only. */
 import { strict as assert } from "node:assert";
 import { request } from "node:http";
 import { startEmulator, type AgentBayListVolumesResponse, type AgentBayVolume, type Emulator } from "../../emulator";

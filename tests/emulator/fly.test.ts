@@ -1,4 +1,4 @@
-/** The Fly volumes emulator keeps the contract of shared/apis/fly.md. */
+/** The Fly volumes emulator keeps the contract of docs/apis/fly.md. */
 import { strict as assert } from "node:assert";
 import type { FlyExtendResponse, FlyVolume } from "../../emulator";
 import { call, createBody, createVolume, sleep, sleepUntil, useEmulator } from "./helpers";

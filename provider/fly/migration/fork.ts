@@ -1,7 +1,7 @@
 import { goneStates, type FlyVolume } from "../wire";
 
 /**
- * Fly host migration (fly.md, States): when Fly moves a Machine to another host it forks the
+ * Fly host migration (docs/apis/fly.md, States): when Fly moves a Machine to another host it forks the
  * volume to a new id, moves the attachment to the fork, and puts the old volume in
  * `pending_destroy`. The tracked id then reads as gone, and without this the next `up` would
  * create an empty volume while the Machine runs on the fork.

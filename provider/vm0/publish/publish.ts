@@ -4,7 +4,7 @@
  * public API. Exactly one version results under faults:
  * - prepare and commit are resent freely: the version id is a function of (volume, files), and a
  *   commit of a stored version only re-points HEAD, so a lost commit response, resent, changes
- *   nothing more (vm0.md §2; the emulator's commit does the same);
+ *   nothing more (docs/apis/vm0.md §2; the emulator's commit does the same);
  * - an upload that fails with a 5xx or a broken connection is retried by `transfer`;
  * - a refused presigned URL (403: expired) or a commit answering that an upload is missing (409
  *   `S3_FILES_MISSING`, or the 400 "… not uploaded") starts a new round: prepare again (fresh

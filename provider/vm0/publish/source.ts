@@ -16,7 +16,7 @@ import { pipeline } from "node:stream/promises";
 import type { CheckFailure } from "../../core/check";
 import { VolumeError } from "../../core/errors";
 
-/** VM0's limits (vm0.md §2): 100 MB per file and per upload, 50,000 files, 8 MiB of paths. */
+/** VM0's limits (docs/apis/vm0.md §2): 100 MB per file and per upload, 50,000 files, 8 MiB of paths. */
 export const fileBytesLimit = 104_857_600;
 export const totalBytesLimit = 104_857_600;
 export const filesLimit = 50_000;
