@@ -29,13 +29,19 @@ const clientWalls = [
     {
         regex: `^\\.\\./core/${assembly}$`,
         message:
-            "client.ts/wire.ts speak the cloud's HTTP API; the core's assembly (provider, rules, check, session, timeouts, unknown, config, wait) is for rules.ts, session.ts and provider.ts.",
+            "client.ts/wire.ts speak the cloud's HTTP API; the core's assembly " +
+            "(provider, rules, check, session, timeouts, unknown, config, wait) is for rules.ts, session.ts and provider.ts.",
     },
     { regex: "^\\.\\./(\\.\\./)*(sdk|emulator|tests)(/|$)", message: "The provider never imports the SDK, the emulator or the tests." },
 ];
 
 export default tseslint.config(
     { ignores: ["dist/**", "node_modules/**", ".scratch/**", "**/*.d.ts"] },
+    {
+        // The house width (prettier's printWidth) holds for strings and comments too: prettier
+        // does not split them. A URL or a regex literal may run over.
+        rules: { "max-len": ["error", { code: 140, tabWidth: 4, ignoreUrls: true, ignoreRegExpLiterals: true }] },
+    },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -122,7 +128,8 @@ export default tseslint.config(
             {
                 regex: `^(\\.\\./)+provider/(?!core/(config|errors|deadline|schemas)$|${clouds}/(schema|rules|wire|session|provider)$)`,
                 message:
-                    "The SDK reaches provider/ only for core/{config,errors,deadline,schemas} and <cloud>/{schema,rules,wire,session,provider}.",
+                    "The SDK reaches provider/ only for core/{config,errors,deadline,schemas} " +
+                    "and <cloud>/{schema,rules,wire,session,provider}.",
             },
         ),
     },

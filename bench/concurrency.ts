@@ -45,7 +45,8 @@ async function crowd(bench: Bench, fly: BenchKind): Promise<void> {
             const created = emu.inventory().fly.filter((v) => v.app === crowdApp).length;
             const failed = results.filter((r) => r.status === "rejected").length;
             console.log(
-                `  ${crowdCount} creates in one app: ${wall.toFixed(1)} s against the floor of ${floor.toFixed(0)} s that 1 POST/s after a burst of ` +
+                `  ${crowdCount} creates in one app: ${wall.toFixed(1)} s against ` +
+                    `the floor of ${floor.toFixed(0)} s that 1 POST/s after a burst of ` +
                     `${flyLimit.burst} sets (${((wall / floor - 1) * 100).toFixed(1)}% over)`,
             );
             console.log(
@@ -60,7 +61,8 @@ export async function printConcurrency(bench: Bench): Promise<void> {
     const fly = flyOf(bench);
     if (!fly) return;
     console.log(
-        `\nconcurrency and Fly's limit (ready after ${readyMs} ms, ${flyLimit.perSecond} request/s per action per app, burst ${flyLimit.burst}):`,
+        `\nconcurrency and Fly's limit (ready after ${readyMs} ms, ` +
+            `${flyLimit.perSecond} request/s per action per app, burst ${flyLimit.burst}):`,
     );
     await spread(bench, fly);
     await crowd(bench, fly);

@@ -97,7 +97,8 @@ export async function printVm0Publish(bench: Bench): Promise<void> {
                 if (peak !== undefined) bench.peaks.push({ label: "vm0 publish of 100 MB", mb: peak });
                 const row = (label: string, s: number, peakMb: number | undefined, note: string) =>
                     console.log(
-                        `  ${label.padEnd(34)} ${s.toFixed(2).padStart(6)} s  ${(peakMb === undefined ? "?" : `${peakMb} MB`).padStart(7)} peak RSS  ${note}`,
+                        `  ${label.padEnd(34)} ${s.toFixed(2).padStart(6)} s  ` +
+                            `${(peakMb === undefined ? "?" : `${peakMb} MB`).padStart(7)} peak RSS  ${note}`,
                     );
                 row("publish (Check + Create)", checkS + createS, peak, `Check ${checkS.toFixed(2)} s + Create ${createS.toFixed(2)} s`);
                 row(
@@ -108,7 +109,8 @@ export async function printVm0Publish(bench: Bench): Promise<void> {
                 );
                 row("a host that ran the Check alone", checkOnly.s, checkOnly.peak, "the host's own footprint, with the directory hashed");
                 console.log(
-                    `  requests of the Create: ${mix(emu.requests())}; version ${String(created.properties.currentVersionId).slice(0, 12)}…, ` +
+                    `  requests of the Create: ${mix(emu.requests())}; version ` +
+                        `${String(created.properties.currentVersionId).slice(0, 12)}…, ` +
                         `${created.properties.fileCount} files, ${created.properties.size} bytes`,
                 );
             } finally {

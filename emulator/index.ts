@@ -104,7 +104,10 @@ export interface EmulatorOptions {
 
 /** A running emulator. Every cloud listens on its own loopback port. */
 export interface Emulator extends CloudControls {
-    /** Everything a program needs to run against the emulator unchanged: `FLY_API_URL`, `FLY_API_TOKEN`, `NEEVCLOUD_ORG_ID`, `AGENTBAY_API_KEY`, … */
+    /**
+     * Everything a program needs to run against the emulator unchanged: `FLY_API_URL`, `FLY_API_TOKEN`, `NEEVCLOUD_ORG_ID`,
+     * `AGENTBAY_API_KEY`, …
+     */
     readonly env: Record<string, string>;
     /** Base URL per cloud (`http://127.0.0.1:PORT`; NeevCloud's ends in `/storage`, as its real base URL does). */
     readonly urls: CloudUrls;

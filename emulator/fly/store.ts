@@ -332,7 +332,8 @@ export class FlyStore {
             if (candidates.length === 0) {
                 throw new FlyApiError(
                     400,
-                    `insufficient resources: no zone left in region ${region} without a volume ${appWide ? "of this app" : `named ${name}`} (require_unique_zone)`,
+                    `insufficient resources: no zone left in region ${region} without a ` +
+                        `volume ${appWide ? "of this app" : `named ${name}`} (require_unique_zone)`,
                     "insufficient_capacity",
                 );
             }

@@ -76,7 +76,8 @@ async function takeOrMake(
             throw new VolumeError(
                 `${what}: a volume of that name already exists (${existing.id}) and this resource did not make it; ` +
                     `AgentBay's create would silently return it, and destroying this resource would then delete its data. ` +
-                    `To manage it, adopt it with ${adoptHint(name, imageId, existing.id)} or set adoptExisting: true; otherwise choose another name.`,
+                    `To manage it, adopt it with ${adoptHint(name, imageId, existing.id)} ` +
+                    `or set adoptExisting: true; otherwise choose another name.`,
             );
         }
         own(claimKey, existing.id, what);
@@ -152,7 +153,8 @@ async function deleteVolume(id: string, _props: AgentBayVolumeOutputs, deadline:
         // Another resource of this deployment adopted it a moment ago: forget this one, keep the volume.
         adoptedHere.delete(id);
         warn(
-            `agentbay delete volume ${id}: not deleted, because another resource of this deployment adopted it (adoptExisting); it now holds the volume`,
+            `agentbay delete volume ${id}: not deleted, because another resource ` +
+                `of this deployment adopted it (adoptExisting); it now holds the volume`,
         );
         return;
     }

@@ -192,7 +192,8 @@ async function lookup<T>(opts: CreateOwnedOptions<T>, before: ReadonlySet<string
             listed = await opts.find(opts.deadline, fromNow());
         } catch (error) {
             throw new VolumeError(
-                `${sentence(failure.message)} Looking for what it may have made failed, so nothing was taken: ${sentence(errorMessage(error))} ` +
+                `${sentence(failure.message)} Looking for what it may have made ` +
+                    `failed, so nothing was taken: ${sentence(errorMessage(error))} ` +
                     `If a volume of that name appears, adopt it with ${opts.adoptHint("<volumeId>")}, or delete it.`,
                 { cause: error },
             );

@@ -64,7 +64,9 @@ function extendedStep(target: number, queued: boolean) {
             return {
                 status: "failed",
                 state: "extension failed",
-                reason: `NeevCloud reports the extension to ${target} GB failed; the volume is ${v.sizeGb} GB. Check the project's quota, then run \`pulumi up\` again`,
+                reason:
+                    `NeevCloud reports the extension to ${target} GB failed; the volume is ` +
+                    `${v.sizeGb} GB. Check the project's quota, then run \`pulumi up\` again`,
             };
         }
         const sized = (v.sizeGb ?? 0) >= target && (v.actualSizeGb === undefined || v.actualSizeGb >= target);
@@ -124,8 +126,10 @@ async function extendTo(
     let lastAnswer: AmbiguousRequestError | undefined;
     const givenUp = (cause: unknown) =>
         new VolumeError(
-            `neevcloud extend network volume ${scope.orgId}/${scope.projectId}/${id} to ${target} GB: gave up after ${deadline.seconds} s; ` +
-                `the cloud last answered: ${lastAnswer ? answerOf(lastAnswer) : errorMessage(cause)}. Try again later, or ${deadline.hint()}`,
+            `neevcloud extend network volume ${scope.orgId}/${scope.projectId}/${id} ` +
+                `to ${target} GB: gave up after ${deadline.seconds} s; ` +
+                `the cloud last answered: ${lastAnswer ? answerOf(lastAnswer) : errorMessage(cause)}. ` +
+                `Try again later, or ${deadline.hint()}`,
             { cause },
         );
     // Nothing is sent once the deadline has passed.

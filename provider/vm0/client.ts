@@ -129,7 +129,8 @@ export class Vm0Client {
         if (problem) throw new VolumeError(`vm0: version ${JSON.stringify(wanted)} of volume ${volumeId} ${problem}`);
         if (wanted.length < minVersionPrefix) {
             throw new VolumeError(
-                `vm0: version '${wanted}' of volume ${volumeId} is too short: give the whole id or a prefix of at least ${minVersionPrefix} characters`,
+                `vm0: version '${wanted}' of volume ${volumeId} is too short: give ` +
+                    `the whole id or a prefix of at least ${minVersionPrefix} characters`,
             );
         }
         // A whole id needs no resolving (and VM0's list of versions could skip it).
@@ -169,7 +170,8 @@ export class Vm0Client {
         if (res.status < 300 || !url) {
             throw new VolumeError(
                 `vm0 download volume ${id}: expected a redirect to the archive, got HTTP ${res.status}` +
-                    `${url ? "" : " without a Location"}${res.requestId ? ` (request ${res.requestId})` : ""}; the VM0 API may have changed, please report it`,
+                    `${url ? "" : " without a Location"}${res.requestId ? ` (request ${res.requestId})` : ""}; ` +
+                    `the VM0 API may have changed, please report it`,
             );
         }
         // Kept byte for byte (a presigned URL's signature covers it); a relative one (legal HTTP) is resolved.

@@ -162,7 +162,8 @@ export async function updateVm0Volume(
     const current = await client.getVolume(id, deadline);
     if (!current) {
         throw new VolumeError(
-            `${what}: VM0 no longer has this volume (404); run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to publish it anew`,
+            `${what}: VM0 no longer has this volume (404); run \`pulumi refresh\` ` +
+                `to drop it from the stack, then \`pulumi up\` to publish it anew`,
         );
     }
     if (current.name !== undefined && current.name !== news.name) {

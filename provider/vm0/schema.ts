@@ -27,7 +27,8 @@ export const vm0MessageSchema = z.string({ error: "must be a string" }).max(1000
 
 /** What `source` may be: the host hands the provider a FileArchive's `path`; other archives have none. */
 const notADirectory =
-    "must be a directory: its path, or a pulumi.asset.FileArchive of it (an AssetArchive, a RemoteArchive or an archive file is not published)";
+    "must be a directory: its path, or a pulumi.asset.FileArchive of it " +
+    "(an AssetArchive, a RemoteArchive or an archive file is not published)";
 
 /**
  * Inputs of a published `vm0.Volume`. `source` is a directory path (resolved by the

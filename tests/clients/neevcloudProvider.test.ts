@@ -60,7 +60,7 @@ describe("neevcloud.NetworkVolume provider against the emulator", function () {
         assert.ok(first?.path.endsWith("/extend"), JSON.stringify(requests()));
     });
 
-    it("grow from stale stored outputs (already grown outside Pulumi): the refused extend is reconciled by a read, not an error", async () => {
+    it("grow from stale outputs (grown outside Pulumi): the refused extend is reconciled by a read, not an error", async () => {
         const { id, outs } = await p.create(await inputs());
         const grown = await p.update(id, outs, await inputs({ sizeGb: 300 }));
         emu().clearRequests();

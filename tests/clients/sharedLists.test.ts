@@ -117,7 +117,7 @@ describe("refresh at scale and ownership, against the emulator", function () {
         });
     }
 
-    it("a NeevCloud create after a 503 beside a stranger's same-named volume never takes it; the resend says the name is taken", async () => {
+    it("a NeevCloud create after a 503 beside a stranger's same-named volume never takes it; the resend finds the name taken", async () => {
         const project = `own${++apps}`;
         const url = `${process.env.NEEVCLOUD_API_URL}/api/v1beta1/orgs/org-o/projects/${project}/volumes`;
         const stranger = await post(url, process.env.NEEVCLOUD_API_TOKEN!, {
@@ -168,7 +168,8 @@ describe("refresh at scale and ownership, against the emulator", function () {
         await networkVolumeProvider.read!(neevMade.id, neevMade.outs);
         const neevRead = neev().length;
         console.log(
-            `      requests: fly create ${flyCreate.join(", ")}; fly read ${flyRead}; neevcloud create ${neevCreate.join(", ")}; neevcloud read ${neevRead}`,
+            `      requests: fly create ${flyCreate.join(", ")}; fly read ${flyRead}; ` +
+                `neevcloud create ${neevCreate.join(", ")}; neevcloud read ${neevRead}`,
         );
         // The snapshot list and the POST: with a 0 ms ready time the emulators answer the create
         // 'created'/'bound' at once, so no poll follows.

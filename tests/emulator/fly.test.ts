@@ -173,7 +173,7 @@ describe("fly emulator: extend", () => {
     const extend = (id: string, sizeGb: number) =>
         call<FlyExtendResponse & { error?: string }>(emu(), "PUT", `${volumesPath}/${id}/extend`, { body: { size_gb: sizeGb } });
 
-    it("answers with the new size; reads show `extending` and the old size until timeToExtendMs, then `created` and the new size", async () => {
+    it("answers with the new size; reads show `extending`, the old size until timeToExtendMs, then `created`, the new size", async () => {
         const id = await createVolume(emu());
         await sleep(60);
         const reply = await extend(id, 5);

@@ -1,4 +1,7 @@
-/** The NeevCloud network volumes emulator: wiring, auth, routes, validation, states, extend lag, in-use delete, retention. (List, hooks, faults: neevcloudListHooks.test.ts.) */
+/**
+ * The NeevCloud network volumes emulator: wiring, auth, routes, validation, states, extend lag, in-use delete, retention.
+ * List, hooks and faults: neevcloudListHooks.test.ts.
+ */
 import { strict as assert } from "node:assert";
 import { startEmulator } from "../../emulator";
 import { neevcloudCloud, type NeevErrorBody, type NeevListResponse } from "../../emulator/neevcloud";
@@ -6,7 +9,7 @@ import { runCli, sleep, useEmulator } from "./helpers";
 import { create, createBody, fast, get, instance, neev, testOrg, testProject, settle, uuidShape, volumesPath } from "./neevHelpers";
 
 describe("neevcloud emulator: wiring", () => {
-    it("serves under /storage, exports NEEVCLOUD_API_URL (with /storage), NEEVCLOUD_API_TOKEN and an org and project it serves", async () => {
+    it("serves under /storage; exports NEEVCLOUD_API_URL (with /storage), NEEVCLOUD_API_TOKEN, an org and a project", async () => {
         const emu = await startEmulator({ token: "emulator-neev" });
         try {
             assert.match(emu.urls.neevcloud, /^http:\/\/127\.0\.0\.1:\d+\/storage$/);

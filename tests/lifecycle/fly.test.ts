@@ -47,7 +47,7 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
         assert.equal(reg.inputs.name, "data", "the default name derives from the resource name");
     });
 
-    it("holds the whole lifecycle: create, grow, retention, refused shrink, rename, refresh after an out-of-band delete, delete", async () => {
+    it("holds the lifecycle: create, grow, retention, refused shrink, rename, refresh after an out-of-band delete, delete", async () => {
         const { emu } = ctx();
         emu.reset();
         const engine = ctx().engine();

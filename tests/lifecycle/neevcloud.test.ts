@@ -20,7 +20,7 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
     this.timeout(120_000);
     const ctx = useLifecycle({ neevcloud: { timeToBoundMs: 300, timeToExtendMs: 400 } }, { "neev.js": program });
 
-    it("holds the lifecycle: create (bound), grow 100→250 with one extend, refused shrink, rename, refresh-drop, in-use delete", async () => {
+    it("holds the lifecycle: create (bound), grow 100→250 in one extend, no shrink, rename, refresh-drop, in-use delete", async () => {
         const { emu } = ctx();
         const neev = emu.neevcloud;
         const inventory = () => emu.inventory().neevcloud;

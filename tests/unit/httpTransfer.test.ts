@@ -66,7 +66,8 @@ describe("http core: transfers to presigned URLs", () => {
         server = await loopback((_req, res) => {
             res.writeHead(403, { "content-type": "application/xml", "x-amz-request-id": "S3REQ1" });
             res.end(
-                `<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message>` +
+                `<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>The ` +
+                    `request signature we calculated does not match</Message>` +
                     `<CanonicalQueryString>${signed}</CanonicalQueryString><RequestId>S3REQ1</RequestId></Error>`,
             );
         });

@@ -62,7 +62,7 @@ describe("providers assembled from capabilities", function () {
     });
 
     describe("timeouts are stored: a change to them alone sends nothing", () => {
-        it("diff shows an update, update sends no request and stores them, and the next delete honours the new delete timeout", async () => {
+        it("diff shows an update, update sends no request and stores them, the next delete honours the new delete timeout", async () => {
             const { id, outs } = await flyVolumeProvider.create(await fly({ timeouts: { delete: 60 } }));
             const news = await fly({ timeouts: { delete: 2 } });
             assert.deepEqual(await flyVolumeProvider.diff(id, outs, news), { changes: true, replaces: [] });

@@ -28,7 +28,7 @@ function scripted(clock: VirtualClock, ms: number, answers: Array<Item[] | Error
 const notFound = () => new ApiError({ cloud: "fly", operation: "list volumes", status: 404, cloudMessage: "app not found" });
 
 describe("SharedList on the virtual clock", () => {
-    it("a failed list rejects every caller that shared it, is not kept as the last answer, and the next caller gets a new list", async () => {
+    it("a failed list rejects every caller that shared it, is not kept as the last answer; the next caller gets a new list", async () => {
         const clock = virtualClock();
         const boom = new Error("503 from the cloud");
         const { list, calls } = scripted(clock, 100, [boom, [{ id: "x", state: "ok" }]]);

@@ -120,7 +120,8 @@ export async function listSource(dir: string, limits: SourceLimits = vm0Limits):
             total += stats.size;
             if (total > limits.maxTotalBytes) {
                 throw new SourceError(
-                    `holds more than ${mb(limits.maxTotalBytes)} (${bytes(total)} so far): VM0 takes at most ${mb(limits.maxTotalBytes)} per version`,
+                    `holds more than ${mb(limits.maxTotalBytes)} (${bytes(total)} so ` +
+                        `far): VM0 takes at most ${mb(limits.maxTotalBytes)} per version`,
                 );
             }
             pathBytes += Buffer.byteLength(rel, "utf8");
