@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { cloudNames, clouds, type CloudName, type ControlOf, type KnobsOf, type RecordOf } from "./clouds";
 import { FaultInjector } from "./core/faults";
 import { clone, mergeKnobs } from "./core/knobs";
-import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from "./core/requestLog";
+import { defaultRequestLogLimit, RequestLog } from "./core/requestLog";
 import { startCloudServer, type RunningCloudServer } from "./core/server";
 import type { RequestMatch } from "./core/match";
 import type { CloudDefinition, CloudEmulator, DeepPartial, Fault, RecordedRequest } from "./core/types";
@@ -110,7 +110,10 @@ export interface EmulatorOptions {
 
 /** A running emulator. Every cloud listens on its own loopback port. */
 export interface Emulator extends CloudControls {
-    /** Everything a program needs to run against the emulator unchanged: `FLY_API_URL`, `FLY_API_TOKEN`, `NEEVCLOUD_ORG_ID`, `AGENTBAY_API_KEY`, … */
+    /**
+     * Everything a program needs to run against the emulator unchanged: `FLY_API_URL`, `FLY_API_TOKEN`, `NEEVCLOUD_ORG_ID`,
+     * `AGENTBAY_API_KEY`, …
+     */
     readonly env: Record<string, string>;
     /** Base URL per cloud (`http://127.0.0.1:PORT`; NeevCloud's ends in `/storage`, as its real base URL does). */
     readonly urls: CloudUrls;
@@ -155,7 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (token === "" || /[\s,]/.test(token)) throw new TypeError("emulator token must be non-empty, without whitespace or commas");
     const defaults = defaultKnobs();
     let knobs = mergeKnobs<Knobs>(defaults, options.knobs, defaults);
-    const log = new RequestLog(options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT);
+    const log = new RequestLog(options.requestLogLimit ?? defaultRequestLogLimit);
     const faults = new FaultInjector();
     faults.set(options.faults ?? []);
 

@@ -1,11 +1,11 @@
 /**
  * Alibaba AgentBay (Wuying) beta Volume API types as they travel on the wire
  * (POP RPC, PascalCase), the AgentBay emulator's knobs and its test hooks.
- * Source: shared/apis/agentbay.md.
+ * Source: docs/apis/agentbay.md.
  */
 
 /** The API version every request must carry (`Version=2025-05-06`). */
-export const AGENTBAY_API_VERSION = "2025-05-06";
+export const agentbayApiVersion = "2025-05-06";
 
 /** A volume record (every field a string). */
 export interface AgentBayVolume {

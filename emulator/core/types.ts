@@ -144,7 +144,7 @@ export interface CloudEmulator<TControl, TRecord> {
     readonly control: TControl;
     /** The request's RPC action, for RPC clouds (AgentBay: the `Action` query parameter). */
     action?(req: EmuRequest): string | undefined;
-    /** Largest request body it reads, bytes (VM0's uploads: 100 MB). Default `MAX_BODY_BYTES` (1 MiB). */
+    /** Largest request body it reads, bytes (VM0's uploads: 100 MB). Default `maxBodyBytes` (1 MiB). */
     readonly maxBodyBytes?: number;
     /** Answer one request (after latency and faults were applied by the core). */
     handle(req: EmuRequest): EmuResponse | Promise<EmuResponse>;

@@ -1,5 +1,5 @@
 /**
- * VM0's public API v1, read-only (shared/apis/vm0.md §1): list, get, versions, download. Any other
+ * VM0's public API v1, read-only (docs/apis/vm0.md §1): list, get, versions, download. Any other
  * method is a 404, as in production since #1099 removed create, upload, commit and delete.
  */
 import { Router } from "../core/router";

@@ -1,5 +1,5 @@
 /**
- * The storage API the vm0 CLI publishes with (shared/apis/vm0.md §2; internal, undocumented):
+ * The storage API the vm0 CLI publishes with (docs/apis/vm0.md §2; internal, undocumented):
  * prepare (upserts the volume, answers a deterministic version id, dedups, hands out presigned PUT
  * URLs), the uploads themselves (objects.ts), then commit (checks the uploads, moves HEAD).
  */
@@ -10,12 +10,12 @@ import type { Presigner } from "./objects";
 import { contentHash, objectKey, type Vm0Store } from "./store";
 
 /** 100 MB, per file and per upload. */
-export const MAX_UPLOAD_BYTES = 104_857_600;
+export const maxUploadBytes = 104_857_600;
 
 const file = z.object({
     path: z.string().min(1),
     hash: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be a 64-character hex SHA-256"),
-    size: z.number().int().min(0).max(MAX_UPLOAD_BYTES),
+    size: z.number().int().min(0).max(maxUploadBytes),
 });
 
 const storageType = z.enum(["volume", "artifact", "memory"]);
@@ -64,7 +64,7 @@ export function handleStorage(req: EmuRequest, c: StorageContext): EmuResponse |
 function prepare(raw: unknown, c: StorageContext): EmuResponse {
     const body = validate(prepareBody, raw);
     const total = body.files.reduce((n, f) => n + f.size, 0);
-    if (total > MAX_UPLOAD_BYTES) {
+    if (total > maxUploadBytes) {
         throw new Vm0StorageError(413, "PAYLOAD_TOO_LARGE", "Upload rejected: total file size exceeds 100MB limit");
     }
     const v = c.store.upsert(body.storageName, body.storageType);

@@ -9,10 +9,10 @@ import { Vm0ApiError } from "./errors";
 import type { Vm0FileEntry, Vm0SeedVersion, Vm0SeedVolume, Vm0StorageType, Vm0Version, Vm0Volume, Vm0VolumeRecord } from "./types";
 
 /** The org every emulated volume belongs to (the first segment of object keys). */
-export const ORG_SLUG = "emulator";
+export const emulatorOrgSlug = "emulator";
 
 /** `MIN_VERSION_PREFIX_LENGTH` of the official source. */
-export const MIN_VERSION_PREFIX = 8;
+export const minVersionPrefix = 8;
 
 interface VolumeState {
     id: string;
@@ -25,7 +25,7 @@ interface VolumeState {
     versions: Map<string, Vm0Version>;
 }
 
-const PATH_SAFE = /^[^\s/]+$/;
+const pathSafe = /^[^\s/]+$/;
 
 export class Vm0Store {
     private volumes = new Map<string, VolumeState>();
@@ -83,11 +83,11 @@ export class Vm0Store {
         if (!/^[0-9a-f]+$/.test(prefix)) {
             throw new Vm0ApiError(400, "invalid_parameter", `Invalid version id '${wanted}': expected hexadecimal characters`, "versionId");
         }
-        if (prefix.length < MIN_VERSION_PREFIX) {
+        if (prefix.length < minVersionPrefix) {
             throw new Vm0ApiError(
                 400,
                 "invalid_parameter",
-                `Version prefix '${wanted}' is too short: at least ${MIN_VERSION_PREFIX} characters`,
+                `Version prefix '${wanted}' is too short: at least ${minVersionPrefix} characters`,
                 "versionId",
             );
         }
@@ -141,7 +141,7 @@ export class Vm0Store {
         const type = seed.type ?? "volume";
         if (this.byName(seed.name, type)) throw new TypeError(`vm0 seed: a ${type} named '${seed.name}' exists`);
         const id = seed.id ?? randomUUID();
-        if (!PATH_SAFE.test(id) || id === "." || id === "..") throw new TypeError(`vm0 seed: id ${JSON.stringify(id)} is not path-safe`);
+        if (!pathSafe.test(id) || id === "." || id === "..") throw new TypeError(`vm0 seed: id ${JSON.stringify(id)} is not path-safe`);
         if (this.volumes.has(id)) throw new TypeError(`vm0 seed: id '${id}' exists`);
         const at = this.tick(seed.createdAt);
         const v: VolumeState = { id, name: seed.name, type, createdAt: at, updatedAt: at, head: null, versions: new Map() };
@@ -210,7 +210,7 @@ export type { VolumeState };
 
 /** `<orgSlug>/<type>/<name>/<versionId>/<file>`, VM0's key layout. */
 export function objectKey(v: { type: string; name: string }, versionId: string, file: "archive.tar.gz" | "manifest.json"): string {
-    return `${ORG_SLUG}/${v.type}/${v.name}/${versionId}/${file}`;
+    return `${emulatorOrgSlug}/${v.type}/${v.name}/${versionId}/${file}`;
 }
 
 export function sha256(bytes: Buffer | string): string {

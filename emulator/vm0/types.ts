@@ -1,5 +1,5 @@
 /**
- * VM0 volumes (shared/apis/vm0.md): the public read-only API v1 shapes, the storage API the vm0 CLI
+ * VM0 volumes (docs/apis/vm0.md): the public read-only API v1 shapes, the storage API the vm0 CLI
  * uses to publish, the emulator's knobs and its test hooks. camelCase, as VM0 answers since PR #1730.
  */
 

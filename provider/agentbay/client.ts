@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { Clock, Deadline, realClock } from "../core/deadline";
+import { type Clock, type Deadline, realClock } from "../core/deadline";
 import { AmbiguousRequestError, ApiError } from "../core/errors";
 import { registerSecret } from "../core/secrets";
-import { HttpClient, HttpRequest, Query } from "../core/http";
+import { HttpClient, type HttpRequest, type Query } from "../core/http";
 import { endpointUrl, type RequestKind } from "../core/transport";
 import { parseResponse } from "../core/parse";
 import type { RetryPolicy } from "../core/retry";
 import { safeText } from "../core/secrets";
 import {
-    AgentBayVolume,
+    type AgentBayVolume,
     classifyAgentBay,
     parseAgentBayError,
     toAgentBayVolume,

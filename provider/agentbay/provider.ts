@@ -4,7 +4,7 @@ import { retryWhileInUse } from "../core/inUse";
 import { warn } from "../core/log";
 import { compact } from "../core/objects";
 import { claimVolume, createOwnedLocked, isClaimed, own, releaseClaim, withNameLock } from "../core/ownership";
-import { OperationContext, Readiness, resourceProvider } from "../core/provider";
+import { type OperationContext, type Readiness, resourceProvider } from "../core/provider";
 import { waitFor } from "../core/wait";
 import type { AgentBayClient } from "./client";
 import { agentbayVolumeSpec } from "./rules";
@@ -76,7 +76,8 @@ async function takeOrMake(
             throw new VolumeError(
                 `${what}: a volume of that name already exists (${existing.id}) and this resource did not make it; ` +
                     `AgentBay's create would silently return it, and destroying this resource would then delete its data. ` +
-                    `To manage it, adopt it with ${adoptHint(name, imageId, existing.id)} or set adoptExisting: true; otherwise choose another name.`,
+                    `To manage it, adopt it with ${adoptHint(name, imageId, existing.id)} ` +
+                    `or set adoptExisting: true; otherwise choose another name.`,
             );
         }
         own(claimKey, existing.id, what);
@@ -152,7 +153,8 @@ async function deleteVolume(id: string, _props: AgentBayVolumeOutputs, deadline:
         // Another resource of this deployment adopted it a moment ago: forget this one, keep the volume.
         adoptedHere.delete(id);
         warn(
-            `agentbay delete volume ${id}: not deleted, because another resource of this deployment adopted it (adoptExisting); it now holds the volume`,
+            `agentbay delete volume ${id}: not deleted, because another resource ` +
+                `of this deployment adopted it (adoptExisting); it now holds the volume`,
         );
         return;
     }
@@ -171,7 +173,8 @@ async function deleteVolume(id: string, _props: AgentBayVolumeOutputs, deadline:
 function sessionOf(error: unknown): string | undefined {
     const text = error instanceof ApiError ? (error.details.cloudMessage ?? "") : "";
     const m = /session\s+([A-Za-z0-9_.:-]+)/i.exec(text);
-    return m ? `session ${m[1].replace(/\.$/, "")}` : undefined;
+    const id = m?.[1];
+    return id ? `session ${id.replace(/\.$/, "")}` : undefined;
 }
 
 /** Listed is ready; a create whose list wait ran out (partial state) is finished by the next update. */

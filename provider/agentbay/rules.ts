@@ -3,7 +3,7 @@ import type { RulesFor } from "../core/rules";
 import { agentbayVolumeInputs, type AgentBayVolumeOutputs } from "./schema";
 
 /**
- * AgentBay has no update, rename or resize action (agentbay.md, Actions): the image and the name
+ * AgentBay has no update, rename or resize action (docs/apis/agentbay.md, Actions): the image and the name
  * replace; there is no size, so no shrink check. The only place these decisions are made.
  */
 export const agentbayVolumeRules = {

@@ -3,7 +3,7 @@ import { pathSegment } from "../core/ids";
 import { timeoutsSchema } from "../core/timeouts";
 
 /**
- * AgentBay's name rule is undocumented (agentbay.md, Open questions). We hold names to what every
+ * AgentBay's name rule is undocumented (docs/apis/agentbay.md). We hold names to what every
  * plausible rule accepts and what the emulator takes: 1 to 64 letters, digits, '-' and '_',
  * starting with a letter or digit. Nothing of it is sent in a URL path, but it is compared exactly
  * (client-side) before every create, so no trimming or case folding happens anywhere.

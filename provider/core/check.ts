@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { definedOnly } from "./objects";
 import type { FieldRules } from "./rules";
 import { containsUnknown, isUnknown } from "./unknown";

@@ -1,10 +1,18 @@
 import type { Deadline } from "./deadline";
-import { Clock, realClock } from "./deadline";
-import { AmbiguousRequestError, ApiError, ApiErrorDetails, CloudName, VolumeError } from "./errors";
-import { bucketFor, RateLimit } from "./rateLimit";
-import { defaultRetryPolicy, failureWithoutAnswer, resendVerdict, parseRetryAfter, retryLoop, RetryPolicy, Verdict } from "./retry";
+import { type Clock, realClock } from "./deadline";
+import { AmbiguousRequestError, ApiError, type ApiErrorDetails, type CloudName, VolumeError } from "./errors";
+import { bucketFor, type RateLimit } from "./rateLimit";
+import {
+    defaultRetryPolicy,
+    failureWithoutAnswer,
+    resendVerdict,
+    parseRetryAfter,
+    retryLoop,
+    type RetryPolicy,
+    type Verdict,
+} from "./retry";
 import { safeText } from "./secrets";
-import { endpointUrl, Headers, RequestKind, sendOnce } from "./transport";
+import { endpointUrl, type Headers, type RequestKind, sendOnce } from "./transport";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Query = Record<string, string | number | boolean | undefined>;

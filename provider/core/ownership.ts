@@ -1,7 +1,7 @@
-import { Backoff, backoffPause } from "./backoff";
+import { type Backoff, backoffPause } from "./backoff";
 import { Deadline, untilDeadline } from "./deadline";
 import { AmbiguousRequestError, DeadlineError, errorMessage, VolumeError } from "./errors";
-import { Freshness, fromNow } from "./sharedList";
+import { type Freshness, fromNow } from "./sharedList";
 
 /**
  * Ownership: a create owns only the volume it made. No time windows, no "looks like ours".
@@ -192,29 +192,30 @@ async function lookup<T>(opts: CreateOwnedOptions<T>, before: ReadonlySet<string
             listed = await opts.find(opts.deadline, fromNow());
         } catch (error) {
             throw new VolumeError(
-                `${sentence(failure.message)} Looking for what it may have made failed, so nothing was taken: ${sentence(errorMessage(error))} ` +
+                `${sentence(failure.message)} Looking for what it may have made ` +
+                    `failed, so nothing was taken: ${sentence(errorMessage(error))} ` +
                     `If a volume of that name appears, adopt it with ${opts.adoptHint("<volumeId>")}, or delete it.`,
                 { cause: error },
             );
         }
         const fresh = listed.filter((v) => !before?.has(opts.idOf(v)) && !isClaimed(opts.claimKey, opts.idOf(v)));
-        if (fresh.length === 1 && before) return owned(opts, fresh[0]);
-        if (fresh.length > 0 && !before) {
-            const ids = fresh.map(opts.idOf);
+        const [first] = fresh;
+        if (first === undefined) continue;
+        if (fresh.length === 1 && before) return owned(opts, first);
+        const ids = fresh.map(opts.idOf);
+        const hint = opts.adoptHint(opts.idOf(first));
+        if (!before) {
             throw new VolumeError(
                 `${opts.what}: the response was lost, and the volumes of that name could not be listed before it, so ` +
                     `${ids.join(", ")} cannot be told apart from one someone else made; none was taken. If one is yours, ` +
-                    `adopt it with ${opts.adoptHint(ids[0])}.`,
+                    `adopt it with ${hint}.`,
             );
         }
-        if (fresh.length > 1) {
-            const ids = fresh.map(opts.idOf);
-            throw new VolumeError(
-                `${opts.what}: the response was lost and ${ids.length} new volumes of that name appeared (${ids.join(", ")}); ` +
-                    `another client created one at the same moment, so none was taken. Keep the right one by adopting it with ` +
-                    `${opts.adoptHint(ids[0])} (or another of them), and delete the others.`,
-            );
-        }
+        throw new VolumeError(
+            `${opts.what}: the response was lost and ${ids.length} new volumes of that name appeared (${ids.join(", ")}); ` +
+                `another client created one at the same moment, so none was taken. Keep the right one by adopting it with ` +
+                `${hint} (or another of them), and delete the others.`,
+        );
     }
     return undefined;
 }

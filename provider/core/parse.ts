@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { ApiError, CloudName, VolumeError } from "./errors";
+import type { z } from "zod";
+import { ApiError, type CloudName, VolumeError } from "./errors";
 
 /** A 2xx body that is not what the docs say is the cloud's fault, said plainly. */
 export function parseResponse<T extends z.ZodType>(

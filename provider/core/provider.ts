@@ -1,9 +1,9 @@
-import { z } from "zod";
-import { checkInputs, CheckOutcome, inputDefaults, InputSpec } from "./check";
+import type { z } from "zod";
+import { checkInputs, type CheckOutcome, inputDefaults, type InputSpec } from "./check";
 import { definedOnly } from "./objects";
 import type { Deadline } from "./deadline";
 import { errorMessage, partialState, VolumeError } from "./errors";
-import { changedFields, DeleteBeforeReplace, DiffOutcome, diffByRules, fieldsWith, valueOf } from "./rules";
+import { changedFields, type DeleteBeforeReplace, type DiffOutcome, diffByRules, fieldsWith, valueOf } from "./rules";
 import { deadlineFor } from "./timeouts";
 
 /** Lets an operation say "the cloud has accepted this", so a later failure keeps the resource in state. */

@@ -1,6 +1,6 @@
-import { Backoff, backoffCap, backoffPause } from "./backoff";
+import { type Backoff, backoffCap, backoffPause } from "./backoff";
 import type { Clock, Deadline } from "./deadline";
-import { AmbiguousRequestError, ApiError, ApiErrorDetails, VolumeError } from "./errors";
+import { AmbiguousRequestError, ApiError, type ApiErrorDetails, VolumeError } from "./errors";
 import type { TokenBucket } from "./rateLimit";
 import { safeText } from "./secrets";
 import { AttemptTimeoutError, type RequestKind } from "./transport";
@@ -96,10 +96,13 @@ const imfFixdate = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\
 /** An RFC 7231 IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) in ms, or undefined. */
 export function parseHttpDate(text: string): number | undefined {
     const m = imfFixdate.exec(text);
-    if (!m) return undefined;
-    const month = months.indexOf(m[2]);
+    // Every group of the pattern is mandatory: the check only tells the types so.
+    const [, dd, mon, yyyy, hh, mi, ss] = m ?? [];
+    if (dd === undefined || mon === undefined || yyyy === undefined || hh === undefined || mi === undefined || ss === undefined)
+        return undefined;
+    const month = months.indexOf(mon);
     if (month < 0) return undefined;
-    const [day, year, h, min, sec] = [m[1], m[3], m[4], m[5], m[6]].map(Number);
+    const [day, year, h, min, sec] = [Number(dd), Number(yyyy), Number(hh), Number(mi), Number(ss)] as const;
     const ms = Date.UTC(year, month, day, h, min, sec);
     // Date.UTC rolls 31 Feb over into March: a date that does not exist is junk.
     const d = new Date(ms);

@@ -51,7 +51,9 @@ export interface DiffOutcome {
 export type DeleteBeforeReplace<O = Record<string, unknown>, I = Record<string, unknown>> = boolean | ((olds: O, news: I) => boolean);
 
 export function fieldsWith(rules: FieldRules, ...kinds: RuleKind[]): string[] {
-    return Object.keys(rules).filter((k) => kinds.includes(ruleKind(rules[k])));
+    return Object.entries(rules)
+        .filter(([, rule]) => kinds.includes(ruleKind(rule)))
+        .map(([field]) => field);
 }
 
 /** The fields of one diff, by what they need. */

@@ -1,4 +1,4 @@
-import { Clock, Deadline, realClock, untilDeadline } from "./deadline";
+import { type Clock, type Deadline, realClock, untilDeadline } from "./deadline";
 import { ApiError, DeadlineError } from "./errors";
 
 /**

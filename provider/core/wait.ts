@@ -1,6 +1,6 @@
-import { Backoff, backoffPause } from "./backoff";
+import { type Backoff, backoffPause } from "./backoff";
 import type { Deadline } from "./deadline";
-import { Clock, realClock, untilDeadline } from "./deadline";
+import { type Clock, realClock, untilDeadline } from "./deadline";
 import { ApiError, DeadlineError, errorMessage, WaitError } from "./errors";
 
 /** One look at the thing being waited on. */

@@ -1,15 +1,15 @@
 import { createOwned } from "../core/ownership";
 import type { Listing } from "../core/sharedList";
 import type { Deadline } from "../core/deadline";
-import { CloudErrorInfo, HttpClient } from "../core/http";
+import { type CloudErrorInfo, HttpClient } from "../core/http";
 import { encodeSegment } from "../core/ids";
 import { compact } from "../core/objects";
 import { allMapped } from "../core/schemas";
 import { VolumeError } from "../core/errors";
 import { parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
-import { FlyVolume, goneStates, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
-import { z } from "zod";
+import { type FlyVolume, goneStates, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
+import type { z } from "zod";
 import type { FlyVolumeInputs } from "./schema";
 
 /**

@@ -3,7 +3,7 @@ import { ApiError, VolumeError } from "../core/errors";
 import { warn } from "../core/log";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
-import { OperationContext, Readiness, resourceProvider } from "../core/provider";
+import { type OperationContext, type Readiness, resourceProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
 import { readThrough } from "../core/sharedList";
 import type { WaitStep } from "../core/wait";
@@ -11,10 +11,10 @@ import { findMigrationFork, migrationWarning } from "./migration/fork";
 import { flyVolumeRules, flyVolumeSpec } from "./rules";
 import type { FlyVolumeOutputs } from "./schema";
 import { flySession, parseFlyVolumeId } from "./session";
-import { FlyVolume, goneStates } from "./wire";
+import { type FlyVolume, goneStates } from "./wire";
 
 const readyStates = new Set(["created"]);
-/** A fork is mountable while it hydrates (fly.md, States). */
+/** A fork is mountable while it hydrates (docs/apis/fly.md, States). */
 const readyForkStates = new Set(["created", "hydrating"]);
 
 function readyStep(ready: ReadonlySet<string>) {

@@ -1,17 +1,17 @@
 import { createOwned } from "../core/ownership";
 import type { Listing } from "../core/sharedList";
 import type { Deadline } from "../core/deadline";
-import { CloudErrorInfo, HttpClient } from "../core/http";
+import { type CloudErrorInfo, HttpClient } from "../core/http";
 import { encodeSegment } from "../core/ids";
 import { checkedRequest, parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import { compact } from "../core/objects";
 import { allMapped } from "../core/schemas";
 import type { NetworkVolumeInputs } from "./schema";
 import {
-    NetworkVolume,
+    type NetworkVolume,
     toNetworkVolume,
     wireCreateRequest,
-    WireCreateRequest,
+    type WireCreateRequest,
     wireErrorResponse,
     wireExtendRequest,
     wireListResponse,

@@ -1,16 +1,16 @@
-import { Backoff, backoffPause } from "../core/backoff";
+import { type Backoff, backoffPause } from "../core/backoff";
 import type { Deadline } from "../core/deadline";
 import { AmbiguousRequestError, answerFacts, ApiError, errorMessage, VolumeError } from "../core/errors";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
-import { OperationContext, Readiness, resourceProvider } from "../core/provider";
+import { type OperationContext, type Readiness, resourceProvider } from "../core/provider";
 import { readThrough } from "../core/sharedList";
-import { waitFor, WaitStep } from "../core/wait";
+import { waitFor, type WaitStep } from "../core/wait";
 import type { NeevcloudClient, NeevcloudScope } from "./client";
 import { networkVolumeSpec } from "./rules";
 import type { NetworkVolumeOutputs } from "./schema";
 import { neevcloudSession, parseNetworkVolumeId, scopeKey } from "./session";
-import { NetworkVolume } from "./wire";
+import type { NetworkVolume } from "./wire";
 
 /**
  * Outputs: create-only fields keep what was declared; size and everything else is what NeevCloud
@@ -64,7 +64,9 @@ function extendedStep(target: number, queued: boolean) {
             return {
                 status: "failed",
                 state: "extension failed",
-                reason: `NeevCloud reports the extension to ${target} GB failed; the volume is ${v.sizeGb} GB. Check the project's quota, then run \`pulumi up\` again`,
+                reason:
+                    `NeevCloud reports the extension to ${target} GB failed; the volume is ` +
+                    `${v.sizeGb} GB. Check the project's quota, then run \`pulumi up\` again`,
             };
         }
         const sized = (v.sizeGb ?? 0) >= target && (v.actualSizeGb === undefined || v.actualSizeGb >= target);
@@ -124,8 +126,10 @@ async function extendTo(
     let lastAnswer: AmbiguousRequestError | undefined;
     const givenUp = (cause: unknown) =>
         new VolumeError(
-            `neevcloud extend network volume ${scope.orgId}/${scope.projectId}/${id} to ${target} GB: gave up after ${deadline.seconds} s; ` +
-                `the cloud last answered: ${lastAnswer ? answerOf(lastAnswer) : errorMessage(cause)}. Try again later, or ${deadline.hint()}`,
+            `neevcloud extend network volume ${scope.orgId}/${scope.projectId}/${id} ` +
+                `to ${target} GB: gave up after ${deadline.seconds} s; ` +
+                `the cloud last answered: ${lastAnswer ? answerOf(lastAnswer) : errorMessage(cause)}. ` +
+                `Try again later, or ${deadline.hint()}`,
             { cause },
         );
     // Nothing is sent once the deadline has passed.
@@ -225,7 +229,7 @@ function describeHolders(v: NetworkVolume): string | undefined {
 
 export const networkVolumeProvider = resourceProvider({
     inputs: networkVolumeSpec,
-    // The volume is a Kubernetes PVC (neevcloud.md): a name is unique in its project, so a
+    // The volume is a Kubernetes PVC (docs/apis/neevcloud.md): a name is unique in its project, so a
     // replacement that keeps its name and project cannot exist beside the old one.
     deleteBeforeReplace: (olds, news) => olds.name === news.name && olds.orgId === news.orgId && olds.projectId === news.projectId,
     // A create that ends `failed` is replaced on the next up; one still pending is waited on.

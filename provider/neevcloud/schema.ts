@@ -9,7 +9,7 @@ export const neevcloudOrgIdSetting = { configKey: "neevcloud:orgId", envVars: ["
 export const neevcloudProjectIdSetting = { configKey: "neevcloud:projectId", envVars: ["NEEVCLOUD_PROJECT_ID"] } as const;
 
 /**
- * Names are undocumented (neevcloud.md, Open questions); the volume is a Kubernetes PVC, so we
+ * Names are undocumented (docs/apis/neevcloud.md); the volume is a Kubernetes PVC, so we
  * hold names to a DNS label: lowercase letters, digits and '-', 1 to 63, alphanumeric at both ends.
  */
 export const networkVolumeNamePattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -1,18 +1,18 @@
 import type { Deadline } from "../core/deadline";
 import { VolumeError } from "../core/errors";
-import { CloudErrorInfo, HttpClient } from "../core/http";
+import { type CloudErrorInfo, HttpClient } from "../core/http";
 import { parseResponse } from "../core/parse";
 import { hasScheme } from "../core/transport";
 import {
     idProblem,
-    MIN_VERSION_PREFIX,
+    minVersionPrefix,
     requireVm0Id,
     toVm0Version,
     toVm0Volume,
     toVm0VolumeDetail,
-    Vm0Version,
-    Vm0Volume,
-    Vm0VolumeDetail,
+    type Vm0Version,
+    type Vm0Volume,
+    type Vm0VolumeDetail,
     wireError,
     wirePage,
     wireVersion,
@@ -21,7 +21,7 @@ import {
 } from "./wire";
 
 /** The largest page VM0 serves. */
-const PAGE_LIMIT = 100;
+const pageLimit = 100;
 
 /** 401 codes of the public API: each is a credential problem the user fixes the same way. */
 const credentialCodes: Readonly<Record<string, string>> = {
@@ -127,9 +127,10 @@ export class Vm0Client {
     async resolveVersion(volumeId: string, wanted: string, deadline: Deadline): Promise<string> {
         const problem = idProblem(wanted);
         if (problem) throw new VolumeError(`vm0: version ${JSON.stringify(wanted)} of volume ${volumeId} ${problem}`);
-        if (wanted.length < MIN_VERSION_PREFIX) {
+        if (wanted.length < minVersionPrefix) {
             throw new VolumeError(
-                `vm0: version '${wanted}' of volume ${volumeId} is too short: give the whole id or a prefix of at least ${MIN_VERSION_PREFIX} characters`,
+                `vm0: version '${wanted}' of volume ${volumeId} is too short: give ` +
+                    `the whole id or a prefix of at least ${minVersionPrefix} characters`,
             );
         }
         // A whole id needs no resolving (and VM0's list of versions could skip it).
@@ -169,7 +170,8 @@ export class Vm0Client {
         if (res.status < 300 || !url) {
             throw new VolumeError(
                 `vm0 download volume ${id}: expected a redirect to the archive, got HTTP ${res.status}` +
-                    `${url ? "" : " without a Location"}${res.requestId ? ` (request ${res.requestId})` : ""}; the VM0 API may have changed, please report it`,
+                    `${url ? "" : " without a Location"}${res.requestId ? ` (request ${res.requestId})` : ""}; ` +
+                    `the VM0 API may have changed, please report it`,
             );
         }
         // Kept byte for byte (a presigned URL's signature covers it); a relative one (legal HTTP) is resolved.
@@ -194,7 +196,7 @@ export class Vm0Client {
                 method: "GET",
                 kind: "read",
                 path,
-                query: { limit: PAGE_LIMIT, cursor },
+                query: { limit: pageLimit, cursor },
                 operation,
                 target,
                 deadline,

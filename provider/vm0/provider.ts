@@ -19,7 +19,7 @@ import { parseVm0VolumeId, vm0Session } from "./session";
 import type { Vm0VolumeDetail } from "./wire";
 
 /** Where this process notes the VM0 names its creates published (VM0 keys volumes by name). */
-const CLAIMS = "vm0/names";
+const claims = "vm0/names";
 
 /** The `vm0:Volume` provider (provider/index.ts loads it on first use). */
 export const vm0VolumeProvider = resourceProvider({
@@ -34,17 +34,17 @@ export const vm0VolumeProvider = resourceProvider({
             withNameLock(
                 `vm0/${inputs.name}`,
                 async () => {
-                    if (isClaimed(CLAIMS, inputs.name)) {
+                    if (isClaimed(claims, inputs.name)) {
                         throw new VolumeError(
                             `vm0 create volume ${inputs.name}: another vm0.Volume of this deployment publishes the volume ` +
                                 `named '${inputs.name}'; give each its own name`,
                         );
                     }
                     const made = await createVm0Volume(inputs, ctx.deadline, (id, outs) => {
-                        claimVolume(CLAIMS, inputs.name);
+                        claimVolume(claims, inputs.name);
                         ctx.accepted(id, outs);
                     });
-                    claimVolume(CLAIMS, inputs.name);
+                    claimVolume(claims, inputs.name);
                     return made;
                 },
                 ctx.deadline,
@@ -162,7 +162,8 @@ export async function updateVm0Volume(
     const current = await client.getVolume(id, deadline);
     if (!current) {
         throw new VolumeError(
-            `${what}: VM0 no longer has this volume (404); run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to publish it anew`,
+            `${what}: VM0 no longer has this volume (404); run \`pulumi refresh\` ` +
+                `to drop it from the stack, then \`pulumi up\` to publish it anew`,
         );
     }
     if (current.name !== undefined && current.name !== news.name) {

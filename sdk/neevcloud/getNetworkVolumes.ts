@@ -74,7 +74,8 @@ const listNetworkVolumes = defineLookup(
         const projectId = args.projectId ?? resolveSetting(neevcloudProjectIdSetting);
         if (!orgId || !projectId) {
             throw new VolumeError(
-                "neevcloud getNetworkVolumes: set orgId and projectId, or neevcloud:orgId/neevcloud:projectId, or NEEVCLOUD_ORG_ID/NEEVCLOUD_PROJECT_ID",
+                "neevcloud getNetworkVolumes: set orgId and projectId, or " +
+                    "neevcloud:orgId/neevcloud:projectId, or NEEVCLOUD_ORG_ID/NEEVCLOUD_PROJECT_ID",
             );
         }
         const list = await neevcloudSession().client.listVolumes({ orgId, projectId }, deadline, {

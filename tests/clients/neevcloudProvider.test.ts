@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { networkVolumeProvider } from "../../provider/neevcloud/provider";
 import { rejection, useEmulator } from "./support";
+import { present } from "../support/present";
 
 const p = networkVolumeProvider;
 const scope = { orgId: "org-1", projectId: "proj-1" };
@@ -59,7 +60,7 @@ describe("neevcloud.NetworkVolume provider against the emulator", function () {
         assert.ok(first?.path.endsWith("/extend"), JSON.stringify(requests()));
     });
 
-    it("grow from stale stored outputs (already grown outside Pulumi): the refused extend is reconciled by a read, not an error", async () => {
+    it("grow from stale outputs (grown outside Pulumi): the refused extend is reconciled by a read, not an error", async () => {
         const { id, outs } = await p.create(await inputs());
         const grown = await p.update(id, outs, await inputs({ sizeGb: 300 }));
         emu().clearRequests();
@@ -136,7 +137,7 @@ describe("neevcloud.NetworkVolume provider against the emulator", function () {
                 const { id } = await p.create(await inputs());
                 const live = inventory();
                 assert.equal(live.length, 1, "no duplicate");
-                assert.ok(id.endsWith(live[0].id));
+                assert.ok(id.endsWith(present(live[0]).id));
             });
         }
     });

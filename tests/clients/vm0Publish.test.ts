@@ -48,7 +48,7 @@ describe("vm0 publishing against the emulator", function () {
         return readTree(out);
     }
 
-    it("publishes a directory, and the download URL gives back the same files; change one → one new version; restore → HEAD back", async () => {
+    it("publishes a directory, the download URL gives back the same files; change one → one new version; restore → HEAD back", async () => {
         const files = { "README.md": "# data\n", "train/a.csv": "x,y\n1,2\n", "train/b.csv": "x,y\n3,4\n" };
         const dir = tempDir(files);
         const inputs = await checked(dir, "agent-data", "first");
@@ -237,7 +237,7 @@ describe("vm0 publishing against the emulator", function () {
         assert.equal(record()?.currentVersionId, seeded.currentVersionId);
     });
 
-    it("finishes a create that was interrupted: the same content published again finds the volume and makes no second version", async () => {
+    it("finishes an interrupted create: the same content published again finds the volume and makes no second version", async () => {
         const dir = tempDir({ "a.txt": "a" });
         const inputs = await checked(dir);
         const first = await createVm0Volume(inputs, deadline());

@@ -20,7 +20,7 @@ export const clock = {
 };
 
 /** Knobs that keep tests fast and free of rate limiting unless a test asks for it. */
-export const FAST: DeepPartial<Knobs> = {
+export const fastKnobs: DeepPartial<Knobs> = {
     fly: { timeToReadyMs: 40, timeToRestoreMs: 40, timeToHydrateMs: 40, timeToExtendMs: 40, timeToDestroyMs: 20, rateLimit: false },
 };
 
@@ -78,7 +78,7 @@ export function useEmulator(knobs: DeepPartial<Knobs> = {}): () => Emulator {
     let emu: Emulator | undefined;
     beforeEach(async () => {
         clock.at = Date.now();
-        emu = await startEmulator({ knobs: FAST, now: clock.now });
+        emu = await startEmulator({ knobs: fastKnobs, now: clock.now });
         emu.configure(knobs);
     });
     afterEach(async () => {

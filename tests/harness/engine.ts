@@ -84,7 +84,7 @@ export interface EngineOptions {
     parallel?: boolean;
 }
 
-const PROVIDER_KEY = "__provider";
+const providerKey = "__provider";
 
 function nameOf(urn: string): string {
     return urn.slice(urn.lastIndexOf("::") + 2);
@@ -265,8 +265,8 @@ export class Engine {
         const existing = work.resources.get(r.urn);
         const old = existing && !existing.external ? existing : undefined;
         const base = { urn: r.urn, name: r.name, type: r.type };
-        if (typeof r.inputs[PROVIDER_KEY] !== "string") {
-            return { ...base, op: old ? "update" : "create", error: `${r.urn} has no ${PROVIDER_KEY} input: not a dynamic resource` };
+        if (typeof r.inputs[providerKey] !== "string") {
+            return { ...base, op: old ? "update" : "create", error: `${r.urn} has no ${providerKey} input: not a dynamic resource` };
         }
         const news = applyIgnoreChanges(old?.inputs, r.inputs, r.ignoreChanges);
         let checked: PropertyMap;

@@ -97,7 +97,7 @@ describe("agentbay.Volume through the real provider host (package from npm pack)
         assert.ok(result.ok, JSON.stringify(result.steps));
         const live = emu.inventory().agentbay;
         assert.equal(live.length, 1);
-        assert.equal(engine.resource("data")!.id, `${image}/${live[0].VolumeId}`);
+        assert.equal(engine.resource("data")!.id, `${image}/${live[0]?.VolumeId}`);
         await engine.destroy();
     });
 

@@ -180,7 +180,7 @@ describe("vm0.Volume through the real provider host (package from npm pack)", fu
         assert.match(said, new RegExp(`warning: vm0 volume agent-data \\(${id}\\) is left in VM0: VM0 has no delete; `));
     });
 
-    it("takes a pulumi.asset.FileArchive of a relative path: the provider gets its absolute path, and a plain path is the same volume", async () => {
+    it("takes a FileArchive of a relative path: the provider gets its absolute path, and a plain path is the same volume", async () => {
         const { emu } = ctx();
         emu.reset();
         const dir = tempDir({ "notes.md": "archive\n" });

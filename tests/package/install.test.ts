@@ -31,7 +31,9 @@ async function run(cmd: string, args: string[], cwd: string): Promise<{ out: str
         return { out: stdout, err: stderr, seconds: (Date.now() - started) / 1000 };
     } catch (e) {
         const err = e as Error & { stdout?: string; stderr?: string };
-        throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
+        throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`, {
+            cause: e,
+        });
     }
 }
 

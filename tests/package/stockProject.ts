@@ -51,6 +51,6 @@ export async function typeCheckInStockProject(name: string, files: Record<string
         return stdout;
     } catch (e) {
         const err = e as Error & { stdout?: string };
-        throw new Error(`tsc failed in a stock Pulumi project (${dir}):\n${err.stdout ?? err.message}`);
+        throw new Error(`tsc failed in a stock Pulumi project (${dir}):\n${err.stdout ?? err.message}`, { cause: e });
     }
 }

@@ -9,8 +9,12 @@ const program = `import * as pulumi from "@pulumi/pulumi";
 import { agentbay, fly, neevcloud, vm0 } from "pulumi-volumes";
 import { startEmulator, type Emulator } from "pulumi-volumes/emulator";
 
-const data = new fly.Volume("data", { app: "my-app", region: "iad", sizeGb: 10, compute: { cpuKind: "shared" }, timeouts: { create: 600 } });
-const datasets = new neevcloud.NetworkVolume("datasets", { regionId: "in-bom-1", sizeGb: 100, attachedTo: [{ instanceId: "i", instanceName: "n", instanceType: "t" }] });
+const data = new fly.Volume("data", {
+    app: "my-app", region: "iad", sizeGb: 10, compute: { cpuKind: "shared" }, timeouts: { create: 600 },
+});
+const datasets = new neevcloud.NetworkVolume("datasets", {
+    regionId: "in-bom-1", sizeGb: 100, attachedTo: [{ instanceId: "i", instanceName: "n", instanceType: "t" }],
+});
 const session = new agentbay.Volume("session", { imageId: "imgc-0123456789", adoptExisting: false });
 const inputs = new vm0.Volume("inputs", { source: new pulumi.asset.FileArchive("./inputs"), message: "m" });
 
@@ -74,7 +78,8 @@ describe("the packed package type-checks in a stock `pulumi new typescript` proj
 
     it("control: a declaration that reaches zod fails this check (the errors the issue saw)", async () => {
         const internal =
-            'import type { NetworkVolumeInputs } from "pulumi-volumes/dist/provider/neevcloud/schema";\nexport let x: NetworkVolumeInputs | undefined;\n';
+            'import type { NetworkVolumeInputs } from "pulumi-volumes/dist/provider/neevcloud/schema";\n' +
+            "export let x: NetworkVolumeInputs | undefined;\n";
         await assert.rejects(typeCheckInStockProject("stock-tsc-control", { "index.ts": internal }), /node_modules\/zod\/.*error TS/);
     });
 

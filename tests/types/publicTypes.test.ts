@@ -16,6 +16,8 @@ import type { agentbay, fly, neevcloud, vm0 } from "../../sdk";
  * `Type '"only in the provider: hostStatus"' does not satisfy the constraint 'never'`.
  */
 
+// `{}` on purpose: a key is optional exactly when the empty object has the shape of its Pick.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type OptionalKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? K : never }[keyof T];
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
@@ -29,7 +31,10 @@ type Drift<P, I, Defaulted extends keyof I = never> =
     | `only in the provider: ${Exclude<keyof I, keyof P> & string}`
     | `optional in public only: ${Exclude<OptionalKeys<P>, OptionalKeys<I> | Defaulted> & keyof I & string}`
     | `optional in the provider only: ${Exclude<OptionalKeys<I>, OptionalKeys<P>> & keyof P & string}`
-    | `types differ: ${{ [K in keyof P & keyof I]-?: Same<NonNullable<P[K]>, NonNullable<I[K]>> extends true ? never : K }[keyof P & keyof I] & string}`;
+    | `types differ: ${DifferingKeys<P, I> & string}`;
+
+type DifferingKeys<P, I> = { [K in keyof P & keyof I]-?: Same<NonNullable<P[K]>, NonNullable<I[K]>> extends true ? never : K }[keyof P &
+    keyof I];
 
 /** Compiles only when `T` is `never`; otherwise the error names `T`. */
 type None<T extends never> = T;

@@ -47,7 +47,7 @@ describe("agentbay.Volume rules", () => {
 
     it("refuses an unknown argument (there is no size)", async () => {
         const { failures } = await check({ ...valid, sizeGb: 10 });
-        assert.equal(failures[0].property, "sizeGb");
+        assert.equal(failures[0]?.property, "sizeGb");
     });
 
     it("an unknown value at preview is no failure", async () => {

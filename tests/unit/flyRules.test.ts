@@ -4,7 +4,7 @@ import { changedFields, diffByRules } from "../../provider/core/rules";
 import { unknownValue } from "../../provider/core/unknown";
 import { flyVolumeRules, flyVolumeSpec } from "../../provider/fly/rules";
 import { defaultFlyVolumeName, flyVolumeInputs } from "../../provider/fly/schema";
-import { CreateVolumeRequest, flyAuthorization, toWireCreate } from "../../provider/fly/client";
+import { type CreateVolumeRequest, flyAuthorization, toWireCreate } from "../../provider/fly/client";
 
 const valid = { app: "my-app", region: "iad", sizeGb: 10, name: "data" };
 
@@ -112,10 +112,10 @@ describe("fly.Volume rules", () => {
         it("refuses a shrink at preview, naming both sizes and saying volumes only grow", () => {
             const { failures } = check({ ...valid, sizeGb: 5 }, { ...valid, sizeGb: 10 });
             assert.equal(failures.length, 1);
-            assert.equal(failures[0].property, "sizeGb");
-            assert.match(failures[0].reason, /10 GB/);
-            assert.match(failures[0].reason, /5 GB/);
-            assert.match(failures[0].reason, /only grow/);
+            assert.equal(failures[0]?.property, "sizeGb");
+            assert.match(failures[0]?.reason, /10 GB/);
+            assert.match(failures[0]?.reason, /5 GB/);
+            assert.match(failures[0]?.reason, /only grow/);
         });
 
         it("does not treat unknown values as failures, and still checks the known ones", () => {

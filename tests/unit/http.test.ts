@@ -3,10 +3,10 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { Deadline, realClock } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError, DeadlineError } from "../../provider/core/errors";
-import { HttpClient, HttpClientOptions, HttpRequest } from "../../provider/core/http";
+import { HttpClient, type HttpClientOptions, type HttpRequest } from "../../provider/core/http";
 import { closeAllPools, endpointUrl } from "../../provider/core/transport";
 import { FlyClient } from "../../provider/fly/client";
-import { fakeClock, json, Loopback, loopback } from "./httpLoopback";
+import { fakeClock, json, type Loopback, loopback } from "./httpLoopback";
 
 function client(server: Loopback, extra: Partial<HttpClientOptions> = {}): HttpClient {
     return new HttpClient({

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { type JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { checkInputs } from "../../provider/core/check";
 import { VolumeError } from "../../provider/core/errors";
 import { checkedRequest } from "../../provider/core/parse";
@@ -11,6 +11,7 @@ import { unknownValue } from "../../provider/core/unknown";
 import { networkVolumeProvider } from "../../provider/neevcloud/provider";
 import { networkVolumeRules, networkVolumeSpec } from "../../provider/neevcloud/rules";
 import { defaultNetworkVolumeName, networkVolumeInputs } from "../../provider/neevcloud/schema";
+import { present } from "../support/present";
 
 const valid = { orgId: "org-1", projectId: "proj-1", regionId: "in-bom-1", sizeGb: 100, name: "data" };
 const check = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => checkInputs(networkVolumeSpec, olds, news);
@@ -209,7 +210,7 @@ describe("neevcloud.NetworkVolume rules", () => {
             const { orgId: _o, projectId: _p, ...rest } = valid;
             const { inputs, failures } = await networkVolumeProvider.check({}, { ...rest, __provider: "code" });
             assert.deepEqual(failures.map((f) => f.property).sort(), ["orgId", "projectId"]);
-            assert.match(failures[0].reason, /neevcloud:orgId.*NEEVCLOUD_ORG_ID/);
+            assert.match(present(failures[0]).reason, /neevcloud:orgId.*NEEVCLOUD_ORG_ID/);
             assert.ok(
                 Object.values(inputs).every((v) => v !== undefined),
                 JSON.stringify(Object.keys(inputs)),

@@ -4,7 +4,7 @@ import { ApiError } from "../../provider/core/errors";
 import { AmbiguousRequestError } from "../../provider/core/errors";
 import { claimVolume, createOwned, isClaimed, releaseClaim, withNameLock } from "../../provider/core/ownership";
 import type { Freshness } from "../../provider/core/sharedList";
-import { VirtualClock, virtualClock } from "./virtualClock";
+import { type VirtualClock, virtualClock } from "./virtualClock";
 
 interface Vol {
     id: string;
@@ -130,7 +130,7 @@ describe("ownership: a create owns only what it made", () => {
         cloud.listLagMs = 800;
         const mine = await clock.run(create("data", ["lost"]));
         assert.equal(cloud.vols.length, 1);
-        assert.equal(mine.id, cloud.vols[0].id);
+        assert.equal(mine.id, cloud.vols[0]?.id);
         assert.equal(cloud.sends, 1);
     });
 
@@ -152,7 +152,7 @@ describe("ownership: a create owns only what it made", () => {
         const started = clock.now();
         const deadline = Deadline.in(30, "create", clock);
         const mine = await clock.run(create("data", ["hang"], 30));
-        assert.equal(mine.id, cloud.vols[0].id);
+        assert.equal(mine.id, cloud.vols[0]?.id);
         assert.equal(cloud.vols.length, 1);
         assert.ok(clock.now() < deadline.at, "found before the operation's deadline");
         assert.ok(clock.now() - started >= 24_000, "the send ran on the deadline minus the reserve (6 s of 30)");

@@ -6,6 +6,7 @@ import type { FieldRules } from "../../provider/core/rules";
 import { flyVolumeProvider } from "../../provider/fly/provider";
 import { networkVolumeProvider } from "../../provider/neevcloud/provider";
 import { rejection, useEmulator } from "../clients/support";
+import { present } from "../support/present";
 
 let app = "asm";
 let apps = 0;
@@ -44,7 +45,7 @@ describe("providers assembled from capabilities", function () {
             const noSize = { schema, rules: { name: "replace", sizeGb: "replace", label: "inPlace" } satisfies FieldRules };
             assert.deepEqual(checkInputs(noSize, { name: "a", sizeGb: 9 }, { name: "a", sizeGb: 1 }).failures, []);
             const inTiB = { schema, rules: { ...noSize.rules, sizeGb: { grow: "TiB" } } satisfies FieldRules };
-            const [shrink] = checkInputs(inTiB, { name: "a", sizeGb: 9 }, { name: "a", sizeGb: 1 }).failures;
+            const shrink = present(checkInputs(inTiB, { name: "a", sizeGb: 9 }, { name: "a", sizeGb: 1 }).failures[0]);
             assert.match(shrink.reason, /cannot shrink from 9 TiB to 1 TiB/);
         });
         it("refuses at assembly an in-place field without an update capability", () => {
@@ -61,7 +62,7 @@ describe("providers assembled from capabilities", function () {
     });
 
     describe("timeouts are stored: a change to them alone sends nothing", () => {
-        it("diff shows an update, update sends no request and stores them, and the next delete honours the new delete timeout", async () => {
+        it("diff shows an update, update sends no request and stores them, the next delete honours the new delete timeout", async () => {
             const { id, outs } = await flyVolumeProvider.create(await fly({ timeouts: { delete: 60 } }));
             const news = await fly({ timeouts: { delete: 5 } });
             assert.deepEqual(await flyVolumeProvider.diff(id, outs, news), { changes: true, replaces: [] });

@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
 import { ApiError, WaitError } from "../../provider/core/errors";
 import { SharedList } from "../../provider/core/sharedList";
-import { SharedPoller, WaitStep } from "../../provider/core/wait";
-import { outcome, VirtualClock, virtualClock } from "./virtualClock";
+import { SharedPoller, type WaitStep } from "../../provider/core/wait";
+import { outcome, type VirtualClock, virtualClock } from "./virtualClock";
 
 type Item = { id: string; state: string };
 

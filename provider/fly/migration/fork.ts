@@ -1,7 +1,7 @@
 import { goneStates, type FlyVolume } from "../wire";
 
 /**
- * Fly host migration (fly.md, States): when Fly moves a Machine to another host it forks the
+ * Fly host migration (docs/apis/fly.md, States): when Fly moves a Machine to another host it forks the
  * volume to a new id, moves the attachment to the fork, and puts the old volume in
  * `pending_destroy`. The tracked id then reads as gone, and without this the next `up` would
  * create an empty volume while the Machine runs on the fork.
@@ -75,13 +75,15 @@ export function migrationWarning(
     const listed = search.candidates
         .map(
             (v) =>
-                `${v.id} (state ${v.state}, created ${v.createdAt ?? "?"}, ${v.attachedMachineId ? `attached to ${v.attachedMachineId}` : "unattached"})`,
+                `${v.id} (state ${v.state}, created ${v.createdAt ?? "?"}, ` +
+                `${v.attachedMachineId ? `attached to ${v.attachedMachineId}` : "unattached"})`,
         )
         .join(", ");
     return (
         `fly volume ${app}/${old.id} is ${old.state} (Fly may have moved its Machine to another host) and was dropped from the stack; ` +
         `same-named volumes made after it: ${listed}, but not followed: ${search.why}. ` +
-        `If one holds the data, adopt it with \`fly.Volume.get(name, "${app}/<vol_id>")\` (e.g. "${app}/${search.candidates[0]?.id ?? "vol_…"}") ` +
+        `If one holds the data, adopt it with \`fly.Volume.get(name, ` +
+        `"${app}/<vol_id>")\` (e.g. "${app}/${search.candidates[0]?.id ?? "vol_…"}") ` +
         `and point the resource at it`
     );
 }

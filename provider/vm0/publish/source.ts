@@ -16,11 +16,11 @@ import { pipeline } from "node:stream/promises";
 import type { CheckFailure } from "../../core/check";
 import { VolumeError } from "../../core/errors";
 
-/** VM0's limits (vm0.md §2): 100 MB per file and per upload, 50,000 files, 8 MiB of paths. */
-export const MAX_FILE_BYTES = 104_857_600;
-export const MAX_TOTAL_BYTES = 104_857_600;
-export const MAX_FILES = 50_000;
-export const MAX_PATH_BYTES = 8 * 1024 * 1024;
+/** VM0's limits (docs/apis/vm0.md §2): 100 MB per file and per upload, 50,000 files, 8 MiB of paths. */
+export const fileBytesLimit = 104_857_600;
+export const totalBytesLimit = 104_857_600;
+export const filesLimit = 50_000;
+export const pathBytesLimit = 8 * 1024 * 1024;
 
 /** One file of a manifest: VM0's `{path, hash, size}`. */
 export interface Vm0FileEntry {
@@ -63,10 +63,10 @@ export interface SourceLimits {
 }
 
 export const vm0Limits: SourceLimits = {
-    maxFileBytes: MAX_FILE_BYTES,
-    maxTotalBytes: MAX_TOTAL_BYTES,
-    maxFiles: MAX_FILES,
-    maxPathBytes: MAX_PATH_BYTES,
+    maxFileBytes: fileBytesLimit,
+    maxTotalBytes: totalBytesLimit,
+    maxFiles: filesLimit,
+    maxPathBytes: pathBytesLimit,
 };
 
 interface Found {
@@ -120,7 +120,8 @@ export async function listSource(dir: string, limits: SourceLimits = vm0Limits):
             total += stats.size;
             if (total > limits.maxTotalBytes) {
                 throw new SourceError(
-                    `holds more than ${mb(limits.maxTotalBytes)} (${bytes(total)} so far): VM0 takes at most ${mb(limits.maxTotalBytes)} per version`,
+                    `holds more than ${mb(limits.maxTotalBytes)} (${bytes(total)} so ` +
+                        `far): VM0 takes at most ${mb(limits.maxTotalBytes)} per version`,
                 );
             }
             pathBytes += Buffer.byteLength(rel, "utf8");

@@ -1,6 +1,6 @@
 /**
  * VM0's STORAGE API, the one the vm0 CLI publishes with (`POST /api/storages/prepare` and
- * `/commit`, shared/apis/vm0.md §2). It is VM0's internal API, NOT the documented public API: it
+ * `/commit`, docs/apis/vm0.md §2). It is VM0's internal API, NOT the documented public API: it
  * may change without notice, which is why every call to it lives in this one file. Same Bearer
  * token as the public API; host `vm0:storageUrl` / `VM0_STORAGE_URL`, else `vm0:apiUrl` /
  * `VM0_API_URL` when set, else `https://www.vm0.ai`.
@@ -122,7 +122,8 @@ export class Vm0StorageClient {
         const body = parseResponse("vm0", wireCommit, res.body, "commit version", args.storageName);
         if (body.versionId !== args.versionId) {
             throw new VolumeError(
-                `vm0 commit version ${args.storageName}: VM0 committed version ${body.versionId.slice(0, 12)} instead of ${args.versionId.slice(0, 12)}; ` +
+                `vm0 commit version ${args.storageName}: VM0 committed version ` +
+                    `${body.versionId.slice(0, 12)} instead of ${args.versionId.slice(0, 12)}; ` +
                     "the storage API may have changed, please report it",
             );
         }
@@ -130,7 +131,10 @@ export class Vm0StorageClient {
     }
 }
 
-/** The storage API base URL (interface.md): `vm0:storageUrl`/`VM0_STORAGE_URL`, else `vm0:apiUrl`/`VM0_API_URL`, else www.vm0.ai. */
+/**
+ * The storage API base URL (the README's credentials table): `vm0:storageUrl`/`VM0_STORAGE_URL`, else `vm0:apiUrl`/`VM0_API_URL`,
+ * else www.vm0.ai.
+ */
 export function vm0StorageUrl(): string {
     return resolveSetting(storageUrlSource) ?? resolveSetting(vm0Endpoint.apiUrl) ?? defaultVm0StorageUrl;
 }
