@@ -80,8 +80,8 @@ describe("engine: fly.Volume through the real pulumi CLI", function () {
     for (const refreshFirst of [false, true]) {
         it(`a create that never becomes ready is stored with its id and init error; the next up${refreshFirst ? " --refresh" : ""} finishes it`, async () => {
             const { emu } = ctx();
-            // Ready 15 s after the POST: still creating when the refresh of `up --refresh` reads it.
-            emu.configure({ fly: { timeToReadyMs: 15_000 } });
+            // Never ready by itself: the test makes it ready once the engine has started the update.
+            emu.configure({ fly: { timeToReadyMs: 600_000 } });
             try {
                 const s = await ctx().stack(refreshFirst ? "partial-refresh" : "partial", "fly.js");
                 await s.config({ createTimeout: "2", volName: refreshFirst ? "partial2" : "partial1" });
@@ -97,7 +97,13 @@ describe("engine: fly.Volume through the real pulumi CLI", function () {
                 assert.ok(plan.ok, plan.output);
                 assert.equal(stepFor(plan, "data")?.op, "update", "init errors make the next step an update");
 
-                const second = await s.up(refreshFirst ? { refresh: true } : {});
+                const second = await s.up({
+                    refresh: refreshFirst,
+                    onEvent: (e) => {
+                        const m = e.resourcePreEvent?.metadata;
+                        if (m?.op === "update" && m.urn.endsWith("::data")) emu.fly.setState("web", String(tracked.outputs?.volumeId), "created");
+                    },
+                });
                 assert.ok(second.ok, second.output);
                 if (refreshFirst) {
                     // The refresh read it while still creating and the engine dropped its init errors;

@@ -177,22 +177,22 @@ export function useEngine(knobs: DeepPartial<Knobs>, programs: Record<string, st
                     },
                     preview: (o = {}) =>
                         attempt(async (events) => {
-                            const r = await stack.preview({ diff: true, ...o, onEvent: (e) => events.push(e) });
+                            const r = await stack.preview({ diff: true, ...o, onEvent: (e) => (events.push(e), o.onEvent?.(e)) });
                             return { stdout: r.stdout, stderr: r.stderr };
                         }),
                     up: (o = {}) =>
                         attempt(async (events) => {
-                            const r = await stack.up({ diff: true, ...o, onEvent: (e) => events.push(e) });
+                            const r = await stack.up({ diff: true, ...o, onEvent: (e) => (events.push(e), o.onEvent?.(e)) });
                             return { stdout: r.stdout, stderr: r.stderr, outputs: r.outputs };
                         }),
                     refresh: (o = {}) =>
                         attempt(async (events) => {
-                            const r = await stack.refresh({ ...o, onEvent: (e) => events.push(e) });
+                            const r = await stack.refresh({ ...o, onEvent: (e) => (events.push(e), o.onEvent?.(e)) });
                             return { stdout: r.stdout, stderr: r.stderr };
                         }),
                     destroy: (o = {}) =>
                         attempt(async (events) => {
-                            const r = await stack.destroy({ ...o, onEvent: (e) => events.push(e) });
+                            const r = await stack.destroy({ ...o, onEvent: (e) => (events.push(e), o.onEvent?.(e)) });
                             return { stdout: r.stdout, stderr: r.stderr };
                         }),
                     async state() {
