@@ -119,7 +119,11 @@ function creatableProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodO
         async diff(_id, olds, news) {
             const readiness = judge(olds);
             const failed = readiness === "failed" ? spec.readiness?.fields : undefined;
-            const outcome = diffByRules(rules, olds, news, { deleteBeforeReplace: spec.deleteBeforeReplace, defaults: defaultsOf(), failed });
+            const outcome = diffByRules(rules, olds, news, {
+                deleteBeforeReplace: spec.deleteBeforeReplace,
+                defaults: defaultsOf(),
+                failed,
+            });
             // A partial create is an update (which finishes it) even when its init errors are gone: the
             // engine drops them when a refresh (`up --refresh`) reads the resource.
             return readiness === "pending" && !outcome.changes ? { ...outcome, changes: true } : outcome;

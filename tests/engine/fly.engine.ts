@@ -60,7 +60,10 @@ describe("engine: fly.Volume through the real pulumi CLI", function () {
         const second = (await s.resource("data"))!;
         assert.notEqual(second.id, created.id);
         assert.deepEqual(
-            emu.inventory().fly.filter((v) => v.state !== "destroyed" && v.state !== "pending_destroy").map((v) => v.name),
+            emu
+                .inventory()
+                .fly.filter((v) => v.state !== "destroyed" && v.state !== "pending_destroy")
+                .map((v) => v.name),
             ["data2"],
         );
 
@@ -101,14 +104,17 @@ describe("engine: fly.Volume through the real pulumi CLI", function () {
                     refresh: refreshFirst,
                     onEvent: (e) => {
                         const m = e.resourcePreEvent?.metadata;
-                        if (m?.op === "update" && m.urn.endsWith("::data")) emu.fly.setState("web", String(tracked.outputs?.volumeId), "created");
+                        if (m?.op === "update" && m.urn.endsWith("::data"))
+                            emu.fly.setState("web", String(tracked.outputs?.volumeId), "created");
                     },
                 });
                 assert.ok(second.ok, second.output);
                 if (refreshFirst) {
                     // The refresh read it while still creating and the engine dropped its init errors;
                     // only the provider's diff (a pending create is an update) keeps it from passing as done.
-                    const read = second.events.find((e) => e.resOutputsEvent?.metadata.op === "refresh" && e.resOutputsEvent.metadata.urn.endsWith("::data"));
+                    const read = second.events.find(
+                        (e) => e.resOutputsEvent?.metadata.op === "refresh" && e.resOutputsEvent.metadata.urn.endsWith("::data"),
+                    );
                     assert.equal(read?.resOutputsEvent?.metadata.new?.outputs.state, "creating");
                 }
                 assert.ok(opsFor(second, "data").includes("update"), JSON.stringify(opsFor(second, "data")));

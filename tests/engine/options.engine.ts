@@ -28,7 +28,10 @@ const withOptions = program(`
 describe("engine: Pulumi's resource options on a volume (real pulumi CLI)", function () {
     this.timeout(300_000);
     const ctx = useEngine({ fly: { timeToReadyMs: 100, timeToExtendMs: 100 } }, { "opts.js": withOptions });
-    const live = (name: string) => ctx().emu.inventory().fly.filter((v) => v.name === name && v.state === "created");
+    const live = (name: string) =>
+        ctx()
+            .emu.inventory()
+            .fly.filter((v) => v.name === name && v.state === "created");
 
     it("protect: destroy is refused and the volume stays; unprotected, it goes", async () => {
         const s = await ctx().stack("protect", "opts.js");
@@ -102,10 +105,17 @@ describe("engine: Pulumi's resource options on a volume (real pulumi CLI)", func
         const up = await s.up();
         assert.ok(up.ok, up.output);
         const done = (r: typeof up) =>
-            r.events.flatMap((e) => (e.resOutputsEvent && !e.resOutputsEvent.metadata.type.startsWith("pulumi:") ? [e.resOutputsEvent.metadata.urn.split("::").pop()] : []));
+            r.events.flatMap((e) =>
+                e.resOutputsEvent && !e.resOutputsEvent.metadata.type.startsWith("pulumi:")
+                    ? [e.resOutputsEvent.metadata.urn.split("::").pop()]
+                    : [],
+            );
         assert.deepEqual(done(up), ["data", "machine"]);
         const machine = (await s.resource("machine"))!;
-        assert.ok(machine.dependencies?.some((d) => d.endsWith("::data")), "the engine records the dependency");
+        assert.ok(
+            machine.dependencies?.some((d) => d.endsWith("::data")),
+            "the engine records the dependency",
+        );
         const destroyed = await s.destroy();
         assert.ok(destroyed.ok, destroyed.output);
         assert.deepEqual(done(destroyed), ["machine", "data"]);

@@ -21,7 +21,10 @@ const TODAY = {
      * stops before any provider call, at loading the Node language host (not on the Go module proxy,
      * so not on this machine); with the host present the import's Read would hit the error above.
      */
-    pulumiImport: { works: false, error: /no language plugin 'pulumi-language-nodejs' found|Cannot read properties of undefined \(reading 'toJavaScript'\)/ },
+    pulumiImport: {
+        works: false,
+        error: /no language plugin 'pulumi-language-nodejs' found|Cannot read properties of undefined \(reading 'toJavaScript'\)/,
+    },
 } as const;
 
 const vol = program(`

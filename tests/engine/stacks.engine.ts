@@ -104,12 +104,22 @@ describe("engine: two stacks of one program, and a later up in a new process (re
         };
         const run = spawnSync(
             process.execPath,
-            [path.join(scratch.dir, "later-up.js"), path.dirname(path.dirname(cli)), "later", path.join(scratch.dir, "shared.js"), JSON.stringify(env)],
+            [
+                path.join(scratch.dir, "later-up.js"),
+                path.dirname(path.dirname(cli)),
+                "later",
+                path.join(scratch.dir, "shared.js"),
+                JSON.stringify(env),
+            ],
             { cwd: scratch.dir, encoding: "utf8" },
         );
         assert.equal(run.status, 0, run.stderr);
         const result = JSON.parse(run.stdout.trim().split("\n").pop()!) as { ops: string[]; outputs: Record<string, string> };
-        assert.deepEqual(result.ops.filter((op) => op !== "same"), [], run.stdout);
+        assert.deepEqual(
+            result.ops.filter((op) => op !== "same"),
+            [],
+            run.stdout,
+        );
         assert.equal(emu.inventory().fly.length, before, "no new volume");
         assert.equal((await s.resource("data"))?.id, id);
         const again = await s.up();

@@ -250,7 +250,9 @@ export function opsFor(r: OpResult, name: string): string[] {
 
 /** The engine's diagnostics (errors and warnings) mentioning a resource or the stack. */
 export function diagnostics(r: OpResult, severity?: string): string[] {
-    return r.events.flatMap((e) => (e.diagnosticEvent && (!severity || e.diagnosticEvent.severity === severity) ? [e.diagnosticEvent.message] : []));
+    return r.events.flatMap((e) =>
+        e.diagnosticEvent && (!severity || e.diagnosticEvent.severity === severity) ? [e.diagnosticEvent.message] : [],
+    );
 }
 
 /** A program module's source: `body` runs inside the inline program, with `pulumi`, `pv` (the package) and `c` (Config) in scope. */

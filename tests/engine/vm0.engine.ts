@@ -53,7 +53,13 @@ describe("engine: vm0.Volume through the real pulumi CLI", function () {
         const renamed = await s.up();
         assert.ok(renamed.ok, renamed.output);
         assert.deepEqual(opsFor(renamed, "agent-data"), ["create-replacement", "replace", "delete-replaced"]);
-        assert.deepEqual(volumes().map((v) => v.name).sort(), ["agent-data", "agent-data-2"], "the old volume stays in VM0");
+        assert.deepEqual(
+            volumes()
+                .map((v) => v.name)
+                .sort(),
+            ["agent-data", "agent-data-2"],
+            "the old volume stays in VM0",
+        );
 
         emu.clearRequests();
         const destroyed = await s.destroy();
@@ -61,7 +67,7 @@ describe("engine: vm0.Volume through the real pulumi CLI", function () {
         assert.deepEqual(opsFor(destroyed, "agent-data"), ["delete"]);
         assert.equal(volumes().length, 2, "destroy retains");
         assert.deepEqual(emu.requests({ cloud: "vm0" }), [], "the engine never called Delete");
-        assert.equal((await s.resource("agent-data")), undefined);
+        assert.equal(await s.resource("agent-data"), undefined);
     });
 
     it("a FileArchive of a relative path: resolved in the program's process, hashed by the engine, handed to check as its directory; a plain path is no step", async () => {
