@@ -17,6 +17,11 @@ mode="${1:-prepare}"
 
 version="$(awk '$1 == "require" && $2 == "github.com/pulumi/pulumi/pkg/v3" { print $3 }' "$repo/tools/pulumi-cli/go.mod")"
 [ -n "$version" ] || { echo "pulumi-cli: no pkg/v3 version in tools/pulumi-cli/go.mod" >&2; exit 1; }
+sdk="$(awk '$1 == "github.com/pulumi/pulumi/sdk/v3" { print $2 }' "$repo/tools/pulumi-cli/go.mod")"
+if [ "$sdk" != "$version" ]; then
+    echo "pulumi-cli: tools/pulumi-cli/go.mod requires pkg/v3 $version but sdk/v3 ${sdk:-(none)}; they must be equal" >&2
+    exit 1
+fi
 locked="v$(node -e 'const l = require(process.argv[1]); console.log(l.packages["node_modules/@pulumi/pulumi"].version)' "$repo/package-lock.json")"
 if [ "$version" != "$locked" ]; then
     echo "pulumi-cli: tools/pulumi-cli/go.mod builds $version but package-lock.json has @pulumi/pulumi $locked; make them equal" >&2

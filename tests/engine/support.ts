@@ -122,6 +122,8 @@ async function attempt(run: (events: auto.EngineEvent[]) => Promise<{ stdout: st
 export function useEngine(knobs: DeepPartial<Knobs>, programs: Record<string, string>): () => EngineContext {
     let ctx: EngineContext | undefined;
     const stacks: EngineStack[] = [];
+    /** Stacks whose last operation was a successful destroy: nothing left to clean up. */
+    const destroyed = new Set<EngineStack>();
     before(async function () {
         this.timeout(120_000);
         const cli = cliPath();
@@ -182,6 +184,7 @@ export function useEngine(knobs: DeepPartial<Knobs>, programs: Record<string, st
                         }),
                     up: (o = {}) =>
                         attempt(async (events) => {
+                            destroyed.delete(es);
                             const r = await stack.up({ diff: true, ...o, onEvent: (e) => (events.push(e), o.onEvent?.(e)) });
                             return { stdout: r.stdout, stderr: r.stderr, outputs: r.outputs };
                         }),
@@ -190,11 +193,14 @@ export function useEngine(knobs: DeepPartial<Knobs>, programs: Record<string, st
                             const r = await stack.refresh({ ...o, onEvent: (e) => (events.push(e), o.onEvent?.(e)) });
                             return { stdout: r.stdout, stderr: r.stderr };
                         }),
-                    destroy: (o = {}) =>
-                        attempt(async (events) => {
+                    destroy: async (o = {}) => {
+                        const r = await attempt(async (events) => {
                             const r = await stack.destroy({ ...o, onEvent: (e) => (events.push(e), o.onEvent?.(e)) });
                             return { stdout: r.stdout, stderr: r.stderr };
-                        }),
+                        });
+                        if (r.ok) destroyed.add(es);
+                        return r;
+                    },
                     async state() {
                         const d = await stack.exportStack();
                         const raw = JSON.stringify(d);
@@ -222,10 +228,8 @@ export function useEngine(knobs: DeepPartial<Knobs>, programs: Record<string, st
     });
     after(async function () {
         this.timeout(120_000);
-        for (const s of stacks.reverse()) {
-            // Leave nothing protected or half-made behind in the emulator; the state folder goes too.
-            await s.destroy({ remove: true } as auto.DestroyOptions).catch(() => undefined);
-        }
+        // A test that failed half-way leaves resources: destroy them (best effort); the state folder goes too.
+        for (const s of stacks.reverse()) if (!destroyed.has(s)) await s.destroy().catch(() => undefined);
         await ctx?.emu.close();
         if (ctx) fs.rmSync(ctx.stateDir, { recursive: true, force: true });
     });
