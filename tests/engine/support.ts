@@ -153,7 +153,6 @@ export function useEngine(knobs: DeepPartial<Knobs>, programs: Record<string, st
                     ...opts.env,
                 };
                 for (const [k, v] of Object.entries(env)) if (v === "") delete env[k];
-                // eslint-disable-next-line @typescript-eslint/no-require-imports
                 const mod = require(path.join(scratch.dir, program)) as { default?: auto.PulumiFn } | auto.PulumiFn;
                 const fn = typeof mod === "function" ? mod : mod.default!;
                 const stack = await auto.LocalWorkspace.createOrSelectStack(
