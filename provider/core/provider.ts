@@ -101,8 +101,16 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
             return checkInputs(spec.inputs, olds ?? {}, news ?? {});
         },
         async diff(_id, olds, news) {
-            const failed = readinessOf(olds) === "failed" ? spec.readiness?.fields : undefined;
-            return diffByRules(rules, olds, news, { deleteBeforeReplace: spec.deleteBeforeReplace, defaults: defaultsOf(), failed });
+            const readiness = readinessOf(olds);
+            const failed = readiness === "failed" ? spec.readiness?.fields : undefined;
+            const outcome = diffByRules(rules, olds, news, {
+                deleteBeforeReplace: spec.deleteBeforeReplace,
+                defaults: defaultsOf(),
+                failed,
+            });
+            // A partial create is an update (which finishes it) even when its init errors are gone: the
+            // engine drops them when a refresh (`up --refresh`) reads the resource.
+            return readiness === "pending" && !outcome.changes ? { ...outcome, changes: true } : outcome;
         },
         async create(inputs) {
             const ctx = tracking<O>(deadlineFor(inputs, "create"));
