@@ -11,6 +11,7 @@ import type { Vm0VolumeInputs } from "../../provider/vm0/schema";
 import { vm0Session } from "../../provider/vm0/session";
 import { defaultVm0StorageUrl, Vm0StorageClient, vm0StorageClient, vm0StorageUrl } from "../../provider/vm0/publish/storageClient";
 import { publishVersion } from "../../provider/vm0/publish/publish";
+import { getVolume } from "../../sdk/vm0/getVolume";
 import { uuidFor } from "../emulator/vm0Helpers";
 import { startGateProxy } from "../support/gateProxy";
 import { setStackConfig } from "../../provider/core/config";
@@ -346,6 +347,8 @@ describe("vm0 publishing against the emulator", function () {
         assert.deepEqual([back.size, back.fileCount], [13, 3]);
         const refreshed = await readVm0PublishedVolume(first.id, back as unknown as Record<string, unknown>, deadline());
         assert.deepEqual([refreshed?.size, refreshed?.fileCount], [13, 3]);
+        const looked = await getVolume({ id: first.id });
+        assert.deepEqual([looked.size, looked.fileCount], [13, 3], "vm0.getVolume too");
     });
 
     it("read drops sourceHash once HEAD moved outside Pulumi, so the next up puts the content back", async () => {
