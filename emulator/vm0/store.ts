@@ -21,6 +21,13 @@ interface VolumeState {
     createdAt: number;
     updatedAt: number;
     head: string | null;
+    /**
+     * The volume record's own `size`/`fileCount`: set when a NEW version is committed, and left as
+     * they were when a commit only re-points HEAD at a stored version (a rollback), as VM0's commit
+     * does; so after a rollback they are stale, and only the version's own figures are right.
+     */
+    size: number;
+    fileCount: number;
     /** Committed versions by id. */
     versions: Map<string, Vm0Version>;
 }
@@ -53,6 +60,11 @@ export class Vm0Store {
         return [...this.volumes.values()].filter((v) => v.type === "volume");
     }
 
+    /** Every storage of a type. */
+    all(type: Vm0StorageType): VolumeState[] {
+        return [...this.volumes.values()].filter((v) => v.type === type);
+    }
+
     find(id: string): VolumeState | undefined {
         const v = this.volumes.get(id);
         return v?.type === "volume" ? v : undefined;
@@ -67,7 +79,17 @@ export class Vm0Store {
         const found = this.byName(name, type);
         if (found) return found;
         const at = this.tick();
-        const v: VolumeState = { id: randomUUID(), name, type, createdAt: at, updatedAt: at, head: null, versions: new Map() };
+        const v: VolumeState = {
+            id: randomUUID(),
+            name,
+            type,
+            createdAt: at,
+            updatedAt: at,
+            head: null,
+            size: 0,
+            fileCount: 0,
+            versions: new Map(),
+        };
         this.volumes.set(v.id, v);
         return v;
     }
@@ -122,6 +144,8 @@ export class Vm0Store {
                 createdAt: new Date(this.tick()).toISOString(),
             };
             v.versions.set(versionId, version);
+            v.size = version.size;
+            v.fileCount = version.fileCount;
         }
         v.head = versionId;
         v.updatedAt = this.tick();
@@ -144,13 +168,25 @@ export class Vm0Store {
         if (!pathSafe.test(id) || id === "." || id === "..") throw new TypeError(`vm0 seed: id ${JSON.stringify(id)} is not path-safe`);
         if (this.volumes.has(id)) throw new TypeError(`vm0 seed: id '${id}' exists`);
         const at = this.tick(seed.createdAt);
-        const v: VolumeState = { id, name: seed.name, type, createdAt: at, updatedAt: at, head: null, versions: new Map() };
+        const v: VolumeState = {
+            id,
+            name: seed.name,
+            type,
+            createdAt: at,
+            updatedAt: at,
+            head: null,
+            size: 0,
+            fileCount: 0,
+            versions: new Map(),
+        };
         this.volumes.set(id, v);
         const made = (seed.versions ?? []).map((s) => this.addSeedVersion(v, s));
         if (seed.head !== undefined) {
             const chosen = made[seed.head];
             if (!chosen) throw new TypeError(`vm0 seed: head ${seed.head} is not a version index`);
             v.head = chosen.id;
+            v.size = chosen.size;
+            v.fileCount = chosen.fileCount;
         }
         return this.record(v);
     }
@@ -178,19 +214,21 @@ export class Vm0Store {
         v.versions.set(id, version);
         if (version.fileCount > 0) this.putObject(objectKey(v, id, "archive.tar.gz"), archive);
         v.head = id;
+        v.size = version.size;
+        v.fileCount = version.fileCount;
         v.updatedAt = Math.max(v.updatedAt, Date.parse(version.createdAt));
         return version;
     }
 
-    /** The public `Volume` view. */
+    /** The public `Volume` view: `size`/`fileCount` are the record's (stale after a rollback, as VM0's are). */
     view(v: VolumeState): Vm0Volume {
         const head = this.head(v);
         return {
             id: v.id,
             name: v.name,
             currentVersionId: head?.id ?? null,
-            size: head?.size ?? 0,
-            fileCount: head?.fileCount ?? 0,
+            size: v.size,
+            fileCount: v.fileCount,
             createdAt: new Date(v.createdAt).toISOString(),
             updatedAt: new Date(v.updatedAt).toISOString(),
         };

@@ -150,7 +150,10 @@ export class Vm0Client {
     /**
      * The presigned URL of the volume's archive (HEAD, or `versionId` whole or as a unique prefix).
      * VM0 answers 302: the Location is returned, never followed (undici's pool does not follow
-     * redirects), and never put in a message.
+     * redirects), and never put in a message. The docs name the query `versionId`, the service's
+     * handlers read `version_id`: both are sent. The answer is checked to be the version asked for
+     * (its storage key, `…/<versionId>/archive.tar.gz`, is in the URL's path), so a service that
+     * read neither and answered HEAD is an error, never a silent download of other content.
      */
     async downloadUrl(id: string, versionId: string | undefined, deadline: Deadline): Promise<Vm0Download> {
         requireVm0Id(id, "volume id");
@@ -159,7 +162,7 @@ export class Vm0Client {
             method: "GET",
             kind: "read",
             path: `/v1/volumes/${encodeURIComponent(id)}/download`,
-            query: { versionId: resolved },
+            query: { versionId: resolved, version_id: resolved },
             operation: "download volume",
             target: resolved ? `${id} version ${resolved}` : id,
             deadline,
@@ -176,7 +179,19 @@ export class Vm0Client {
         }
         // Kept byte for byte (a presigned URL's signature covers it); a relative one (legal HTTP) is resolved.
         const absolute = hasScheme(url) ? url : new URL(url, this.baseUrl).toString();
-        return { url: absolute, versionId: resolved && resolved.length === 64 ? resolved : undefined };
+        if (resolved !== undefined) {
+            const served = versionInUrl(absolute);
+            if (served === undefined || !served.startsWith(resolved.toLowerCase())) {
+                throw new VolumeError(
+                    `vm0 download volume ${id}: asked for version ${resolved.slice(0, 12)}, but VM0 answered ` +
+                        `${served ? `the archive of version ${served.slice(0, 12)}` : "an archive whose version it does not name"}` +
+                        `${res.requestId ? ` (request ${res.requestId})` : ""}; nothing is returned rather than other content. ` +
+                        "The VM0 API may have changed how the version is named; please report it",
+                );
+            }
+            return { url: absolute, versionId: served };
+        }
+        return { url: absolute, versionId: versionInUrl(absolute) };
     }
 
     /** Reads every page of a list, de-duplicating by id; never loops on a cursor that does not advance. */
@@ -221,6 +236,18 @@ export class Vm0Client {
         }
         return [...seen.values()];
     }
+}
+
+/** The version whose archive a presigned URL serves: the 64-hex segment before `archive.tar.gz` in its path (VM0's storage key). */
+export function versionInUrl(url: string): string | undefined {
+    let path: string;
+    try {
+        path = decodeURIComponent(new URL(url).pathname);
+    } catch {
+        return undefined;
+    }
+    const m = /\/([0-9a-f]{64})\/archive\.tar\.gz$/i.exec(path);
+    return m?.[1]?.toLowerCase();
 }
 
 /** What a version id or prefix names among the versions known: one, several, or none. */

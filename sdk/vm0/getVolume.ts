@@ -121,5 +121,8 @@ export function getVolumeOutput(args: GetVolumeOutputArgs | pulumi.Input<GetVolu
 }
 
 function toResult(v: Vm0VolumeDetail): GetVolumeResult {
-    return { ...v, currentVersionId: v.currentVersionId ?? v.currentVersion?.id };
+    const head = v.currentVersionId ?? v.currentVersion?.id;
+    // HEAD's own figures: VM0 leaves the volume record's size and fileCount stale after a rollback.
+    const version = v.currentVersion && v.currentVersion.id === head ? v.currentVersion : undefined;
+    return { ...v, currentVersionId: head, ...(version ? { size: version.size, fileCount: version.fileCount } : {}) };
 }

@@ -48,6 +48,8 @@ export interface PublishOptions {
     storage?: Vm0StorageClient;
     /** Called with the first prepare's answer, before anything is uploaded or committed; throws to stop. */
     beforeUpload?: (prepared: PrepareResult, scan: SourceScan) => void | Promise<void>;
+    /** Called just before each commit (after the uploads); throws to stop: nothing is committed. */
+    beforeCommit?: (prepared: PrepareResult) => void | Promise<void>;
     /** A scan made already (check, a guard); scanned afresh when absent. */
     scan?: SourceScan;
 }
@@ -104,6 +106,7 @@ export async function publishVersion(args: PublishArgs, deadline: Deadline, opti
                     throw error;
                 }
             }
+            await options.beforeCommit?.(prepared);
             try {
                 const committed = await storage.commit(
                     { storageName: args.name, versionId: prepared.versionId, files: scan.files, message: args.message },

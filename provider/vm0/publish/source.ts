@@ -6,7 +6,8 @@
  * Symlinks: one that resolves to a regular file inside the directory is followed (its content is
  * published under the link's path, as a regular file); one that points out of the directory, at a
  * directory (loops, duplicated trees) or at nothing is refused. Sockets, FIFOs and devices are
- * refused. A `.vm0` folder at the top (the vm0 CLI's own settings) is left out, as the CLI does.
+ * refused. Every top-level path starting with `.vm0` (the vm0 CLI's own `.vm0/`, `.vm0rc`, `.vm0-cache/`)
+ * is left out, as the CLI does; deeper ones are files like any other.
  */
 import { createHash } from "node:crypto";
 import { createReadStream, type Dirent, type Stats } from "node:fs";
@@ -99,7 +100,9 @@ export async function listSource(dir: string, limits: SourceLimits = vm0Limits):
         for (const ent of entries) {
             const abs = join(absDir, ent.name);
             const rel = posix(relative(root, abs));
-            if (rel === ".vm0") continue;
+            // The vm0 CLI leaves out every top-level path starting with `.vm0` (`.vm0/`, `.vm0rc`, `.vm0-cache/`):
+            // the same directory pushed by the CLI and by Pulumi must give the same version.
+            if (absDir === root && ent.name.startsWith(".vm0")) continue;
             if (!isInside(rel)) throw new SourceError(`path '${rel}' is not a relative path inside the directory`);
             let stats: Stats;
             try {

@@ -35,6 +35,16 @@ const wireCommit = z.looseObject({
     deduplicated: z.boolean().optional().catch(undefined),
 });
 
+/** `GET /api/storages/list`: a bare array, each row read leniently (only `name` matters here). */
+const wireList = z.array(z.unknown());
+const wireListRow = z.looseObject({ name: z.string() });
+
+/** `GET /api/storages/download` by name: HEAD's version id (its URL is never kept). */
+const wireHead = z.looseObject({ versionId: z.string().min(1) });
+
+/** The storage API's own not-found body (`{"error":{"code":"NOT_FOUND",…}}`); a proxy's 404 page is not one. */
+const wireNotFound = z.looseObject({ error: z.looseObject({ code: z.literal("NOT_FOUND") }) });
+
 /** What prepare answers. */
 export interface PrepareResult {
     /** The version id VM0 computed for this file set (never computed locally). */
@@ -94,6 +104,51 @@ export class Vm0StorageClient {
                   }
                 : undefined,
         };
+    }
+
+    /**
+     * Whether VM0 has a volume of exactly this name, whatever its content, even none: the storage
+     * API's list, which is neither paginated nor cursored (the public list's cursor skips rows), and
+     * shows volumes that have no version yet.
+     */
+    async volumeExists(name: string, deadline: Deadline): Promise<boolean> {
+        const res = await this.http.request({
+            method: "GET",
+            kind: "read",
+            path: "/api/storages/list",
+            query: { type: "volume" },
+            operation: "list volumes",
+            target: `for ${name}`,
+            deadline,
+        });
+        const rows = parseResponse("vm0", wireList, res.body, "list volumes", `for ${name}`);
+        return rows.some((row) => wireListRow.safeParse(row).data?.name === name);
+    }
+
+    /**
+     * HEAD of the volume named exactly `name`, by the storage API's download (one exact lookup, no
+     * list): its version id, or undefined when the volume has no version or does not exist (VM0's own
+     * 404). A 404 in any other shape (a proxy, a wrong URL) is an error, never "no HEAD".
+     */
+    async headOf(name: string, deadline: Deadline): Promise<string | undefined> {
+        const res = await this.http.request({
+            method: "GET",
+            kind: "read",
+            path: "/api/storages/download",
+            query: { name, type: "volume" },
+            operation: "read HEAD of volume",
+            target: name,
+            deadline,
+            allowStatuses: [404],
+        });
+        if (res.status === 404) {
+            if (wireNotFound.safeParse(res.body).success) return undefined;
+            throw new VolumeError(
+                `vm0 read HEAD of volume ${name}: the storage API answered 404 without VM0's error body` +
+                    `${res.requestId ? ` (request ${res.requestId})` : ""}; check \`vm0:storageUrl\` / VM0_STORAGE_URL`,
+            );
+        }
+        return parseResponse("vm0", wireHead, res.body, "read HEAD of volume", name).versionId;
     }
 
     /**
