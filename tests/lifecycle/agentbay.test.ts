@@ -109,7 +109,7 @@ describe("agentbay.Volume through the real provider host (package from npm pack)
         const engine = ctx().engine();
         assert.ok((await engine.up(await deploy({ volName: "keep" }))).ok);
         const old = engine.resource("data")!;
-        // A refresh first (as \`pulumi up --refresh\` does in the same host process): a read claims nothing.
+        // A refresh first (its own host process here; both in one process: agentbayProvider.test.ts): a read claims nothing.
         assert.ok((await engine.refresh()).ok);
         const renamed = await engine.up(await deploy({ volName: "keep", resName: "data2", importId: old.id }));
         assert.ok(renamed.ok, JSON.stringify(renamed.steps));
