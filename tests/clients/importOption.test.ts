@@ -154,6 +154,17 @@ describe("the import option (importId) adopts exactly that volume", function () 
         });
     });
 
+    it("neevcloud: a volume in a failed state is not imported (the next up would replace it, deleting it)", async () => {
+        const p = networkVolumeProvider;
+        const base = { orgId: "org-1", projectId: "proj-1", regionId: "in-bom-1", sizeGb: 100, name: "broken" };
+        const made = await p.create((await p.check({}, base)).inputs);
+        releaseClaim("neevcloud/org-1/proj-1", made.outs.volumeId);
+        emu().neevcloud.setStatus("org-1", "proj-1", made.outs.volumeId, "failed");
+        const err = await rejection(p.create((await p.check({}, { ...base, importId: made.id })).inputs));
+        assert.match(err.message, /is in a failed state.*nothing was imported/);
+        assert.equal(err.id, undefined);
+    });
+
     describe("vm0.Volume", () => {
         const p = vm0VolumeProvider;
         const dirs: string[] = [];
