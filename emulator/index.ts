@@ -46,6 +46,7 @@ export type {
     AgentBayGetVolumeResponse,
     AgentBayKnobs,
     AgentBayListVolumesResponse,
+    AgentBayLookupNotFound,
     AgentBayPopError,
     AgentBayVolume,
     AgentBayVolumeRecord,

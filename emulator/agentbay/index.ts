@@ -15,6 +15,7 @@ import {
     defaultAgentBayKnobs,
     type AgentBayControl,
     type AgentBayKnobs,
+    type AgentBayLookupNotFound,
     type AgentBayPopError,
     type AgentBayVolumeRecord,
 } from "./types";
@@ -57,7 +58,7 @@ function createAgentBayEmulator(ctx: CloudContext<AgentBayKnobs>): CloudEmulator
         () => ctx.now(),
     );
     const actions: Record<string, (p: RpcParams) => Answer> = {
-        GetVolume: (p) => getVolume(store, p),
+        GetVolume: (p) => getVolume(store, p, ctx.knobs().lookupNotFound),
         ListVolumes: (p) => listVolumes(store, p),
         DeleteVolume: (p) => deleteVolume(store, p),
     };
@@ -126,14 +127,23 @@ function createAgentBayEmulator(ctx: CloudContext<AgentBayKnobs>): CloudEmulator
     };
 }
 
-function getVolume(store: AgentBayStore, p: RpcParams): Answer {
+function getVolume(store: AgentBayStore, p: RpcParams, notFound: AgentBayLookupNotFound): Answer {
     const imageId = p.required("ImageId");
     const name = p.required("VolumeName");
     const allowCreate = p.bool("AllowCreate", false);
     // Create-or-get: an existing name is returned whatever AllowCreate says.
     const existing = store.byName(imageId, name);
     if (existing) return success({ Data: toWire(existing) });
-    if (!allowCreate) return refused(404, notFoundCode, `Volume ${JSON.stringify(name)} is not found in image ${imageId}.`);
+    if (!allowCreate) {
+        const message = `Volume ${JSON.stringify(name)} is not found in image ${imageId}.`;
+        if (notFound === "emptyData") return success({ Data: {} });
+        if (notFound === "noData") return success({});
+        return refused(
+            404,
+            notFound,
+            notFound === "InvalidParameter.VolumeName" ? `The specified VolumeName is invalid: ${message}` : message,
+        );
+    }
     return success({ Data: toWire(store.create(imageId, name, true)) });
 }
 

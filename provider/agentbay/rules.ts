@@ -9,7 +9,7 @@ import { agentbayVolumeInputs, type AgentBayVolumeOutputs } from "./schema";
 export const agentbayVolumeRules = {
     imageId: "replace",
     name: "replace",
-    // Read only by a create (may it take a same-named volume that exists?): never a change by itself.
+    // Refused at check when true (schema.ts); false is never a change by itself.
     adoptExisting: "ignore",
     timeouts: "stored",
     volumeId: "output",

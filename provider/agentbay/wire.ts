@@ -48,6 +48,11 @@ export const wireGetVolumeResponse = z.looseObject({
     Data: wireVolume.nullish(),
 });
 
+/** `GetVolume` read as a lookup: the envelope's `Success` too, and `Data` as it came (an empty one is "not found"). */
+export const wireLookupResponse = wireEnvelope.extend({
+    Data: z.unknown().optional(),
+});
+
 /** An AgentBay volume in camelCase, the only shape the rest of the package sees. */
 export interface AgentBayVolume {
     /** `VolumeId`: what `CreateMcpSession` mounts. */

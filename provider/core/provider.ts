@@ -1,4 +1,17 @@
 import type { z } from "zod";
+import {
+    type AdoptionSpec,
+    adoptedOutputs,
+    adoptionRules,
+    claimAdopted,
+    importIdFailures,
+    importIdField,
+    importIdOf,
+    mismatchError,
+    mismatches,
+    spareAdopted,
+    withoutImportId,
+} from "./adoption";
 import { checkInputs, type CheckOutcome, inputDefaults, type InputSpec } from "./check";
 import { definedOnly } from "./objects";
 import type { Deadline } from "./deadline";
@@ -63,6 +76,8 @@ export interface ResourceSpec<Shape extends z.ZodRawShape, O extends z.infer<z.Z
      * e.g. VM0's, which hashes the directory it publishes. It must still refuse bad input as failures.
      */
     check?: (olds: Props, news: Props) => Promise<CheckOutcome<z.infer<z.ZodObject<Shape>>>>;
+    /** How the cloud's volumes are adopted by id (the `import` resource option, adoption.ts); every cloud states it. */
+    adoption?: AdoptionSpec<O>;
 }
 
 /** What the engine calls, typed by the resource's inputs `I` and outputs `O`. */
@@ -85,7 +100,10 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
     spec: ResourceSpec<Shape, O>,
 ): TypedResourceProvider<z.infer<z.ZodObject<Shape>>, O> {
     const rules = spec.inputs.rules;
+    // The cloud's table and `importId` (the `import` option), which never changes anything by itself.
+    const diffRules = { ...rules, ...adoptionRules };
     const ops = spec.operations;
+    const subject = spec.adoption?.subject ?? "volume";
     const changing = fieldsWith(rules, "inPlace", "grow");
     if (changing.length > 0 && !ops.update) {
         throw new Error(`resourceProvider: ${changing.join(", ")} change in place, but the spec has no update`);
@@ -97,17 +115,33 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
 
     return {
         async check(olds, news) {
-            if (spec.check) return spec.check(olds ?? {}, news ?? {});
-            return checkInputs(spec.inputs, olds ?? {}, news ?? {});
+            // `importId` is the core's: the cloud's check never sees it, and it comes back beside the checked inputs.
+            const declared = news ?? {};
+            const importId = declared[importIdField];
+            const rest = withoutImportId(declared);
+            const prior = withoutImportId(olds ?? {});
+            const out = spec.check ? await spec.check(prior, rest) : checkInputs(spec.inputs, prior, rest);
+            const failures = [...out.failures, ...importIdFailures(importId, spec.adoption)];
+            return { inputs: importId === undefined ? out.inputs : { ...out.inputs, [importIdField]: importId }, failures };
         },
-        async diff(_id, olds, news) {
+        async diff(id, olds, news) {
             const readiness = readinessOf(olds);
             const failed = readiness === "failed" ? spec.readiness?.fields : undefined;
-            const outcome = diffByRules(rules, olds, news, {
+            const outcome = diffByRules(diffRules, olds, news, {
                 deleteBeforeReplace: spec.deleteBeforeReplace,
                 defaults: defaultsOf(),
                 failed,
             });
+            const importId = importIdOf(news);
+            if (outcome.replaces.length > 0 && importId !== undefined) {
+                // The replacement's create would adopt that volume again instead of making a new one, and
+                // the old resource's delete would then remove what the new one holds.
+                throw new VolumeError(
+                    `${subject} ${id}: this change replaces the volume (${outcome.replaces.join(", ")}), but the \`import\` ` +
+                        `option still names ${importId}, so the replacement would adopt a volume instead of making a new one. ` +
+                        `The volume is already managed: remove the \`import\` option, then run \`pulumi up\` again.`,
+                );
+            }
             // A partial create is an update (which finishes it) even when its init errors are gone: the
             // engine drops them when a refresh (`up --refresh`) reads the resource.
             return readiness === "pending" && !outcome.changes ? { ...outcome, changes: true } : outcome;
@@ -115,14 +149,17 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
         async create(inputs) {
             const ctx = tracking<O>(deadlineFor(inputs, "create"));
             try {
-                return await ops.create(inputs, ctx);
+                const importId = importIdOf(inputs);
+                if (importId !== undefined) return await adopt(importId, withoutImportId(inputs), ctx);
+                return await ops.create(withoutImportId(inputs), ctx);
             } catch (error) {
                 if (!ctx.state) throw clean(error);
                 throw partialState(error, ctx.state.id, inputs, await lastReported(ops.read, ctx.state, ctx.deadline));
             }
         },
         read: (id, props) => readWith(spec.operations.read, id, props, spec.idOf),
-        async update(id, olds, news) {
+        async update(id, olds, declared) {
+            const news = withoutImportId(declared);
             const ctx = tracking<O>(deadlineFor(news, "update"));
             try {
                 let current = olds;
@@ -142,8 +179,43 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
                 throw partialState(error, id, news, withStored(await lastReported(ops.read, ctx.state, ctx.deadline), news, stored));
             }
         },
-        delete: (id, props) => deleteWith(spec.operations.delete, id, props),
+        delete: (id, props) => (spareAdopted(id, `${subject} delete ${id}`) ? Promise.resolve() : deleteWith(ops.delete, id, props)),
     };
+
+    /**
+     * The create of a resource declared with `import: "<id>"`: exactly that volume, read as it is,
+     * compared with the declared inputs (a mismatch is an error naming each field, never a change),
+     * claimed, and then managed like one this package made (a volume not ready yet is waited on).
+     */
+    async function adopt(id: string, declared: z.infer<z.ZodObject<Shape>>, ctx: OperationContext<O>): Promise<{ id: string; outs: O }> {
+        const adoption = spec.adoption;
+        if (!adoption) throw new VolumeError(`${subject} import ${id}: this resource cannot adopt an existing volume`);
+        const what = `${adoption.subject} import ${id}`;
+        const live = await ops.read(id, {}, ctx.deadline);
+        if (!live) {
+            throw new VolumeError(
+                `${what}: there is no such volume (the cloud does not have it, ` +
+                    `or it is being deleted), so nothing was imported or created. ` +
+                    `Check the id: ${adoption.lookupHint} lists the volumes.`,
+            );
+        }
+        const moved = spec.idOf?.(live);
+        if (moved !== undefined && moved !== id) {
+            throw new VolumeError(`${what}: the volume now lives on as ${moved} (moved by the cloud); import that id instead`);
+        }
+        if (readinessOf(live) === "failed") {
+            throw new VolumeError(
+                `${what}: the volume is in a failed state, which the next \`pulumi up\` would replace (deleting it); nothing was imported`,
+            );
+        }
+        const found = mismatches(rules, declared, live);
+        if (found.length > 0) throw mismatchError(what, found);
+        claimAdopted(id, adoption.claimOf(id, live), what);
+        let outs: O = { ...adoptedOutputs(rules, declared, live), ...adoption.marks };
+        ctx.accepted(id, outs);
+        if (spec.readiness && readinessOf(outs) === "pending") outs = await spec.readiness.finish(id, outs, ctx);
+        return { id, outs };
+    }
 }
 
 async function readWith<O extends object>(read: ReadCapability<O>, id: string, props: Partial<O> | undefined, idOf?: (outs: O) => string) {

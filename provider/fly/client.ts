@@ -133,7 +133,7 @@ export class FlyClient {
                     (v) => v.name === req.name && (!v.region || v.region === req.region) && !goneStates.has(v.state),
                 ),
             idOf: (v) => v.id,
-            adoptHint: (id) => `fly.Volume.get("<resource name>", "${app}/${id}")`,
+            adoptHint: (id) => `the resource option \`import: "${app}/${id}"\``,
         });
     }
 

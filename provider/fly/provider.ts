@@ -141,6 +141,16 @@ function explainNoZone(error: unknown): unknown {
 
 export const flyVolumeProvider = resourceProvider({
     inputs: flyVolumeSpec,
+    // `import: "<app>/<vol_id>"`: claimed where Fly's creates claim (per app).
+    adoption: {
+        subject: "fly volume",
+        parseId: parseFlyVolumeId,
+        claimOf: (id) => {
+            const { app, volumeId } = parseFlyVolumeId(id);
+            return { key: `fly/${app}`, id: volumeId };
+        },
+        lookupHint: "`fly.getVolumes({ app })`",
+    },
     // Read may follow a host migration's fork to a new volume id.
     idOf: (outs) => `${outs.app}/${outs.volumeId}`,
     // Fly names are not unique: the replacement can exist beside the old volume.

@@ -167,7 +167,7 @@ export class NeevcloudClient {
                     (v) => v.name === req.name && (!v.regionId || v.regionId === req.regionId) && v.status !== "terminated",
                 ),
             idOf: (v) => v.id,
-            adoptHint: (id) => `neevcloud.NetworkVolume.get("<resource name>", "${where}/${id}")`,
+            adoptHint: (id) => `the resource option \`import: "${where}/${id}"\``,
         });
     }
 

@@ -229,6 +229,16 @@ function describeHolders(v: NetworkVolume): string | undefined {
 
 export const networkVolumeProvider = resourceProvider({
     inputs: networkVolumeSpec,
+    // `import: "<orgId>/<projectId>/<volumeId>"`: claimed where NeevCloud's creates claim (per project).
+    adoption: {
+        subject: "neevcloud network volume",
+        parseId: parseNetworkVolumeId,
+        claimOf: (id) => {
+            const { volumeId, ...scope } = parseNetworkVolumeId(id);
+            return { key: `neevcloud/${scopeKey(scope)}`, id: volumeId };
+        },
+        lookupHint: "`neevcloud.getNetworkVolumes({ orgId, projectId })`",
+    },
     // The volume is a Kubernetes PVC (docs/apis/neevcloud.md): a name is unique in its project, so a
     // replacement that keeps its name and project cannot exist beside the old one.
     deleteBeforeReplace: (olds, news) => olds.name === news.name && olds.orgId === news.orgId && olds.projectId === news.projectId,

@@ -25,6 +25,13 @@ const claims = "vm0/names";
 /** The `vm0:Volume` provider (provider/index.ts loads it on first use). */
 export const vm0VolumeProvider = resourceProvider({
     inputs: vm0VolumeInputSpec,
+    // `import: "<volume id>"`: VM0 publishes by name, so the name is what this process claims.
+    adoption: {
+        subject: "vm0 volume",
+        parseId: parseVm0VolumeId,
+        claimOf: (_id, live) => ({ key: claims, id: live.name }),
+        lookupHint: "`vm0.getVolume({ name })`",
+    },
     // Hashes the directory: the diff compares content, and a bad directory fails before any request.
     check: checkVm0Volume,
     operations: {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { networkVolumeRules } from "../../provider/neevcloud/rules";
 import { defaultNetworkVolumeName } from "../../provider/neevcloud/schema";
-import { volumeProps } from "../core/props";
+import { volumeProps, withoutImport } from "../core/props";
 import { serializedProvider } from "../core/provider";
 import type { VolumeTimeouts } from "../core/types";
 import type { AttachedTo, VolumeAttachment } from "./types";
@@ -79,8 +79,8 @@ export class NetworkVolume extends pulumi.dynamic.Resource {
     declare readonly updatedAt: pulumi.Output<string | undefined>;
 
     /**
-     * Adopts an existing volume by its Pulumi id `<orgId>/<projectId>/<volumeId>`. (`pulumi import`
-     * and the `import` option do not work for dynamic resources; this does.)
+     * Tracks an existing volume read-only by its Pulumi id `<orgId>/<projectId>/<volumeId>`: refresh
+     * reads it, nothing is ever changed or deleted through it. To manage one, declare it with the `import: "<id>"` option.
      */
     static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): NetworkVolume {
         return new NetworkVolume(name, undefined, { ...opts, id });
@@ -91,6 +91,6 @@ export class NetworkVolume extends pulumi.dynamic.Resource {
     constructor(name: string, args: NetworkVolumeArgs | undefined, opts?: pulumi.CustomResourceOptions);
     constructor(name: string, args: NetworkVolumeArgs | undefined, opts?: pulumi.CustomResourceOptions) {
         const props = volumeProps(Object.keys(networkVolumeRules), args, opts, () => defaultNetworkVolumeName(name));
-        super(provider, name, props, opts, "neevcloud", "NetworkVolume");
+        super(provider, name, props, withoutImport(opts), "neevcloud", "NetworkVolume");
     }
 }

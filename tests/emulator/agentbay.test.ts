@@ -79,7 +79,7 @@ describe("agentbay emulator: wiring", () => {
             assert.equal(emu.env["AGENTBAY_ENDPOINT"], emu.urls.agentbay);
             assert.match(key(emu), /^akm-/);
             assert.doesNotMatch(key(emu), /akm-[A-Za-z0-9]{20,}/);
-            assert.deepEqual(emu.knobs().agentbay, { listLagMs: 1_000, allowlisted: true });
+            assert.deepEqual(emu.knobs().agentbay, { listLagMs: 1_000, allowlisted: true, lookupNotFound: "InvalidVolume.NotFound" });
         } finally {
             await emu.close();
         }
