@@ -31,7 +31,10 @@ export interface HttpRequest {
     deadline: Deadline;
     /** Rate-limit bucket within this client, e.g. `<app>:create`. No bucket when absent. */
     rateKey?: string;
-    /** Statuses returned to the caller instead of thrown (e.g. 404 on a read). */
+    /**
+     * Statuses returned to the caller instead of thrown (e.g. 404 on a read). A 404 is returned only
+     * when it is the cloud's own (its error shape): one from a proxy or a wrong URL is thrown, naming both.
+     */
     allowStatuses?: readonly number[];
 }
 
@@ -77,6 +80,11 @@ export interface HttpClientOptions {
     requestIdHeaders: readonly string[];
     /** Reads the cloud's JSON error body. A text body never reaches it: the core makes it the message. */
     parseError: (status: number, body: unknown) => CloudErrorInfo;
+    /**
+     * Whether an error body is in the cloud's own shape (so a 404 means "no such thing"). Default: a
+     * JSON object from which `parseError` reads a code or a message. A text or HTML body never is.
+     */
+    isCloudError?: (status: number, body: unknown) => boolean;
     /** Reads a 2xx response as a failure (AgentBay's `Success: false`): undefined when it is a success. */
     classify?: (res: HttpResponse) => CloudErrorInfo | undefined;
     /** Cloud error codes that are transient: retried like a 503 (a create: never resent, ambiguous). */
@@ -156,11 +164,12 @@ export class HttpClient {
         if (res.status >= 200 && res.status < 300) {
             info = this.options.classify?.(res);
             if (!info) return { done: res };
-        } else if (req.allowStatuses?.includes(res.status)) {
+        } else if (req.allowStatuses?.includes(res.status) && (res.status !== 404 || this.cloudShaped(res))) {
             return { done: res };
         } else {
             info = this.errorInfo(res);
         }
+        if (res.status === 404 && !this.cloudShaped(res)) return { failure: this.foreign404(req, res, info), retryable: false };
         const status = info.status ?? res.status;
         const code = info.code;
         const { retryable, ambiguous } = resendVerdict(
@@ -179,12 +188,43 @@ export class HttpClient {
             cloudMessage: info.message ? safeText(info.message, 500) : undefined,
             requestId: res.requestId ?? info.requestId,
             remedy: this.options.remedy?.(status, info.code) ?? defaultRemedy(status, retryable),
+            cloudShaped: this.cloudShaped(res),
         };
         return {
             failure: ambiguous ? new AmbiguousRequestError(details) : new ApiError(details),
             retryable,
             retryAfterMs: parseRetryAfter(res.headers["retry-after"], this.clock.now()),
         };
+    }
+
+    private cloudShaped(res: HttpResponse): boolean {
+        const { body } = res;
+        if (this.options.isCloudError) return this.options.isCloudError(res.status, body);
+        if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
+        const info = this.options.parseError(res.status, body);
+        return info.code !== undefined || info.message !== undefined;
+    }
+
+    /**
+     * A 404 not in the cloud's error shape: a proxy, a captive portal or a wrong API URL answered, so
+     * it says nothing about the volume. Never "gone": an error naming the URL and where it is set.
+     */
+    private foreign404(req: HttpRequest, res: HttpResponse, info: CloudErrorInfo): ApiError {
+        const { cloud, endpointSource } = this.options;
+        const kind = typeof res.body === "string" ? (/<html|<!doctype/i.test(res.body) ? "an HTML page" : "a text body") : "a body";
+        const said = info.message ? `: ${safeText(info.message, 120)}` : "";
+        return new ApiError({
+            cloud,
+            operation: req.operation,
+            target: req.target,
+            status: 404,
+            cloudMessage: `${this.endpoint}${req.path} answered 404 with ${kind} not in ${cloud}'s error shape${said}`,
+            requestId: res.requestId,
+            remedy:
+                `this is not ${cloud} saying the volume is gone (a proxy or a wrong API URL answered), so nothing was dropped; ` +
+                `check ${endpointSource ?? "the API URL"}`,
+            cloudShaped: false,
+        });
     }
 
     private errorInfo(res: HttpResponse): CloudErrorInfo {

@@ -38,6 +38,22 @@ export function releaseClaim(key: string, id: string): void {
     claims.delete(claimKeyOf(key, id));
 }
 
+const reads = new Set<string>();
+
+/**
+ * Notes that a resource of this process read `id` in `key`. Not a claim (a read never blocks an
+ * adoption the user asks for), but a move the cloud may have made (a Fly fork) is never followed onto it.
+ */
+export function noteRead(key: string, id: string): void {
+    reads.add(claimKeyOf(key, id));
+}
+
+/** Whether a resource of this process holds `id` (created, adopted) or has read it. */
+export function isHeldOrRead(key: string, id: string): boolean {
+    const k = claimKeyOf(key, id);
+    return claims.has(k) || reads.has(k);
+}
+
 const locks = new Map<string, Promise<void>>();
 
 /**

@@ -1,13 +1,14 @@
 import type { Deadline } from "../core/deadline";
-import { ApiError, VolumeError } from "../core/errors";
-import { warn } from "../core/log";
+import { ApiError, isCloudNotFound, VolumeError } from "../core/errors";
+import { notice, warn } from "../core/log";
+import { isHeldOrRead, noteRead } from "../core/ownership";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
 import { OperationContext, Readiness, resourceProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
 import { readThrough } from "../core/sharedList";
 import type { WaitStep } from "../core/wait";
-import { findMigrationFork, migrationWarning } from "./migration/fork";
+import { findMigrationFork, followNotice, migrationWarning } from "./migration/fork";
 import { flyVolumeRules, flyVolumeSpec } from "./rules";
 import type { FlyVolumeOutputs } from "./schema";
 import { flySession, parseFlyVolumeId } from "./session";
@@ -176,6 +177,7 @@ export const flyVolumeProvider = resourceProvider({
             const v = await readThrough(lists, app, volumeId, deadline, () => client.getVolume(app, volumeId, deadline));
             // Gone (a 404, or soft-deleted): Fly may have moved it to a fork (host migration).
             if (!v || goneStates.has(v.state)) return followFork(app, v ?? { id: volumeId, state: "not found" }, props, deadline);
+            noteRead(`fly/${app}`, volumeId);
             return toFlyVolumeOutputs(app, props, v);
         },
 
@@ -236,10 +238,22 @@ async function followFork(
     deadline: Deadline,
 ): Promise<FlyVolumeOutputs | undefined> {
     if (!(old.name ?? last.name)) return undefined; // nothing to match a fork by
-    // The app's shared list: a refresh of many volumes costs no extra list for the forks.
-    const list = [...(await flySession().lists.get(app, deadline)).values()];
-    const search = findMigrationFork(old, list, last);
-    if (search.outcome === "followed") return toFlyVolumeOutputs(app, { ...last, needsRestart: undefined }, search.fork);
+    let list: FlyVolume[];
+    try {
+        // The app's shared list: a refresh of many volumes costs no extra list for the forks.
+        list = [...(await flySession().lists.get(app, deadline)).values()];
+    } catch (error) {
+        // Fly's own 404 for the app: it was deleted with its volumes, so this one is gone too.
+        if (isCloudNotFound(error)) return undefined;
+        throw error;
+    }
+    const claimKey = `fly/${app}`;
+    const search = findMigrationFork(old, list, last, { heldElsewhere: (id) => isHeldOrRead(claimKey, id) });
+    if (search.outcome === "followed") {
+        notice(followNotice(app, old.id, old.state, search.fork));
+        noteRead(claimKey, search.fork.id);
+        return toFlyVolumeOutputs(app, { ...last, needsRestart: undefined }, search.fork);
+    }
     if (search.outcome === "ambiguous") warn(migrationWarning(app, old, search));
     return undefined;
 }
