@@ -4,7 +4,7 @@ import { AmbiguousRequestError, ApiError, ApiErrorDetails, CloudName, VolumeErro
 import { bucketFor, RateLimit } from "./rateLimit";
 import { defaultRetryPolicy, failureWithoutAnswer, resendVerdict, parseRetryAfter, retryLoop, RetryPolicy, Verdict } from "./retry";
 import { safeText } from "./secrets";
-import { endpointUrl, Headers, RequestKind, sendOnce } from "./transport";
+import { endpointUrl, Headers, RawRequest, RequestKind, sendOnce } from "./transport";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -144,8 +144,15 @@ export class HttpClient {
         const what = `${cloud} ${req.operation}${req.target ? ` ${req.target}` : ""}`;
         const loop = { deadline: req.deadline, policy: this.policy, clock: this.clock, random: this.options.random, bucket, what };
         return retryLoop(loop, async (attempt) => {
+            let built: RawRequest;
             try {
-                return this.verdictOf(req, await this.send(req, attempt));
+                built = this.build(req, attempt);
+            } catch (error) {
+                // Nothing went out: a plain failure, never "maybe created", never sent again.
+                return { failure: notSent(error, { cloud, operation: req.operation, target: req.target }), retryable: false };
+            }
+            try {
+                return this.verdictOf(req, await this.send(built));
             } catch (error) {
                 const remedy = this.options.endpointSource ? `check ${this.options.endpointSource}` : undefined;
                 return failureWithoutAnswer(
@@ -236,7 +243,8 @@ export class HttpClient {
         return info.message === undefined ? { ...info, message: looseMessage(res.body) } : info;
     }
 
-    private async send(req: HttpRequest, attempt: number): Promise<HttpResponse> {
+    /** The attempt as it goes on the wire: hooks, headers and body. Throws before anything is sent. */
+    private build(req: HttpRequest, attempt: number): RawRequest {
         const parts = this.options.prepare?.(attempt, req) ?? {};
         const timeoutMs = Math.max(1, Math.min(this.options.attemptTimeoutMs ?? 30_000, req.deadline.remaining()));
         const headers: Record<string, string> = { accept: "application/json", ...this.options.headers?.(), ...parts.headers };
@@ -250,7 +258,7 @@ export class HttpClient {
             body = formBody(form);
         }
         const query = req.query || parts.query ? { ...req.query, ...parts.query } : undefined;
-        const raw = await sendOnce({
+        return {
             origin: this.origin,
             method: req.method,
             path: this.basePath + req.path + queryString(query),
@@ -258,9 +266,13 @@ export class HttpClient {
             body,
             timeoutMs,
             maxBodyBytes,
-        });
-        const parsed = parseBody(raw.body.toString("utf8"));
-        return { status: raw.status, headers: raw.headers, body: parsed, requestId: this.requestId(raw.headers, parsed) };
+        };
+    }
+
+    private async send(raw: RawRequest): Promise<HttpResponse> {
+        const answer = await sendOnce(raw);
+        const parsed = parseBody(answer.body.toString("utf8"));
+        return { status: answer.status, headers: answer.headers, body: parsed, requestId: this.requestId(answer.headers, parsed) };
     }
 
     private requestId(headers: Headers, body: unknown): string | undefined {
@@ -271,6 +283,20 @@ export class HttpClient {
         if (body && typeof body === "object") return this.options.parseError(200, body).requestId;
         return undefined;
     }
+}
+
+/** A request that failed while it was being built (a hook threw, a body would not serialise): nothing was sent. */
+function notSent(error: unknown, base: Pick<ApiErrorDetails, "cloud" | "operation" | "target">): ApiError {
+    if (error instanceof VolumeError) return error instanceof ApiError ? error : new ApiError({ ...base, cloudMessage: error.message });
+    const message = error instanceof Error ? error.message : String(error);
+    return new ApiError(
+        {
+            ...base,
+            cloudMessage: `the request could not be built, so nothing was sent: ${safeText(message, 200)}`,
+            remedy: "please report it",
+        },
+        { cause: error },
+    );
 }
 
 /** `message`, else `error`, of a JSON object, when it is a string. */

@@ -257,7 +257,11 @@ export function failureWithoutAnswer(
         cloudMessage: `unexpected failure: ${safeText(message, 200)}`,
         remedy: "please report it",
     };
-    // Whatever broke may have broken after the request went out.
-    const failure = kind === "create" ? new AmbiguousRequestError(details, { cause: error }) : new ApiError(details, { cause: error });
+    // Whatever broke may have broken after the request went out, unless undici refused it before
+    // writing a byte (an invalid argument: a header with a line break, say).
+    const failure =
+        kind === "create" && code !== "UND_ERR_INVALID_ARG"
+            ? new AmbiguousRequestError(details, { cause: error })
+            : new ApiError(details, { cause: error });
     return { failure, retryable: false };
 }
