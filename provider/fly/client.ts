@@ -6,7 +6,7 @@ import { encodeSegment } from "../core/ids";
 import { compact } from "../core/objects";
 import { allMapped } from "../core/schemas";
 import { VolumeError } from "../core/errors";
-import { parseItems, parseKeepingId, parseResponse } from "../core/parse";
+import { parseCreated, parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
 import { FlyVolume, goneStates, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
 import { z } from "zod";
@@ -125,7 +125,8 @@ export class FlyClient {
                     deadline: sendBy,
                     rateKey: `${app}:create`,
                 });
-                return toFlyVolume(parseKeepingId("fly", wireVolume, res.body, "create volume", target));
+                // A 2xx without a readable id (a proxy's page) is ambiguous: the lookup finds what it made.
+                return toFlyVolume(parseCreated("fly", wireVolume, res.body, "create volume", target, res.status));
             },
             // Fly names are not unique: every live volume of that name and region is a candidate.
             find: async (d, since) =>

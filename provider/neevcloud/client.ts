@@ -3,7 +3,7 @@ import type { Listing } from "../core/sharedList";
 import type { Deadline } from "../core/deadline";
 import { CloudErrorInfo, HttpClient } from "../core/http";
 import { encodeSegment } from "../core/ids";
-import { checkedRequest, parseItems, parseKeepingId, parseResponse } from "../core/parse";
+import { checkedRequest, parseCreated, parseItems, parseResponse } from "../core/parse";
 import { compact } from "../core/objects";
 import { allMapped } from "../core/schemas";
 import type { NetworkVolumeInputs } from "./schema";
@@ -160,7 +160,8 @@ export class NeevcloudClient {
                     target,
                     deadline: sendBy,
                 });
-                return toNetworkVolume(parseKeepingId("neevcloud", wireNetworkVolume, res.body, "create network volume", target));
+                // A 2xx without a readable id (a proxy's page) is ambiguous: the lookup finds what it made.
+                return toNetworkVolume(parseCreated("neevcloud", wireNetworkVolume, res.body, "create network volume", target, res.status));
             },
             find: async (d, since) =>
                 (await list(d, since)).filter(
@@ -186,7 +187,8 @@ export class NeevcloudClient {
             target: id,
             deadline,
         });
-        return toNetworkVolume(parseKeepingId("neevcloud", wireNetworkVolume, res.body, "extend network volume", id));
+        // Unreadable: ambiguous, so the caller reconciles by reading the volume, as for a lost answer.
+        return toNetworkVolume(parseCreated("neevcloud", wireNetworkVolume, res.body, "extend network volume", id, res.status));
     }
 
     /** Deletes (204); false when it was already gone (404). */

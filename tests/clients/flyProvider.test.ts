@@ -232,6 +232,43 @@ describe("fly.Volume provider against the emulator", function () {
                 1,
             );
         });
+        /** The first list after the POST lags (a stale empty answer); later ones show the volume. */
+        const firstLookLags = { cloud: "fly", method: "GET", path: /\/volumes$/, skip: 1, times: 1, status: 200, body: [] } as const;
+        const onePostOneVolume = (id: string) => {
+            const vols = emu().inventory().fly;
+            assert.equal(vols.length, 1, "no duplicate, no orphan");
+            assert.equal(`${app}/${vols[0].id}`, id, "the volume made is the one recorded");
+            assert.equal(
+                emu()
+                    .requests()
+                    .filter((r) => r.method === "POST").length,
+                1,
+                "never sent again",
+            );
+        };
+        it("a 500 after Fly committed the create, the volume missing from the first look's list only (issue 14 §3)", async () => {
+            emu().setFaults([{ cloud: "fly", method: "POST", status: 500, afterCommit: true }, firstLookLags]);
+            const { id } = await p.create(await inputs());
+            onePostOneVolume(id);
+            const stale = emu()
+                .requests()
+                .filter((r) => r.method === "GET" && r.fault);
+            assert.equal(stale.length, 1, "the first look's list was the stale one");
+        });
+        it("a 2xx create whose body has no readable id (a proxy's HTML page) is reconciled by lookup (issue 14 §3)", async () => {
+            emu().setFaults([
+                {
+                    cloud: "fly",
+                    method: "POST",
+                    status: 200,
+                    rawBody: "<html><body>OK</body></html>",
+                    headers: { "content-type": "text/html" },
+                    afterCommit: true,
+                },
+            ]);
+            const { id } = await p.create(await inputs());
+            onePostOneVolume(id);
+        });
         it("a lost response beside a same-named volume created at the same moment takes only its own", async () => {
             emu().setFaults([{ cloud: "fly", method: "POST", loseResponse: true }]);
             const [a, b] = await Promise.all([p.create(await inputs()), p.create(await inputs())]);

@@ -120,12 +120,30 @@ describe("neevcloud.NetworkVolume provider against the emulator", function () {
         assert.equal(requests().length, 0);
     });
 
+    it("a create response lost after the commit, the volume missing from the first look's list only: found by the second look (issue 14 §3)", async () => {
+        emu().setFaults([
+            { cloud: "neevcloud", method: "POST", path: /\/volumes$/, loseResponse: true },
+            // The first list after the POST lags: a stale answer without the new volume.
+            { cloud: "neevcloud", method: "GET", path: /\/volumes$/, skip: 1, times: 1, status: 200, body: { volumes: [] } },
+        ]);
+        const { id } = await p.create(await inputs());
+        const live = inventory();
+        assert.equal(live.length, 1, "no duplicate, no orphan");
+        assert.ok(id.endsWith(live[0].id));
+        assert.equal(requests().filter((r) => r.method === "POST").length, 1, "never sent again");
+        assert.ok(requests().filter((r) => r.method === "GET" && r.fault).length === 1, "the stale list was served");
+    });
+
     describe("faults end with the right volumes and no duplicate", () => {
         for (const [what, fault] of [
             ["a 503 on create", { status: 503 }],
             ["a dropped connection on create", { drop: true }],
             ["a create response lost after the cloud committed it", { loseResponse: true }],
             ["a 500 storm on reads", null],
+            [
+                "a 2xx create whose body has no readable id (a proxy's HTML page), committed",
+                { status: 201, rawBody: "<html>Created</html>", afterCommit: true },
+            ],
         ] as const) {
             it(what, async () => {
                 emu().setFaults(
