@@ -32,6 +32,12 @@ export interface HttpRequest {
     /** Rate-limit bucket within this client, e.g. `<app>:create`. No bucket when absent. */
     rateKey?: string;
     /**
+     * Runs after the rate-limit slot is granted, right before each attempt goes out. A create passes
+     * the hook `createOwned` gives its `send`, which re-takes the ownership snapshot when it has aged
+     * (a same-named volume made while the request waited for its slot is then not taken for ours).
+     */
+    beforeSend?: () => Promise<void>;
+    /**
      * Statuses returned to the caller instead of thrown (e.g. 404 on a read). A 404 is returned only
      * when it is the cloud's own (its error shape): one from a proxy or a wrong URL is thrown, naming both.
      */
@@ -142,7 +148,15 @@ export class HttpClient {
         const { rateLimit, cloud } = this.options;
         const bucket = req.rateKey && rateLimit ? bucketFor(`${this.endpoint}|${req.rateKey}`, rateLimit, this.clock) : undefined;
         const what = `${cloud} ${req.operation}${req.target ? ` ${req.target}` : ""}`;
-        const loop = { deadline: req.deadline, policy: this.policy, clock: this.clock, random: this.options.random, bucket, what };
+        const loop = {
+            deadline: req.deadline,
+            policy: this.policy,
+            clock: this.clock,
+            random: this.options.random,
+            bucket,
+            what,
+            beforeSend: req.beforeSend,
+        };
         return retryLoop(loop, async (attempt) => {
             let built: RawRequest;
             try {

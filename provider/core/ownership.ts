@@ -97,8 +97,13 @@ export interface CreateOwnedOptions<T> {
     /** For messages: `fly create volume data in app web`. */
     what: string;
     deadline: Deadline;
-    /** Sends the create once, bounded by the deadline it is given (earlier than the operation's). */
-    send: (deadline: Deadline) => Promise<T>;
+    /**
+     * Sends the create once, bounded by the deadline it is given (earlier than the operation's).
+     * `beforeSend` must run after the rate-limit slot is granted, right before the request goes out
+     * (pass it as `HttpRequest.beforeSend`): it re-takes the snapshot when it is older than a poll
+     * interval, so a volume made while the request waited for its slot is never taken for ours.
+     */
+    send: (deadline: Deadline, beforeSend: () => Promise<void>) => Promise<T>;
     /** Volumes of that name that could be ours (not deleted), from a list as fresh as `since`. */
     find: (deadline: Deadline, since: Freshness) => Promise<T[]>;
     idOf: (item: T) => string;
@@ -139,14 +144,26 @@ export function createOwned<T>(opts: CreateOwnedOptions<T>): Promise<T> {
 export async function createOwnedLocked<T>(opts: CreateOwnedOptions<T>): Promise<T> {
     const { deadline } = opts;
     const sendBy = deadline.reserve(lookupReserveMs(deadline));
-    const before = opts.before ?? (await snapshot(opts, sendBy));
+    const clock = sendBy.clock;
+    let before = opts.before ?? (await snapshot(opts, sendBy));
+    let listedAt = clock.now();
+    // At send (after the rate-limit slot): a snapshot that has waited more than a poll interval since
+    // it was answered is taken again (the list's own duration is no wait: listing again would not shorten it).
+    // Only before the first create could have landed: after it, a lagging volume of ours must stay "new".
+    let mayHaveLanded = false;
+    const beforeSend = async () => {
+        if (opts.before || mayHaveLanded || clock.now() - listedAt <= snapshotAgeMs) return;
+        before = await snapshot(opts, sendBy);
+        listedAt = clock.now();
+    };
     for (let attempt = 0; ; attempt++) {
         let failure: AmbiguousRequestError;
         try {
-            return owned(opts, await opts.send(sendBy));
+            return owned(opts, await opts.send(sendBy, beforeSend));
         } catch (error) {
             if (!(error instanceof AmbiguousRequestError)) throw error;
             failure = error;
+            mayHaveLanded = true;
         }
         const found = await lookup(opts, before, failure);
         if (found) return found;

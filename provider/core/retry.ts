@@ -162,6 +162,8 @@ export interface LoopOptions {
     bucket?: TokenBucket;
     /** For the message when the deadline passed before anything was sent. */
     what: string;
+    /** Runs once the slot is granted, before each attempt (see `HttpRequest.beforeSend`). */
+    beforeSend?: () => Promise<void>;
 }
 
 /**
@@ -177,6 +179,7 @@ export async function retryLoop<T>(options: LoopOptions, attempt: (n: number) =>
         try {
             deadline.check(options.what);
             await options.bucket?.take(deadline);
+            await options.beforeSend?.();
             deadline.check(options.what);
         } catch (error) {
             throw last ?? error;

@@ -114,7 +114,7 @@ export class FlyClient {
             claimKey: `fly/${app}`,
             what: `fly create volume ${target}`,
             deadline,
-            send: async (sendBy) => {
+            send: async (sendBy, beforeSend) => {
                 const res = await this.http.request({
                     method: "POST",
                     kind: "create",
@@ -123,6 +123,7 @@ export class FlyClient {
                     operation: "create volume",
                     target,
                     deadline: sendBy,
+                    beforeSend,
                     rateKey: `${app}:create`,
                 });
                 // A 2xx without a readable id (a proxy's page) is ambiguous: the lookup finds what it made.

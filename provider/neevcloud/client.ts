@@ -150,7 +150,7 @@ export class NeevcloudClient {
             claimKey: `neevcloud/${where}`,
             what: `neevcloud create network volume ${target}`,
             deadline,
-            send: async (sendBy) => {
+            send: async (sendBy, beforeSend) => {
                 const res = await this.http.request({
                     method: "POST",
                     kind: "create",
@@ -159,6 +159,7 @@ export class NeevcloudClient {
                     operation: "create network volume",
                     target,
                     deadline: sendBy,
+                    beforeSend,
                 });
                 // A 2xx without a readable id (a proxy's page) is ambiguous: the lookup finds what it made.
                 return toNetworkVolume(parseCreated("neevcloud", wireNetworkVolume, res.body, "create network volume", target, res.status));

@@ -236,6 +236,18 @@ describe("http core", () => {
             assert.equal(server.seen.length, 0);
         });
 
+        it("beforeSend runs after the rate-limit slot is granted, right before the attempt (issue 14 §3)", async () => {
+            server = await loopback((_r, res) => json(res, 200, { id: "vol_1" }));
+            const clock = fakeClock();
+            const c = client(server, { clock, rateLimit: { perSecond: 1, burst: 1 } });
+            const start = clock.now();
+            const ran: number[] = [];
+            const beforeSend = async () => void ran.push(clock.now() - start);
+            await c.request(get(Deadline.in(60, "create", clock), { rateKey: "k-slot", beforeSend }));
+            await c.request(get(Deadline.in(60, "create", clock), { rateKey: "k-slot", beforeSend }));
+            assert.deepEqual(ran, [0, 1000], "the second ran once its slot came, a second later");
+        });
+
         it("a 404 is 'not found' only in the cloud's error shape: an HTML one is thrown even where 404 is allowed", async () => {
             server = await loopback((req, res) =>
                 req.url.endsWith("/ours")

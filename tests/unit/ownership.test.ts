@@ -33,8 +33,13 @@ class FakeCloud {
      * `lost` (made, response lost); `refused` (503, not made); `hang` (made, the response never
      * comes before the send's deadline).
      */
+    /** Time the first send waits for its rate-limit slot before it goes out (`beforeSend` runs then). */
+    slotWaitMs = 0;
+
     sender(name: string, fates: Array<"ok" | "lost" | "refused" | "hang">, latencyMs = 50) {
-        return async (deadline: Deadline): Promise<Vol> => {
+        return async (deadline: Deadline, beforeSend?: () => Promise<void>): Promise<Vol> => {
+            if (this.sends === 0 && this.slotWaitMs > 0) await this.clock.sleep(this.slotWaitMs);
+            await beforeSend?.();
             const fate = fates[this.sends++] ?? "ok";
             await this.clock.sleep(latencyMs);
             if (fate === "refused") throw ambiguous(503);
@@ -91,6 +96,23 @@ describe("ownership: a create owns only what it made", () => {
         assert.notEqual(mine.id, stranger.id);
         assert.equal(cloud.sends, 2, "not found after a settle look: sent again");
         assert.equal(cloud.vols.length, 2);
+    });
+
+    it("a same-named volume made while the create waited for its rate-limit slot is never taken after a POST that made nothing (issue 14 §3)", async () => {
+        cloud.slotWaitMs = 3_000;
+        const p = create("data", ["refused"]);
+        // A stranger makes one while our request waits for its slot, after our snapshot.
+        void clock.sleep(1_500).then(() => cloud.make("data"));
+        const mine = await clock.run(p);
+        assert.notEqual(mine.id, cloud.vols[0].id, "the stranger's volume is not taken");
+        assert.equal(cloud.sends, 2, "nothing of ours was found: sent again");
+        assert.equal(cloud.lists, 1 + 1 + 2, "snapshot, the snapshot again at send (it had aged), two looks");
+    });
+
+    it("a snapshot answered just before the send is not taken again (a slow list alone is no reason)", async () => {
+        const mine = await clock.run(create("data", ["ok"]));
+        assert.equal(cloud.lists, 1);
+        assert.equal(mine.id, cloud.vols[0].id);
     });
 
     it("takes its own volume after a lost response beside a stranger's same-named one", async () => {
