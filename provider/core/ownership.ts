@@ -121,8 +121,24 @@ export interface CreateOwnedOptions<T> {
 /** Between resends of a create that did not land: 0.5 s doubling to 8 s. */
 const resendBackoff: Backoff = { firstMs: 500, factor: 2, maxMs: 8_000, jitter: "none" };
 
+/** The least time the snapshot's list gets (a loaded API answers a list in about 1.5 s). */
+const snapshotFloorMs = 2_000;
+
 /** How old a list may be, by its start, to serve as the snapshot before a create: one poll interval. */
 const snapshotAgeMs = 1_000;
+
+/**
+ * The least time the lookup after an ambiguous create gets, even past the operation's deadline: two
+ * lists and a settle pause on a loaded API (a 1.5 s list) fit in it. So the grace after `timeouts.create`
+ * is at most this long, and only when a create's answer was lost (the README says so).
+ */
+export const lookupGraceMs = 10_000;
+
+/** The lookup's deadline: the operation's, or `lookupGraceMs` from now when that is later. */
+function lookupDeadline(deadline: Deadline): Deadline {
+    const at = Math.max(deadline.at, deadline.clock.now() + lookupGraceMs);
+    return at === deadline.at ? deadline : new Deadline(at, deadline.label, deadline.seconds, deadline.clock);
+}
 
 /** Time kept back from the send for the lookup: min(10 s, 20 % of the operation's timeout). */
 export function lookupReserveMs(deadline: Deadline): number {
@@ -183,8 +199,9 @@ export async function createOwnedLocked<T>(opts: CreateOwnedOptions<T>): Promise
  */
 async function snapshot<T>(opts: CreateOwnedOptions<T>, sendBy: Deadline): Promise<ReadonlySet<string> | undefined> {
     const clock = sendBy.clock;
+    // A third of the send's time up to 5 s, but at least what a loaded API's list takes (2 s) when there is that much.
     const budget = new Deadline(
-        Math.min(sendBy.at, clock.now() + Math.min(5_000, sendBy.remaining() / 3)),
+        Math.min(sendBy.at, clock.now() + Math.max(snapshotFloorMs, Math.min(5_000, sendBy.remaining() / 3))),
         sendBy.label,
         sendBy.seconds,
         clock,
@@ -218,11 +235,13 @@ function owned<T>(opts: CreateOwnedOptions<T>, made: T): T {
  * that look began: the second never reuses the first's list, which lag may have left without it.
  */
 async function lookup<T>(opts: CreateOwnedOptions<T>, before: ReadonlySet<string> | undefined, failure: Error): Promise<T | undefined> {
+    // A loaded API's list must fit: never less than the grace, even when the send ran to its end.
+    const deadline = lookupDeadline(opts.deadline);
     for (let look = 0; look < 2; look++) {
-        if (look > 0 && !(await opts.deadline.sleep(opts.settleMs ?? 1_000))) return undefined;
+        if (look > 0 && !(await deadline.sleep(opts.settleMs ?? 1_000))) return undefined;
         let listed: T[];
         try {
-            listed = await opts.find(opts.deadline, fromNow());
+            listed = await opts.find(deadline, fromNow());
         } catch (error) {
             throw new VolumeError(
                 `${sentence(failure.message)} Looking for what it may have made failed, so nothing was taken: ${sentence(errorMessage(error))} ` +

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
-import { ApiError } from "../../provider/core/errors";
+import { ApiError, DeadlineError } from "../../provider/core/errors";
 import { AmbiguousRequestError } from "../../provider/core/errors";
-import { claimVolume, createOwned, isClaimed, releaseClaim, withNameLock } from "../../provider/core/ownership";
+import { claimVolume, createOwned, isClaimed, lookupGraceMs, releaseClaim, withNameLock } from "../../provider/core/ownership";
 import type { Freshness } from "../../provider/core/sharedList";
 import { VirtualClock, virtualClock } from "./virtualClock";
 
@@ -50,10 +50,17 @@ class FakeCloud {
         };
     }
 
+    /** How long one list takes; a list that cannot finish by its deadline fails at it. */
+    listMs = 20;
+
     finder(name: string) {
-        return async (_d: Deadline, _since: Freshness): Promise<Vol[]> => {
+        return async (d: Deadline, _since: Freshness): Promise<Vol[]> => {
             this.lists++;
-            await this.clock.sleep(20);
+            if (d.remaining() < this.listMs) {
+                await this.clock.sleep(d.remaining());
+                throw new DeadlineError(`list: gave up after ${d.seconds} s`);
+            }
+            await this.clock.sleep(this.listMs);
             return this.vols.filter((v) => v.name === name && v.listedAt <= this.clock.now());
         };
     }
@@ -178,6 +185,17 @@ describe("ownership: a create owns only what it made", () => {
         assert.equal(cloud.vols.length, 1);
         assert.ok(clock.now() < deadline.at, "found before the operation's deadline");
         assert.ok(clock.now() - started >= 24_000, "the send ran on the deadline minus the reserve (6 s of 30)");
+    });
+
+    it("a response that hangs past a 3 s timeout with a 1.5 s list: the lookup gets its grace and returns the volume (issue 14 §3)", async () => {
+        cloud.listMs = 1_500;
+        const started = clock.now();
+        const mine = await clock.run(create("data", ["hang"], 3));
+        assert.equal(cloud.vols.length, 1);
+        assert.equal(mine.id, cloud.vols[0].id, "found and returned: no orphan");
+        assert.equal(cloud.sends, 1);
+        const took = clock.now() - started;
+        assert.ok(took > 3_000 && took <= 3_000 + lookupGraceMs, `ended ${took} ms after the start, within the stated grace`);
     });
 
     it("without a snapshot (the list failed), a lost response takes nothing and says how to adopt", async () => {
