@@ -39,6 +39,83 @@ describe("neevcloud.NetworkVolume provider against the emulator", function () {
         assert.match(err.message, /reached 'failed' waiting to be bound/);
         assert.match(String(err.id), /^org-1\/proj-1\//);
         assert.equal((err.properties as Record<string, unknown>).__provider, "serialized-code");
+        // It never became ready: the next up replaces it.
+        const props = err.properties as Record<string, unknown>;
+        assert.equal(props.readyOnce, undefined);
+        const diff = await p.diff(String(err.id), props as never, await inputs());
+        assert.ok(diff.replaces.length > 0, JSON.stringify(diff));
+    });
+
+    /** Runs `f` with stderr captured. */
+    async function capturingStderr<T>(f: () => Promise<T>): Promise<{ result: T; stderr: string }> {
+        const write = process.stderr.write.bind(process.stderr);
+        let stderr = "";
+        process.stderr.write = ((chunk: string | Uint8Array) => {
+            stderr += String(chunk);
+            return true;
+        }) as typeof process.stderr.write;
+        try {
+            return { result: await f(), stderr };
+        } finally {
+            process.stderr.write = write;
+        }
+    }
+
+    it("a volume bound once that later reads 'failed' is kept and warned about at refresh, never replaced (issue 14 §2)", async () => {
+        const { id, outs } = await p.create(await inputs());
+        assert.equal(outs.readyOnce, true, "recorded: it became ready once");
+        control().setStatus("org-1", "proj-1", String(outs.volumeId), "failed");
+        const { result, stderr } = await capturingStderr(() => p.read!(id, outs));
+        assert.equal(result.id, id, "kept in the stack");
+        assert.equal(result.props.status, "failed");
+        assert.equal(result.props.readyOnce, true);
+        assert.match(stderr, /was bound \(it may hold data\) and now reads 'failed'.*not be replaced automatically.*pulumi up --replace/);
+        assert.deepEqual(await p.diff(id, result.props, await inputs()), { changes: false, replaces: [] }, "no replacement");
+        // State written before this field existed: a stored 'bound' counts as ready once.
+        const legacy = { ...outs, readyOnce: undefined };
+        const again = await capturingStderr(() => p.read!(id, legacy));
+        assert.equal(again.result.props.readyOnce, true);
+        assert.equal(inventory().length, 1, "nothing deleted");
+    });
+
+    /** NeevCloud answers `lost` (Kubernetes' PVC phase, not in the spec's enum) for this volume, on every read. */
+    function readsLost(volumeId: string) {
+        const rec = { ...inventory().find((v) => v.id === volumeId)!, status: "lost" };
+        emu().setFaults([
+            { cloud: "neevcloud", method: "GET", path: new RegExp(`/volumes/${volumeId}$`), status: 200, body: rec, times: Infinity },
+            { cloud: "neevcloud", method: "GET", path: /\/volumes$/, status: 200, body: { volumes: [rec] }, times: Infinity },
+        ]);
+    }
+
+    it("'lost' does not block an unrelated update (no wait for timeouts.update), and read says what it means (issue 14 §2)", async () => {
+        const { id, outs } = await p.create(await inputs());
+        readsLost(String(outs.volumeId));
+        const { result: seen, stderr } = await capturingStderr(() => p.read!(id, outs));
+        assert.equal(seen.props.status, "lost");
+        assert.match(stderr, /reports it 'lost': the storage behind the claim is gone/);
+        emu().clearRequests();
+        const started = Date.now();
+        const res = await p.update(id, seen.props, await inputs({ timeouts: { update: 20 } }));
+        assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
+        assert.deepEqual(res.outs.timeouts, { update: 20 });
+        assert.equal(requests().length, 0, "a timeouts-only change sends nothing");
+    });
+
+    it("a create whose volume reads 'lost' fails at once, saying what it means (issue 14 §2)", async () => {
+        emu().configure({ neevcloud: { timeToBoundMs: 60_000, createOutcome: "bound" } });
+        emu().setFaults([]);
+        const made = p.create(await inputs({ timeouts: { create: 20 } }));
+        // Once the create is answered, every read says lost.
+        let id: string | undefined;
+        for (let i = 0; i < 100 && !id; i++) {
+            await new Promise((r) => setTimeout(r, 20));
+            id = inventory()[0]?.id;
+        }
+        readsLost(id!);
+        const started = Date.now();
+        const err = await rejection(made);
+        assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+        assert.match(err.message, /reached 'lost' waiting to be bound: NeevCloud reports it 'lost'/);
     });
 
     it("grow sends one extend and waits for 'succeeded' and the new size", async () => {
