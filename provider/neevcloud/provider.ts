@@ -174,6 +174,15 @@ async function extendTo(
                 continue;
             }
             readFirst = true;
+            if (lastAnswer && error instanceof ApiError && !(error instanceof AmbiguousRequestError) && error.status === 400) {
+                // Refused after an extend of ours whose answer was lost ("an extension is in progress"), while
+                // the read before did not show it yet: ours is queued. Wait for the size, never send again.
+                const live = await client.getVolume(scope, id, deadline);
+                if (!live) throw new VolumeError(`neevcloud extend network volume ${id}: the volume is gone; run \`pulumi refresh\``);
+                // A refusal for the volume's own state (not bound) is no sign of ours: said as the cloud said it.
+                if (live.status !== "bound") throw error;
+                return { volume: live, queued: true };
+            }
             // After a lost extend, a read that runs out of time is the give-up, said with the cloud's last answer.
             if (lastAnswer && deadline.expired() && !(error instanceof AmbiguousRequestError)) throw givenUp(error);
             if (!(error instanceof AmbiguousRequestError)) throw error;

@@ -165,6 +165,23 @@ describe("neevcloud.NetworkVolume provider against the emulator", function () {
         assert.equal(requests().filter((r) => r.path.endsWith("/extend")).length, 1);
     });
 
+    it("a grow whose 202 was lost while the extension is not yet visible: the refusal ('in progress') means ours is queued; it waits for the size (issue 14 §3)", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().configure({ neevcloud: { timeToExtendMs: 3_000 } });
+        const stale = inventory().find((v) => v.id === outs.volumeId)!;
+        emu().setFaults([
+            { cloud: "neevcloud", method: "POST", path: /\/extend$/, loseResponse: true },
+            // The first read after it does not show the extension yet (read lag).
+            { cloud: "neevcloud", method: "GET", path: new RegExp(`/volumes/${outs.volumeId}$`), status: 200, body: stale },
+        ]);
+        const res = await p.update(id, outs, await inputs({ sizeGb: 300 }));
+        assert.equal(res.outs.sizeGb, 300);
+        assert.equal(res.outs.extensionStatus, "succeeded");
+        const extends_ = requests().filter((r) => r.path.endsWith("/extend"));
+        assert.equal(extends_.length, 2, "the second was refused as in progress, not an error");
+        assert.equal(extends_[1].status, 400);
+    });
+
     it("read drops the volume on 404", async () => {
         const { id, outs } = await p.create(await inputs());
         assert.equal((await p.read!(id, outs)).id, id);
