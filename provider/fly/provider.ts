@@ -124,17 +124,20 @@ async function finishCreate(id: string, olds: FlyVolumeOutputs, ctx: OperationCo
 }
 
 /**
- * Fly places a volume in a zone with no same-named volume (`requireUniqueZone`): a replacement that
- * keeps its name, made before the old one goes, finds none free where the region has few zones.
+ * Fly places a volume in a zone with no same-named volume (`requireUniqueZone`, default true): a
+ * replacement that keeps its name, made before the old one goes, finds none free where the region
+ * has few zones. Fly answers its documented code `insufficient_capacity` (fly.md, Errors; the text is
+ * unconfirmed, so the code is what we key on).
  */
-function explainNoZone(error: unknown): unknown {
-    if (!(error instanceof ApiError) || !/require_unique_zone|unique zone|no zone/i.test(error.details.cloudMessage ?? "")) return error;
+function explainNoZone(error: unknown, requireUniqueZone: boolean | undefined): unknown {
+    if (!(error instanceof ApiError) || error.code !== "insufficient_capacity" || requireUniqueZone === false) return error;
     return new ApiError(
         {
             ...error.details,
             remedy:
-                "A replacement that keeps its name needs a zone free of that name: set the `deleteBeforeReplace: true` " +
-                "resource option (the old volume goes first) or `requireUniqueZone: false`; or choose another name or region",
+                "Fly found no room for it; with `requireUniqueZone` (the default), a replacement that keeps its name needs a zone free " +
+                "of that name: set the `deleteBeforeReplace: true` resource option (the old volume goes first) or `requireUniqueZone: false`; " +
+                "or choose another name or region",
         },
         { cause: error },
     );
@@ -153,7 +156,7 @@ export const flyVolumeProvider = resourceProvider({
             const { app, timeouts: _t, ...request } = inputs;
             const made = await client
                 .createVolume(app, request, ctx.deadline, lists.listing(app))
-                .catch((e: unknown) => Promise.reject(explainNoZone(e)));
+                .catch((e: unknown) => Promise.reject(explainNoZone(e, inputs.requireUniqueZone)));
             const id = `${app}/${made.id}`;
             ctx.accepted(id, toFlyVolumeOutputs(app, inputs, made));
             const step = readyStep(inputs.sourceVolumeId ? readyForkStates : readyStates);
