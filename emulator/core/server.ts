@@ -119,7 +119,7 @@ async function serve(options: CloudServerOptions, req: IncomingMessage, res: Ser
         req.socket.destroy();
         return;
     }
-    if (fault && isRespondingFault(fault)) {
+    if (fault && isRespondingFault(fault) && !fault.afterCommit) {
         const injected = injectedResponse(fault, cloud);
         record(injected.status, faultLabel(fault, injected.status));
         writeResponse(res, injected, baseHeaders);
@@ -130,6 +130,12 @@ async function serve(options: CloudServerOptions, req: IncomingMessage, res: Ser
         ? { status: 413, body: cloud.errorBody(413, "request body too large") }
         : await cloud.handle(emuReq);
 
+    if (fault?.afterCommit) {
+        const injected = injectedResponse(fault, cloud);
+        record(injected.status, `${faultLabel(fault, injected.status)} after commit (${response.status})`, response.requestId);
+        writeResponse(res, injected, baseHeaders);
+        return;
+    }
     if (fault?.loseResponse) {
         record(response.status, faultLabel(fault, response.status), response.requestId);
         req.socket.destroy();

@@ -98,6 +98,12 @@ export interface Fault extends RequestMatch {
     readonly drop?: boolean;
     /** Handle the request (the change is committed), then destroy the socket instead of replying. */
     readonly loseResponse?: boolean;
+    /**
+     * With a response (`status`/`body`/`rawBody`): handle the request first (the change is committed),
+     * then answer with the fault instead of the handler's answer: a 500 after the commit, or a proxy's
+     * 200 page in place of the created volume.
+     */
+    readonly afterCommit?: boolean;
     /** Extra latency before handling (or before the injected response). */
     readonly delayMs?: number;
 }

@@ -330,12 +330,9 @@ export class FlyStore {
             );
             candidates = zones.filter((z) => !taken.has(z));
             if (candidates.length === 0) {
-                throw new FlyApiError(
-                    400,
-                    `insufficient resources: no zone left in region ${region} without a ` +
-                        `volume ${appWide ? "of this app" : `named ${name}`} (require_unique_zone)`,
-                    "insufficient_capacity",
-                );
+                // Fly's documented code (docs/apis/fly.md, Errors); its text for this case is unconfirmed, so the
+                // message is a generic one, and clients must key on the code.
+                throw new FlyApiError(400, `insufficient resources to create a volume in ${region}`, "insufficient_capacity");
             }
         }
         return candidates[Math.floor(Math.random() * candidates.length)] as string;

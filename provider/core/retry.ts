@@ -165,6 +165,8 @@ export interface LoopOptions {
     bucket?: TokenBucket;
     /** For the message when the deadline passed before anything was sent. */
     what: string;
+    /** Runs once the slot is granted, before each attempt (see `HttpRequest.beforeSend`). */
+    beforeSend?: () => Promise<void>;
 }
 
 /**
@@ -180,6 +182,7 @@ export async function retryLoop<T>(options: LoopOptions, attempt: (n: number) =>
         try {
             deadline.check(options.what);
             await options.bucket?.take(deadline);
+            await options.beforeSend?.();
             deadline.check(options.what);
         } catch (error) {
             throw last ?? error;
@@ -260,7 +263,11 @@ export function failureWithoutAnswer(
         cloudMessage: `unexpected failure: ${safeText(message, 200)}`,
         remedy: "please report it",
     };
-    // Whatever broke may have broken after the request went out.
-    const failure = kind === "create" ? new AmbiguousRequestError(details, { cause: error }) : new ApiError(details, { cause: error });
+    // Whatever broke may have broken after the request went out, unless undici refused it before
+    // writing a byte (an invalid argument: a header with a line break, say).
+    const failure =
+        kind === "create" && code !== "UND_ERR_INVALID_ARG"
+            ? new AmbiguousRequestError(details, { cause: error })
+            : new ApiError(details, { cause: error });
     return { failure, retryable: false };
 }

@@ -6,7 +6,7 @@ import { encodeSegment } from "../core/ids";
 import { compact } from "../core/objects";
 import { allMapped } from "../core/schemas";
 import { VolumeError } from "../core/errors";
-import { parseItems, parseKeepingId, parseResponse } from "../core/parse";
+import { parseCreated, parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
 import { type FlyVolume, goneStates, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
 import type { z } from "zod";
@@ -114,7 +114,7 @@ export class FlyClient {
             claimKey: `fly/${app}`,
             what: `fly create volume ${target}`,
             deadline,
-            send: async (sendBy) => {
+            send: async (sendBy, beforeSend) => {
                 const res = await this.http.request({
                     method: "POST",
                     kind: "create",
@@ -123,9 +123,11 @@ export class FlyClient {
                     operation: "create volume",
                     target,
                     deadline: sendBy,
+                    beforeSend,
                     rateKey: `${app}:create`,
                 });
-                return toFlyVolume(parseKeepingId("fly", wireVolume, res.body, "create volume", target));
+                // A 2xx without a readable id (a proxy's page) is ambiguous: the lookup finds what it made.
+                return toFlyVolume(parseCreated("fly", wireVolume, res.body, "create volume", target, res.status));
             },
             // Fly names are not unique: every live volume of that name and region is a candidate.
             find: async (d, since) =>

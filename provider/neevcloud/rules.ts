@@ -26,6 +26,7 @@ export const networkVolumeRules = {
     volumeAttachments: "output",
     createdAt: "output",
     updatedAt: "output",
+    readyOnce: "output",
 } as const satisfies RulesFor<NetworkVolumeOutputs>;
 
 /** The inputs' schema and defaults with this table: what check and diff read. */

@@ -47,7 +47,14 @@ export type NetworkVolumeInputs = z.infer<typeof networkVolumeInputs>;
 export type NetworkVolumeOutputs = Flat<
     NetworkVolumeInputs &
         Partial<Omit<NetworkVolume, keyof NetworkVolumeInputs | "id">> &
-        Pick<NetworkVolume, "status"> & { volumeId: string }
+        Pick<NetworkVolume, "status"> & {
+            volumeId: string;
+            /**
+             * The volume was seen `bound` at least once: it may hold data, so a later `failed` is never
+             * replaced automatically (only a create that never became ready is).
+             */
+            readyOnce?: boolean;
+        }
 >;
 
 /** orgId/projectId: the argument, else the stack config, else the environment. */

@@ -74,6 +74,7 @@ export class Vm0Client {
         this.http = new HttpClient({
             cloud: "vm0",
             baseUrl,
+            endpointSource: "`vm0:apiUrl` or VM0_API_URL",
             headers: () => ({ authorization }),
             requestIdHeaders: ["x-request-id"],
             parseError: parseVm0Error,

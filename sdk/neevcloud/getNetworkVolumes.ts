@@ -40,6 +40,8 @@ export interface NetworkVolumeInfo {
     volumeMode: "filesystem" | "block";
     /** `pending`, `bound` (ready), `failed` or `terminated`. */
     status: string;
+    /** True when the volume reads `bound`: a listed volume has no history, so this is its status now. */
+    readyOnce?: boolean;
     /** State of the latest extension: `resizing`, `succeeded` or `failed`. */
     extensionStatus?: string;
     /** Provisioned capacity last observed for the latest extension, in GB. */

@@ -77,6 +77,11 @@ export class NetworkVolume extends pulumi.dynamic.Resource {
     declare readonly createdAt: pulumi.Output<string | undefined>;
     /** When it last changed. */
     declare readonly updatedAt: pulumi.Output<string | undefined>;
+    /**
+     * True once the volume was seen `bound`: it may hold data, so a later `failed` is reported (a
+     * warning at refresh) and never replaced automatically.
+     */
+    declare readonly readyOnce: pulumi.Output<boolean | undefined>;
 
     /**
      * Tracks an existing volume read-only by its Pulumi id `<orgId>/<projectId>/<volumeId>`: refresh

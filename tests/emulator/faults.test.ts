@@ -77,6 +77,15 @@ describe("emulator faults", () => {
         assert.equal((await call<FlyVolume[]>(emu(), "GET", volumesPath)).body.length, 1);
     });
 
+    it("afterCommit answers with the fault after committing: a 500 or a proxy's page, and the volume exists", async () => {
+        emu().setFaults([{ method: "POST", path: volumesPath, status: 500, afterCommit: true }]);
+        const reply = await call(emu(), "POST", volumesPath, { body: createBody() });
+        assert.equal(reply.status, 500);
+        assert.equal(emu().inventory().fly.length, 1);
+        assert.equal(emu().requests()[0]?.fault, "status 500 after commit (200)");
+        assert.throws(() => emu().setFaults([{ method: "POST", afterCommit: true, drop: true }]), /afterCommit/);
+    });
+
     it("delays a request by delayMs and logs the delay", async () => {
         emu().setFaults([{ path: volumesPath, delayMs: 60 }]);
         const started = Date.now();

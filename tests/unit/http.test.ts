@@ -219,6 +219,56 @@ describe("http core", () => {
             assert.match(e2.message, /^fly read volume app\/vol_1: unexpected failure/);
         });
 
+        it("a create whose hook throws before sending is a plain error, sent never and not 'maybe created' (issue 14 §3)", async () => {
+            server = await loopback((_r, res) => json(res, 200, { id: "vol_1" }));
+            const clock = fakeClock();
+            const broken = client(server, {
+                clock,
+                prepare: () => {
+                    throw new TypeError("cannot read properties of undefined (reading 'sign')");
+                },
+            });
+            const e = await failure(broken.request(get(Deadline.in(60, "create", clock), { method: "POST", kind: "create" })));
+            assert.ok(e instanceof ApiError && !(e instanceof AmbiguousRequestError), `${e.constructor.name}: ${e.message}`);
+            assert.match(e.message, /the request could not be built, so nothing was sent: cannot read properties/);
+            assert.equal(server.seen.length, 0);
+            assert.deepEqual(clock.slept, [], "not retried");
+            // A header undici refuses is refused before a byte is written: not ambiguous either.
+            const badHeader = client(server, { clock, headers: () => ({ authorization: "Bearer abc\r\ninjected: 1" }) });
+            const e2 = await failure(badHeader.request(get(Deadline.in(60, "create", clock), { method: "POST", kind: "create" })));
+            assert.ok(e2 instanceof ApiError && !(e2 instanceof AmbiguousRequestError), e2.message);
+            assert.equal(server.seen.length, 0);
+        });
+
+        it("beforeSend runs after the rate-limit slot is granted, right before the attempt (issue 14 §3)", async () => {
+            server = await loopback((_r, res) => json(res, 200, { id: "vol_1" }));
+            const clock = fakeClock();
+            const c = client(server, { clock, rateLimit: { perSecond: 1, burst: 1 } });
+            const start = clock.now();
+            const ran: number[] = [];
+            const beforeSend = async () => void ran.push(clock.now() - start);
+            await c.request(get(Deadline.in(60, "create", clock), { rateKey: "k-slot", beforeSend }));
+            await c.request(get(Deadline.in(60, "create", clock), { rateKey: "k-slot", beforeSend }));
+            assert.deepEqual(ran, [0, 1000], "the second ran once its slot came, a second later");
+        });
+
+        it("a 404 is 'not found' only in the cloud's error shape: an HTML one is thrown even where 404 is allowed", async () => {
+            server = await loopback((req, res) =>
+                req.url.endsWith("/ours")
+                    ? json(res, 404, { error: "volume not found" })
+                    : void res.writeHead(404, { "content-type": "text/html" }).end("<html><body>Not Found</body></html>"),
+            );
+            const clock = fakeClock();
+            const c = client(server, { clock, endpointSource: "`fly:apiUrl` or FLY_API_URL" });
+            const ours = await c.request(get(Deadline.in(5, "read", clock), { path: "/ours", allowStatuses: [404] }));
+            assert.equal(ours.status, 404);
+            const e = await failure(c.request(get(Deadline.in(5, "read", clock), { path: "/theirs", allowStatuses: [404] })));
+            assert.ok(e instanceof ApiError && e.status === 404 && e.details.cloudShaped === false, e.message);
+            assert.match(e.message, /\/theirs answered 404 with an HTML page not in fly's error shape/);
+            assert.match(e.message, /check `fly:apiUrl` or FLY_API_URL/);
+            assert.equal(server.seen.length, 2, "not retried");
+        });
+
         it("a null body is null, an empty one undefined; Fly's null list is an empty list", async () => {
             server = await loopback((req, res) => {
                 if (req.url.endsWith("/empty")) return void res.writeHead(204).end();

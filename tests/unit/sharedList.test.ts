@@ -25,7 +25,9 @@ function scripted(clock: VirtualClock, ms: number, answers: Array<Item[] | Error
     return { list, calls };
 }
 
-const notFound = () => new ApiError({ cloud: "fly", operation: "list volumes", status: 404, cloudMessage: "app not found" });
+/** Fly's own 404 (its error shape); one from a proxy would not be `cloudShaped`. */
+const notFound = () =>
+    new ApiError({ cloud: "fly", operation: "list volumes", status: 404, cloudMessage: "app not found", cloudShaped: true });
 
 describe("SharedList on the virtual clock", () => {
     it("a failed list rejects every caller that shared it, is not kept as the last answer; the next caller gets a new list", async () => {
@@ -178,6 +180,10 @@ describe("readThrough on the virtual clock", () => {
         let gets = 0;
         await assert.rejects(clock.run(readThrough(failing.list, "app", "x", d, async () => (gets++, item))), /boom/);
         assert.equal(gets, 0, "a failed list is not read as 'missing'");
+        // A 404 not in the cloud's error shape (a proxy's page) is no "the scope is gone" either.
+        const proxied = scripted(clock, 10, [new ApiError({ cloud: "fly", operation: "list volumes", status: 404, cloudShaped: false })]);
+        await assert.rejects(clock.run(readThrough(proxied.list, "app", "x", d, async () => (gets++, item))), /HTTP 404/);
+        assert.equal(gets, 0);
     });
 
     it("a lone read in a scope whose list costs more than one request skips the list once its size is known", async () => {
