@@ -82,14 +82,17 @@ export async function openInlineStack(o: InlineStackOptions): Promise<InlineStac
     };
 }
 
-/** An inline program that loads a program file as the language host would: fresh on every run. */
+/**
+ * An inline program that loads a program file as the language host would, fresh on every run: its
+ * exports are the stack's outputs, or, when it exports a function, what that function returns.
+ */
 export function programFile(file: string): auto.PulumiFn {
     return async () => {
         delete require.cache[require.resolve(file)];
         // A computed path: the user's program, loaded the way `pulumi up` loads `main`.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const mod = require(file) as Record<string, unknown>;
-        return { ...mod };
+        const mod = require(file) as Record<string, unknown> | (() => Promise<Record<string, unknown> | void>);
+        return typeof mod === "function" ? ((await mod()) ?? {}) : { ...mod };
     };
 }
 
