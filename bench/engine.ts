@@ -8,7 +8,8 @@
  * - the state file's bytes per volume, and the `__provider` string stored with each resource;
  * - the provider host's peak RSS (`pulumi-resource-pulumi-nodejs`, a descendant of this process).
  *
- * Counts: `npm run bench -- engine --preview-count=1000 --up-count=200` (the defaults).
+ * Counts: `npm run bench -- engine --preview-count=1000 --up-count=200 --repeat=2` (the defaults; the
+ * preview pair runs `repeat` times, alternating, and the best of each counts).
  */
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -105,33 +106,51 @@ export async function printEngine(bench: Bench): Promise<void> {
     }
     const previewCount = option("preview-count", 1000);
     const upCount = option("up-count", 200);
+    const repeat = option("repeat", 2);
     const apps = 10;
     console.log(`\nreal engine (${cliVersion(cli)}), inline programs, file backend:`);
     await withEmulator({ fly: { timeToReadyMs: 0, timeToExtendMs: 0, rateLimit: flyLimit } }, async (emu) => {
         const fly = { "fly:token": emu.token, "fly:apiUrl": emu.urls.fly };
 
         // Preview: every resource is a Check in the provider host (and nothing is sent to Fly).
+        // Alternating runs, the best of each kind: the first run of a process pays warm-up either way.
         const times: Record<string, number> = {};
         const peaks: Record<string, number> = {};
-        for (const kind of ["noop", "fly"]) {
-            const s = await engineStack(bench, cli, {}, `preview-${kind}`, { ...fly, kind, count: String(previewCount), apps: "10" });
-            try {
-                const [[, secs], mb] = await hostPeak(() => timed(() => s.stack.preview()));
-                times[kind] = secs;
-                peaks[kind] = mb;
-            } finally {
-                await s.dispose();
+        for (let round = 0; round < repeat; round++) {
+            for (const kind of ["noop", "fly"]) {
+                const config = { ...fly, kind, count: String(previewCount), apps: "10" };
+                const s = await engineStack(bench, cli, {}, `preview-${kind}-${round}`, config);
+                try {
+                    const [[, secs], mb] = await hostPeak(() => timed(() => s.stack.preview()));
+                    times[kind] = Math.min(times[kind] ?? Infinity, secs);
+                    peaks[kind] = Math.max(peaks[kind] ?? 0, mb);
+                } finally {
+                    await s.dispose();
+                }
             }
         }
         const [noop, flyPreview] = [times.noop ?? NaN, times.fly ?? NaN];
         console.log(
-            `  preview of ${previewCount} new volumes: ${flyPreview.toFixed(1)} s against ${noop.toFixed(1)} s for ${previewCount} no-op ` +
-                `dynamic resources (${(flyPreview / noop).toFixed(2)}×; goal ≤ 1.2×)`,
+            `  preview of ${previewCount} new volumes (best of ${repeat}): ${flyPreview.toFixed(1)} s ` +
+                `against ${noop.toFixed(1)} s for ${previewCount} no-op dynamic resources ` +
+                `(${(flyPreview / noop).toFixed(2)}×; goal ≤ 1.2×)`,
         );
         console.log(
             `  provider host peak RSS at ${previewCount} resources (preview): ${peaks.fly} MB, ` +
                 `against ${peaks.noop} MB for the no-op provider`,
         );
+
+        // The engine's own cost of an up of that many resources: the same count of no-op dynamic resources.
+        const baseline = await engineStack(bench, cli, {}, "up-noop", { kind: "noop", count: String(upCount) });
+        const noopUp = await (async () => {
+            try {
+                const [, secs] = await timed(() => baseline.stack.up());
+                await baseline.stack.destroy();
+                return secs;
+            } finally {
+                await baseline.dispose();
+            }
+        })();
 
         // Up under Fly's limit: each app takes its POSTs at 1/s after a burst; the apps run side by side.
         const s = await engineStack(bench, cli, {}, "up", { ...fly, kind: "fly", count: String(upCount), apps: String(apps) });
@@ -149,6 +168,10 @@ export async function printEngine(bench: Bench): Promise<void> {
                     `per app after a burst of ${flyLimit.burst}): ${wall.toFixed(1)} s against the floor of ${floor.toFixed(0)} s ` +
                     `(${(wall / floor).toFixed(2)}×; ` +
                     `goal ≤ 1.1×)`,
+            );
+            console.log(
+                `    the engine alone takes ${noopUp.toFixed(1)} s to up ${upCount} no-op dynamic resources: against the floor plus ` +
+                    `that, ${(wall / (floor + noopUp)).toFixed(2)}×`,
             );
             console.log(
                 `    ${made} volumes created; ${reqs.length} requests, ${seen429} × 429 answered by the emulator, ` +
