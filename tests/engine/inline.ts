@@ -132,13 +132,13 @@ export function planLines(events: readonly auto.EngineEvent[]): string[] {
     return lines;
 }
 
-/** The engine's summary of an operation: `create 4, same 0`. */
+/** What the engine announced, counted by operation, the stack and its default provider left out: `create 4`. */
 export function summaryLine(events: readonly auto.EngineEvent[]): string {
-    const changes = events.find((e) => e.summaryEvent)?.summaryEvent?.resourceChanges ?? {};
-    return (
-        Object.entries(changes)
-            .filter(([, n]) => n > 0)
-            .map(([op, n]) => `${op} ${n}`)
-            .join(", ") || "no changes"
-    );
+    const counts = new Map<string, number>();
+    for (const e of events) {
+        const m = e.resourcePreEvent?.metadata;
+        if (!m || m.type.startsWith("pulumi:") || m.op === "create-replacement" || m.op === "delete-replaced") continue;
+        counts.set(m.op, (counts.get(m.op) ?? 0) + 1);
+    }
+    return [...counts].map(([op, n]) => `${op} ${n}`).join(", ") || "no changes";
 }
