@@ -181,24 +181,20 @@ async function playThroughCli(emu: Emulator, vm0: Vm0Demo, cli: string): Promise
             if (outputs) printOutputs(outputs);
             printInventory(emu);
         }
-        console.log(
-            "\nfly: a deleted volume is soft-deleted: Fly's API keeps listing it as scheduling_destroy, then pending_destroy,\n" +
-                "for 24 h before it is purged (`fly volumes list` hides these states). It is out of Pulumi's state and needs\n" +
-                "nothing from you. vm0: VM0 has no delete, so the volume stays, with every version (retainOnDelete).",
-        );
     } finally {
         await dispose();
     }
 }
 
 async function main(): Promise<void> {
-    const cli = process.argv.includes("--no-cli") ? undefined : findCli();
+    const noCli = process.argv.includes("--no-cli");
+    const cli = noCli ? undefined : findCli();
     // The first line says which driver runs the steps.
     console.log(
         cli
             ? `driver: the real Pulumi engine (${cliVersion(cli)} at ${cli}), examples/index.ts as an Automation API inline program`
-            : "driver: @pulumi/pulumi's dynamic-provider host over gRPC with the tests' small engine (no Pulumi CLI found; " +
-                  "npm run engine:setup builds one)",
+            : "driver: @pulumi/pulumi's dynamic-provider host over gRPC with the tests' small engine " +
+                  (noCli ? "(--no-cli)" : "(no Pulumi CLI found; npm run engine:setup builds one)"),
     );
     const emu = await startEmulator({
         knobs: {
@@ -215,6 +211,11 @@ async function main(): Promise<void> {
     const vm0 = startVm0Demo();
     try {
         await (cli ? playThroughCli(emu, vm0, cli) : playThroughHost(emu, vm0));
+        console.log(
+            "\nfly: a deleted volume is soft-deleted: Fly's API keeps listing it as scheduling_destroy, then pending_destroy,\n" +
+                "for 24 h before it is purged (`fly volumes list` hides these states). It is out of Pulumi's state and needs\n" +
+                "nothing from you. vm0: VM0 has no delete, so the volume stays, with every version (retainOnDelete).",
+        );
         console.log("\ndemo complete: every step held.");
     } finally {
         vm0.cleanup();
