@@ -10,12 +10,16 @@
  * 5. first call: a fresh host's first Check, against a no-op provider's (firstCall.ts);
  * 6. 50 concurrent creates against one; 100 creates in one Fly app against the floor (concurrency.ts);
  * 7. VM0: publishing a 100 MB directory, against tarring and hashing it alone (vm0Publish.ts);
- *    and the hosts' peak RSS.
+ *    and the hosts' peak RSS;
+ * 8. the real engine (`engine`): preview of 1000 volumes against no-op dynamic resources, `up` of 200
+ *    in 10 Fly apps against the rate-limit floor, state bytes per volume, the host's peak RSS
+ *    (engine.ts; `--preview-count=N --up-count=M` change the counts).
  *
  * The resource types are a table (kinds.ts): a new cloud is one entry. Arguments pick sections
  * by name (`npm run bench -- refresh readiness`); none runs them all.
  */
 import { printConcurrency } from "./concurrency";
+import { printEngine } from "./engine";
 import { printFirstCall } from "./firstCall";
 import { printReadiness } from "./readiness";
 import { printRefresh } from "./refresh";
@@ -41,10 +45,11 @@ const sections: ReadonlyArray<{ name: string; run: (bench: Bench) => void | Prom
     { name: "first-call", run: printFirstCall },
     { name: "concurrency", run: printConcurrency },
     { name: "vm0-publish", run: printVm0Publish },
+    { name: "engine", run: printEngine },
 ];
 
 async function main(): Promise<void> {
-    const wanted = process.argv.slice(2);
+    const wanted = process.argv.slice(2).filter((a) => !a.startsWith("--"));
     const unknown = wanted.filter((w) => !sections.some((s) => s.name === w));
     if (unknown.length) {
         console.error(`unknown section ${unknown.join(", ")}; sections: ${sections.map((s) => s.name).join(", ")}`);

@@ -2,16 +2,20 @@
  * `npm run demo`: the example stack (examples/index.ts) on the local emulator, through
  * preview → up → grow → rename → destroy, printing each plan and the clouds' inventory.
  *
- * With the Pulumi CLI on PATH it drives `pulumi` itself (file backend in a temporary folder);
- * without it, it plays the same steps through @pulumi/pulumi's own dynamic-provider host, the
- * process the engine runs, with the package installed from `npm pack` as a user would have it.
+ * With a Pulumi CLI (found as scripts/pulumi-cli.sh finds it: PATH, else `npm run engine:setup`'s
+ * build) it drives the real engine, running examples/index.ts as an Automation API inline program
+ * (no Node language host here) on a file backend in a temporary folder. Without one, it plays the
+ * same steps through @pulumi/pulumi's own dynamic-provider host, the process the engine runs for
+ * dynamic resources, with the tests' small engine. Either way the package comes from `npm pack`.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
+
+import type * as auto from "@pulumi/pulumi/automation";
+
 import { startEmulator, type Emulator } from "../emulator";
 import { Engine, installPackedPackage, runProgram, startHost, type DeploymentResult } from "../tests/harness";
+import { cliVersion, findCli, openInlineStack, planLines, programFile, summaryLine } from "../tests/engine/inline";
 import { printVm0Inventory, startVm0Demo, vm0ProviderConfig, type Vm0Demo } from "./vm0Demo";
 
 const project = "pulumi-volumes-example";
@@ -129,53 +133,69 @@ async function playThroughHost(emu: Emulator, vm0: Vm0Demo): Promise<void> {
     }
 }
 
-/** The same steps through the Pulumi CLI, when one is installed. */
-async function playThroughCli(emu: Emulator, vm0: Vm0Demo): Promise<void> {
+/** The outputs a user wires onward, from the stack's outputs after an up. */
+function printOutputs(outputs: auto.OutputMap): void {
+    const v = (k: string): string => {
+        const o = outputs[k];
+        if (!o) return "-";
+        return o.secret ? "[secret]" : String(o.value);
+    };
+    console.log("outputs:");
+    console.log(`  flyVolumeId ${v("flyVolumeId")}  flyVolumeSize ${v("flyVolumeSize")} GB  flyNeedsRestart ${v("flyNeedsRestart")}`);
+    console.log(`  neevVolumeId ${v("neevVolumeId")}  neevVolumeSize ${v("neevVolumeSize")} GB (${v("neevVolumeStatus")})`);
+    console.log(`  agentbayVolumeId ${v("agentbayVolumeId")} (${v("agentbayVolumeStatus")})`);
+    console.log(`  vm0VolumeId ${v("vm0VolumeId")}  vm0VersionId ${v("vm0VersionId").slice(0, 12)}… (${v("vm0FileCount")} files)`);
+}
+
+/**
+ * The same steps through the real Pulumi CLI: examples/index.js as an Automation API inline program
+ * (the Node language host is not to be had here), the package from `npm pack`, a file backend in a
+ * temporary folder. The plan is the engine's own: its preview events, with the properties they change.
+ */
+async function playThroughCli(emu: Emulator, vm0: Vm0Demo, cli: string): Promise<void> {
     const scratch = await installPackedPackage();
-    const dir = scratch.dir;
-    copyFileSync(join(__dirname, "index.js"), join(dir, "index.js"));
-    writeFileSync(join(dir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\nmain: index.js\n`);
-    const state = mkdtempSync(join(tmpdir(), "pulumi-volumes-demo-state-"));
-    const env = {
-        ...process.env,
-        PULUMI_BACKEND_URL: `file://${state}`,
-        PULUMI_CONFIG_PASSPHRASE: "demo",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-    };
-    const pulumi = (...args: string[]) => {
-        const r = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: dir, env, stdio: "inherit" });
-        if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed`);
-    };
+    const entry = join(scratch.dir, "index.js");
+    copyFileSync(join(__dirname, "index.js"), entry);
+    const { stack, dispose } = await openInlineStack({ cli, dir: scratch.dir, project, stackName: "demo", program: programFile(entry) });
     try {
-        pulumi("stack", "init", "demo");
-        for (const [k, v] of Object.entries(demoConfig(emu)))
-            pulumi("config", "set", ...(/:(token|apiKey)$/.test(k) ? ["--secret"] : []), k, v);
-        for (const [k, v] of Object.entries(vm0.programConfig)) pulumi("config", "set", k, v);
+        const providerConfig: auto.ConfigMap = {};
+        for (const [k, value] of Object.entries(demoConfig(emu))) providerConfig[k] = { value, secret: /:(token|apiKey)$/.test(k) };
+        for (const [k, value] of Object.entries(vm0.programConfig)) providerConfig[`${project}:${k}`] = { value };
+        await stack.setAllConfig(providerConfig);
         for (const [i, step] of steps.entries()) {
             banner(i + 1, step.title);
             vm0.beforeStep(i);
-            for (const [k, v] of Object.entries(step.config)) pulumi("config", "set", k, v);
-            if (step.action === "preview") pulumi("preview", "--diff");
-            else if (step.action === "up") pulumi("up", "--yes");
-            else pulumi("destroy", "--yes");
+            const stepConfig: auto.ConfigMap = {};
+            for (const [k, value] of Object.entries(step.config)) stepConfig[`${project}:${k}`] = { value };
+            if (Object.keys(stepConfig).length) await stack.setAllConfig(stepConfig);
+            const events: auto.EngineEvent[] = [];
+            const onEvent = (e: auto.EngineEvent): void => void events.push(e);
+            let outputs: auto.OutputMap | undefined;
+            const started = performance.now();
+            if (step.action === "preview") await stack.preview({ onEvent });
+            else if (step.action === "up") outputs = (await stack.up({ onEvent })).outputs;
+            else await stack.destroy({ onEvent });
+            const secs = ((performance.now() - started) / 1000).toFixed(1);
+            console.log(`pulumi ${step.action} (${secs} s): ${summaryLine(events)}`);
+            for (const line of planLines(events)) console.log(line);
+            if (outputs) printOutputs(outputs);
             printInventory(emu);
         }
-        pulumi("stack", "rm", "--yes");
     } finally {
-        rmSync(state, { recursive: true, force: true });
-    }
-}
-
-function hasPulumiCli(): boolean {
-    try {
-        execFileSync("pulumi", ["version"], { stdio: "ignore" });
-        return true;
-    } catch {
-        return false;
+        await dispose();
     }
 }
 
 async function main(): Promise<void> {
+    const noCli = process.argv.includes("--no-cli");
+    const cli = noCli ? undefined : findCli();
+    // The first line says which driver runs the steps.
+    console.log(
+        cli
+            ? `driver: the real Pulumi engine (${cliVersion(cli)} at ${cli}), examples/index.ts as an Automation API inline program`
+            : "driver: @pulumi/pulumi's dynamic-provider host over gRPC with the tests' small engine " +
+                  (noCli ? "(--no-cli)" : "(no Pulumi CLI found; npm run engine:setup builds one)"),
+    );
     const emu = await startEmulator({
         knobs: {
             fly: { timeToReadyMs: 400, timeToExtendMs: 600 },
@@ -183,21 +203,19 @@ async function main(): Promise<void> {
             agentbay: { listLagMs: 800 },
         },
     });
-    const cli = hasPulumiCli() && !process.argv.includes("--no-cli");
     console.log(
         `pulumi-volumes demo on the local emulator (${Object.entries(emu.urls)
             .map(([k, v]) => `${k} ${v}`)
             .join(", ")})`,
     );
-    console.log(
-        cli
-            ? "driver: the Pulumi CLI found on PATH (local file backend in a temporary folder)"
-            : "driver: @pulumi/pulumi's dynamic-provider host over gRPC (no Pulumi " +
-                  "CLI on PATH), the process `pulumi up` runs for dynamic resources",
-    );
     const vm0 = startVm0Demo();
     try {
-        await (cli ? playThroughCli(emu, vm0) : playThroughHost(emu, vm0));
+        await (cli ? playThroughCli(emu, vm0, cli) : playThroughHost(emu, vm0));
+        console.log(
+            "\nfly: a deleted volume is soft-deleted: Fly's API keeps listing it as scheduling_destroy, then pending_destroy,\n" +
+                "for 24 h before it is purged (`fly volumes list` hides these states). It is out of Pulumi's state and needs\n" +
+                "nothing from you. vm0: VM0 has no delete, so the volume stays, with every version (retainOnDelete).",
+        );
         console.log("\ndemo complete: every step held.");
     } finally {
         vm0.cleanup();

@@ -1,12 +1,20 @@
 /**
- * The example stack: a Fly volume and a NeevCloud network volume, each beside the compute that
- * would mount it. Sizes and names come from stack config so the demo can grow and rename them:
+ * The example stack: one volume on each of the four clouds, each as the compute that mounts it
+ * would name it, all against the local emulator in `npm run demo` (or your clouds, with their
+ * credentials in stack config):
  *
- *   pulumi config set flySizeGb 5        # grows the Fly volume in place
- *   pulumi config set flyVolumeName data2 # replaces it (a new name is a new volume)
+ * - Fly.io: a volume in an app; a Machine's `mounts: [{ volume: flyVolumeId, path }]` names it.
+ *   `flyNeedsRestart` says when the attached Machine must restart to see a grow.
+ * - NeevCloud: a network volume, mounted at `/mnt/datasets` by the AI runtime that attaches it.
+ * - Alibaba AgentBay: a volume of a custom image, mounted on a session (`CreateMcpSession` with
+ *   `VolumeId`; see `agentbaySessionParams` below).
+ * - VM0: publishes `vm0-data/` (or the `vm0Source` config): a changed file is a new version, and
+ *   agents pin `vm0VersionId`. VM0 has no delete, so destroy leaves the volume (retainOnDelete).
  *
- * An Alibaba AgentBay volume, mounted where AgentBay mounts it: on a session (see below). And the
- * VM0 volume publishes `vm0-data/` (or `vm0Source`): a changed file is a new version.
+ * Sizes and names come from stack config, so the demo can grow and rename them:
+ *
+ *   pulumi config set flySizeGb 5          # grows the Fly volume in place (neevSizeGb: NeevCloud's)
+ *   pulumi config set flyVolumeName data2  # replaces it: a new name is a new volume
  */
 import * as pulumi from "@pulumi/pulumi";
 import { agentbay, fly, neevcloud, vm0 } from "pulumi-volumes";
@@ -34,6 +42,8 @@ const datasets = new neevcloud.NetworkVolume("datasets", {
 export const flyVolumeId = flyVolume.volumeId;
 export const flyVolumeSize = flyVolume.sizeGb;
 export const flyZone = flyVolume.zone;
+/** True when the attached Machine must restart to see a grow (the provider never restarts it). */
+export const flyNeedsRestart = flyVolume.needsRestart;
 export const neevVolumeId = datasets.volumeId;
 export const neevVolumeStatus = datasets.status;
 export const neevVolumeSize = datasets.sizeGb;
