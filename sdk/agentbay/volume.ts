@@ -66,7 +66,13 @@ export class Volume extends pulumi.dynamic.Resource {
     /** @internal */
     constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions);
     constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        const props = volumeProps(Object.keys(agentbayVolumeRules), args, opts, () => defaultAgentBayVolumeName(name));
+        const props = volumeProps(
+            Object.keys(agentbayVolumeRules),
+            args,
+            opts,
+            () => defaultAgentBayVolumeName(name),
+            `agentbay.Volume '${name}'`,
+        );
         super(provider, name, props, opts, "agentbay", "Volume");
     }
 }

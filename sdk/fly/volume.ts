@@ -137,7 +137,7 @@ export class Volume extends pulumi.dynamic.Resource {
     /** @internal */
     constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions);
     constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        const props = volumeProps(Object.keys(flyVolumeRules), args, opts, () => defaultFlyVolumeName(name));
+        const props = volumeProps(Object.keys(flyVolumeRules), args, opts, () => defaultFlyVolumeName(name), `fly.Volume '${name}'`);
         super(provider, name, props, opts, "fly", "Volume");
     }
 }

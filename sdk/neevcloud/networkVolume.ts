@@ -92,7 +92,13 @@ export class NetworkVolume extends pulumi.dynamic.Resource {
     /** @internal */
     constructor(name: string, args: NetworkVolumeArgs | undefined, opts?: pulumi.CustomResourceOptions);
     constructor(name: string, args: NetworkVolumeArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        const props = volumeProps(Object.keys(networkVolumeRules), args, opts, () => defaultNetworkVolumeName(name));
+        const props = volumeProps(
+            Object.keys(networkVolumeRules),
+            args,
+            opts,
+            () => defaultNetworkVolumeName(name),
+            `neevcloud.NetworkVolume '${name}'`,
+        );
         super(provider, name, props, opts, "neevcloud", "NetworkVolume");
     }
 }

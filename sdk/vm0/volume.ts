@@ -75,7 +75,7 @@ export class Volume extends pulumi.dynamic.Resource {
     constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions);
     constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions) {
         const declared = args ? { ...args, source: args.source === undefined ? undefined : absoluteSource(args.source) } : undefined;
-        const props = volumeProps(Object.keys(vm0VolumeRules), declared, opts, () => defaultVm0VolumeName(name));
+        const props = volumeProps(Object.keys(vm0VolumeRules), declared, opts, () => defaultVm0VolumeName(name), `vm0.Volume '${name}'`);
         // VM0 has no delete: unless the program says otherwise, the engine retains the volume and says so.
         super(provider, name, props, { ...opts, retainOnDelete: opts?.retainOnDelete ?? true }, "vm0", "Volume");
     }
