@@ -41,6 +41,17 @@ describe("fly.Volume provider against the emulator", function () {
         assert.equal(posts[0].authScheme, "Bearer");
     });
 
+    it("an app Fly does not know fails the create naming `app` and how to create the app", async () => {
+        emu().configure({ fly: { apps: ["other"] } });
+        const err = await rejection(p.create(await inputs())).finally(() => emu().configure({ fly: { apps: undefined } }));
+        assert.match(err.message, /^fly create volume data in app web\d+: app not found \(404, request [^)]*\)\. check `app`/);
+        assert.match(
+            err.message,
+            /check `app`: it must name an existing Fly app \(`fly apps list`\), or create it with `fly apps create <name>`/,
+        );
+        assert.equal(emu().inventory().fly.length, 0);
+    });
+
     it("a fork is ready once it is hydrating", async () => {
         emu().configure({ fly: { timeToHydrateMs: 60_000 } });
         const src = await p.create(await inputs());

@@ -85,7 +85,7 @@ describe("agentbay.Volume rules", () => {
 
     it("the Pulumi id is <imageId>/<volumeId>; a wrong one says what is expected", () => {
         assert.deepEqual(parseAgentBayId("imgc-1/vol-2"), { imageId: "imgc-1", volumeId: "vol-2" });
-        assert.throws(() => parseAgentBayId("vol-2"), /not a agentbay volume id.*expected '<imageId>\/<volumeId>'/);
+        assert.throws(() => parseAgentBayId("vol-2"), /not an AgentBay volume id.*expected '<imageId>\/<volumeId>'/);
         assert.throws(() => parseAgentBayId("a/b/c"), /3 parts/);
     });
 });

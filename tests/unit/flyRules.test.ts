@@ -69,6 +69,20 @@ describe("fly.Volume rules", () => {
             });
         }
 
+        it("a failure echoes the bad value: a scalar, cut to 40 characters, never a token; an object not at all", () => {
+            const reason = (news: Record<string, unknown>, property: string) =>
+                check(news).failures.find((f) => f.property === property)?.reason;
+            assert.match(reason({ ...valid, region: "IAD" }, "region") ?? "", /such as 'iad' or 'ams'.* \(got "IAD"\)$/);
+            assert.match(reason({ ...valid, sizeGb: 501 }, "sizeGb") ?? "", /\(got 501\)$/);
+            assert.match(reason({ ...valid, compute: { cpus: 0 } }, "compute.cpus") ?? "", /\(got 0\)$/);
+            const long = reason({ ...valid, name: "x".repeat(100) }, "name") ?? "";
+            assert.match(long, /\(got "x{39}…"\)$/);
+            const token = reason({ ...valid, app: "fm2_abcdefghijklmnopqrstuvwx" }, "app") ?? "";
+            assert.match(token, /\(got "\*\*\*"\)$/);
+            assert.doesNotMatch(token, /abcdefgh/);
+            assert.doesNotMatch(reason({ ...valid, compute: ["big"] }, "compute") ?? "", /got/);
+        });
+
         it("a fork or a restore gets no defaults: Fly fills what was not declared from the source", () => {
             for (const source of [{ sourceVolumeId: "vol_1" }, { snapshotId: "vs_1" }, { snapshotId: unknownValue }]) {
                 const { inputs, failures } = check({ ...valid, ...source });
