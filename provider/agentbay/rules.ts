@@ -12,6 +12,8 @@ export const agentbayVolumeRules = {
     // Read only by a create (may it take a same-named volume that exists?): never a change by itself.
     adoptExisting: "ignore",
     timeouts: "stored",
+    // Which credentials and endpoint: a change re-points later operations, nothing is sent.
+    account: "stored",
     volumeId: "output",
     status: "output",
     belongingImageId: "output",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pathSegment } from "../core/ids";
+import { accountSchema } from "../core/account";
 import { timeoutsSchema } from "../core/timeouts";
 
 /**
@@ -18,6 +19,7 @@ export const agentbayVolumeInputs = z.object({
     }),
     adoptExisting: z.boolean({ error: "must be true or false" }).default(false),
     timeouts: timeoutsSchema,
+    account: accountSchema,
 });
 
 export type AgentBayVolumeInputs = z.infer<typeof agentbayVolumeInputs>;

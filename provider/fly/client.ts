@@ -50,8 +50,8 @@ function flyRemedy(status: number | undefined, _code: string | undefined, messag
     return undefined;
 }
 
-/** A create: the volume's inputs less the app (in the path) and the timeouts (never sent). */
-export type CreateVolumeRequest = Omit<FlyVolumeInputs, "app" | "timeouts">;
+/** A create: the volume's inputs less the app (in the path), the timeouts and the account (never sent). */
+export type CreateVolumeRequest = Omit<FlyVolumeInputs, "app" | "timeouts" | "account">;
 
 /**
  * The Fly Machines API, volumes only. Knows nothing of Pulumi: plain arguments in, `FlyVolume`

@@ -10,7 +10,7 @@ import type { WaitStep } from "../core/wait";
 import { findMigrationFork, migrationWarning } from "./migration/fork";
 import { flyVolumeRules, flyVolumeSpec } from "./rules";
 import type { FlyVolumeOutputs } from "./schema";
-import { flySession, parseFlyVolumeId } from "./session";
+import { flyEndpoint, flySession, parseFlyVolumeId } from "./session";
 import { FlyVolume, goneStates } from "./wire";
 
 const readyStates = new Set(["created"]);
@@ -141,6 +141,7 @@ function explainNoZone(error: unknown): unknown {
 
 export const flyVolumeProvider = resourceProvider({
     inputs: flyVolumeSpec,
+    endpoint: flyEndpoint,
     // Read may follow a host migration's fork to a new volume id.
     idOf: (outs) => `${outs.app}/${outs.volumeId}`,
     // Fly names are not unique: the replacement can exist beside the old volume.
@@ -149,7 +150,7 @@ export const flyVolumeProvider = resourceProvider({
     operations: {
         async create(inputs, ctx) {
             const { client, lists, poller } = flySession();
-            const { app, timeouts: _t, ...request } = inputs;
+            const { app, timeouts: _t, account: _a, ...request } = inputs;
             const made = await client
                 .createVolume(app, request, ctx.deadline, lists.listing(app))
                 .catch((e: unknown) => Promise.reject(explainNoZone(e)));

@@ -9,7 +9,7 @@ import { waitFor, WaitStep } from "../core/wait";
 import type { NeevcloudClient, NeevcloudScope } from "./client";
 import { networkVolumeSpec } from "./rules";
 import type { NetworkVolumeOutputs } from "./schema";
-import { neevcloudSession, parseNetworkVolumeId, scopeKey } from "./session";
+import { neevcloudEndpoint, neevcloudSession, parseNetworkVolumeId, scopeKey } from "./session";
 import { NetworkVolume } from "./wire";
 
 /**
@@ -225,6 +225,7 @@ function describeHolders(v: NetworkVolume): string | undefined {
 
 export const networkVolumeProvider = resourceProvider({
     inputs: networkVolumeSpec,
+    endpoint: neevcloudEndpoint,
     // The volume is a Kubernetes PVC (neevcloud.md): a name is unique in its project, so a
     // replacement that keeps its name and project cannot exist beside the old one.
     deleteBeforeReplace: (olds, news) => olds.name === news.name && olds.orgId === news.orgId && olds.projectId === news.projectId,

@@ -15,7 +15,7 @@ import { findVolumeByName, publishVersion, readBack, type PublishResult } from "
 import { checkSource, scanSource, SourceError, type SourceScan } from "./publish/source";
 import { vm0VolumeInputSpec } from "./rules";
 import type { Vm0VolumeInputs, Vm0VolumeOutputs } from "./schema";
-import { parseVm0VolumeId, vm0Session } from "./session";
+import { parseVm0VolumeId, vm0Endpoint, vm0Session } from "./session";
 import type { Vm0VolumeDetail } from "./wire";
 
 /** Where this process notes the VM0 names its creates published (VM0 keys volumes by name). */
@@ -24,6 +24,7 @@ const CLAIMS = "vm0/names";
 /** The `vm0:Volume` provider (provider/index.ts loads it on first use). */
 export const vm0VolumeProvider = resourceProvider({
     inputs: vm0VolumeInputSpec,
+    endpoint: vm0Endpoint,
     // Hashes the directory: the diff compares content, and a bad directory fails before any request.
     check: checkVm0Volume,
     operations: {

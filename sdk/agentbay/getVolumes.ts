@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { agentbaySession } from "../../provider/agentbay/session";
-import { lookupDeadline } from "../core/lookup";
+import { inAccount, lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getVolumes}. */
 export interface GetVolumesArgs {
@@ -8,6 +8,8 @@ export interface GetVolumesArgs {
     imageId: string;
     /** Only the volume of exactly this name. */
     name?: string;
+    /** Which account's credentials and endpoint to list with (as a resource's `account`). Absent: the default keys. */
+    account?: string;
 }
 
 /** One volume as AgentBay lists it. */
@@ -35,7 +37,11 @@ export interface GetVolumesResult {
 }
 
 /** Lists an image's volumes, for adoption and inspection. Runs in the program, at preview too. */
-export async function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
+export function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
+    return inAccount("agentbay.getVolumes", args.account, () => listVolumes(args));
+}
+
+async function listVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
     const deadline = lookupDeadline();
     const list = await agentbaySession().client.listVolumes({ imageId: args.imageId, name: args.name }, deadline);
     const volumes = list.map((v) => ({

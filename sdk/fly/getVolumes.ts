@@ -4,7 +4,7 @@ import { toFlyVolumeOutputs } from "../../provider/fly/provider";
 import type { FlyVolumeOutputs } from "../../provider/fly/schema";
 import { flySession } from "../../provider/fly/session";
 import { goneStates } from "../../provider/fly/wire";
-import { lookupDeadline } from "../core/lookup";
+import { inAccount, lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getVolumes}. */
 export interface GetVolumesArgs {
@@ -12,6 +12,8 @@ export interface GetVolumesArgs {
     app: string;
     /** Include soft-deleted volumes (Fly keeps them listed for a day). Default false. */
     includeDeleted?: boolean;
+    /** Which account's credentials and endpoint to list with (as a resource's `account`). Absent: the default keys. */
+    account?: string;
 }
 
 /** Outputs only a declaration gives: a listed volume has none of them. */
@@ -35,7 +37,11 @@ export interface GetVolumesResult {
 }
 
 /** Lists an app's volumes, for adoption and inspection. Runs in the program, at preview too. */
-export async function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
+export function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
+    return inAccount("fly.getVolumes", args.account, () => listVolumes(args));
+}
+
+async function listVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
     const deadline = lookupDeadline();
     const all = await flySession().client.listVolumes(args.app, deadline);
     const volumes = all

@@ -4,7 +4,7 @@ import { VolumeError } from "../../provider/core/errors";
 import { toNetworkVolumeOutputs } from "../../provider/neevcloud/provider";
 import { neevcloudOrgIdSetting, neevcloudProjectIdSetting, type NetworkVolumeOutputs } from "../../provider/neevcloud/schema";
 import { neevcloudSession } from "../../provider/neevcloud/session";
-import { lookupDeadline } from "../core/lookup";
+import { inAccount, lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getNetworkVolumes}. */
 export interface GetNetworkVolumesArgs {
@@ -14,6 +14,8 @@ export interface GetNetworkVolumesArgs {
     projectId?: string;
     /** Only bound (ready) volumes. Default false. */
     available?: boolean;
+    /** Which account's credentials and endpoint to list with (as a resource's `account`). Absent: the default keys. */
+    account?: string;
 }
 
 /** One volume as listed: the outputs a `NetworkVolume` would have, plus its Pulumi id. */
@@ -33,7 +35,11 @@ export interface GetNetworkVolumesResult {
 }
 
 /** Lists a project's network volumes, for adoption and inspection. Runs in the program, at preview too. */
-export async function getNetworkVolumes(args: GetNetworkVolumesArgs = {}): Promise<GetNetworkVolumesResult> {
+export function getNetworkVolumes(args: GetNetworkVolumesArgs = {}): Promise<GetNetworkVolumesResult> {
+    return inAccount("neevcloud.getNetworkVolumes", args.account, () => listNetworkVolumes(args));
+}
+
+async function listNetworkVolumes(args: GetNetworkVolumesArgs): Promise<GetNetworkVolumesResult> {
     const deadline = lookupDeadline();
     const orgId = args.orgId ?? resolveSetting(neevcloudOrgIdSetting);
     const projectId = args.projectId ?? resolveSetting(neevcloudProjectIdSetting);

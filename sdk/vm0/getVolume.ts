@@ -2,17 +2,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { VolumeError } from "../../provider/core/errors";
 import { vm0Session } from "../../provider/vm0/session";
 import { requireVm0Id, type Vm0Version, type Vm0VolumeDetail } from "../../provider/vm0/wire";
-import { lookupDeadline } from "../core/lookup";
+import { inAccount, lookupDeadline } from "../core/lookup";
+import type { LookupAccount } from "../core/types";
 
 /** Look a volume up by its VM0 id. */
-export interface GetVolumeByIdArgs {
+export interface GetVolumeByIdArgs extends LookupAccount {
     /** VM0's volume id (a UUID; the docs show `vol_…`). Read directly: the most reliable lookup. */
     id: string;
     name?: never;
 }
 
 /** Look a volume up by name. */
-export interface GetVolumeByNameArgs {
+export interface GetVolumeByNameArgs extends LookupAccount {
     /**
      * The volume's name (unique in the organization). Found by listing every page; VM0's list can
      * skip volumes when there are more than 100 (a server bug), so prefer `id` when you know it.
@@ -34,7 +35,11 @@ export type GetVolumeResult = Vm0VolumeDetail;
  * A VM0 volume with its current version, by id or by name. Runs in the program, at preview too.
  * A name matching no volume, or several, is an error that says so.
  */
-export async function getVolume(args: GetVolumeArgs): Promise<GetVolumeResult> {
+export function getVolume(args: GetVolumeArgs): Promise<GetVolumeResult> {
+    return inAccount("vm0.getVolume", args?.account, () => findVolume(args));
+}
+
+async function findVolume(args: GetVolumeArgs): Promise<GetVolumeResult> {
     // Bad arguments fail before credentials are read or any request is sent.
     const hasId = args?.id !== undefined;
     const hasName = args?.name !== undefined;

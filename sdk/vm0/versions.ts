@@ -2,11 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { VolumeError } from "../../provider/core/errors";
 import { vm0Session } from "../../provider/vm0/session";
 import { requireVm0Id } from "../../provider/vm0/wire";
-import { lookupDeadline } from "../core/lookup";
+import { inAccount, lookupDeadline } from "../core/lookup";
+import type { LookupAccount } from "../core/types";
 import type { VolumeVersion } from "./getVolume";
 
 /** Arguments of {@link getVolumeVersions}. */
-export interface GetVolumeVersionsArgs {
+export interface GetVolumeVersionsArgs extends LookupAccount {
     /** VM0's volume id. */
     id: string;
 }
@@ -20,7 +21,11 @@ export interface GetVolumeVersionsResult {
 }
 
 /** Every version of a VM0 volume. Runs in the program, at preview too. */
-export async function getVolumeVersions(args: GetVolumeVersionsArgs): Promise<GetVolumeVersionsResult> {
+export function getVolumeVersions(args: GetVolumeVersionsArgs): Promise<GetVolumeVersionsResult> {
+    return inAccount("vm0.getVolumeVersions", args.account, () => listVersions(args));
+}
+
+async function listVersions(args: GetVolumeVersionsArgs): Promise<GetVolumeVersionsResult> {
     const deadline = lookupDeadline();
     const id = requireVm0Id(args.id, "volume id");
     const versions = await vm0Session().client.listVersions(id, deadline);
@@ -38,7 +43,7 @@ export function getVolumeVersionsOutput(
 }
 
 /** Arguments of {@link getVolumeDownloadUrl}. */
-export interface GetVolumeDownloadUrlArgs {
+export interface GetVolumeDownloadUrlArgs extends LookupAccount {
     /** VM0's volume id. */
     id: string;
     /** The version to download: its whole id or a unique prefix of ≥ 8 characters. Default: the current version. */
@@ -63,7 +68,11 @@ export interface GetVolumeDownloadUrlResult {
  * with a redirect; the URL is returned, never followed. Prefer {@link getVolumeDownloadUrlOutput},
  * whose result is secret.
  */
-export async function getVolumeDownloadUrl(args: GetVolumeDownloadUrlArgs): Promise<GetVolumeDownloadUrlResult> {
+export function getVolumeDownloadUrl(args: GetVolumeDownloadUrlArgs): Promise<GetVolumeDownloadUrlResult> {
+    return inAccount("vm0.getVolumeDownloadUrl", args.account, () => downloadUrl(args));
+}
+
+async function downloadUrl(args: GetVolumeDownloadUrlArgs): Promise<GetVolumeDownloadUrlResult> {
     const deadline = lookupDeadline();
     const id = requireVm0Id(args.id, "volume id");
     const { client } = vm0Session();

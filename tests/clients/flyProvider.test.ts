@@ -163,11 +163,14 @@ describe("fly.Volume provider against the emulator", function () {
         assert.match(err.message, /raise timeouts.delete/);
     });
 
-    it("a missing token names fly:token and FLY_API_TOKEN and sends nothing", async () => {
+    it("a missing token names fly:token and FLY_API_TOKEN and sends nothing (at check, and at create should it get there)", async () => {
+        const checked = await inputs();
         const saved = process.env.FLY_API_TOKEN;
         delete process.env.FLY_API_TOKEN;
         try {
-            const err = await rejection(p.create(await inputs()));
+            const { failures } = await p.check({}, { app, region: "iad", sizeGb: 3, name: "data" });
+            assert.match(failures[0]?.reason ?? "", /fly:token.*FLY_API_TOKEN/);
+            const err = await rejection(p.create(checked));
             assert.match(err.message, /fly:token/);
             assert.match(err.message, /FLY_API_TOKEN/);
             assert.equal(emu().requests().length, 0);

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { useFakeCredentials } from "../support/credentials";
 import { agentbayVolumeProvider } from "../../provider/agentbay/provider";
 import { agentbayVolumeRules } from "../../provider/agentbay/rules";
 import { agentbayVolumeInputs, defaultAgentBayVolumeName } from "../../provider/agentbay/schema";
@@ -10,6 +11,7 @@ const valid = { imageId: "imgc-0a1b2c3d", name: "data" };
 const check = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => p.check(olds, news);
 
 describe("agentbay.Volume rules", () => {
+    useFakeCredentials();
     it("the rules table names every input field", () => {
         const inputs = Object.keys(agentbayVolumeInputs.shape).sort();
         const ruled = Object.entries(agentbayVolumeRules)
