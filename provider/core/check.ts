@@ -82,7 +82,10 @@ export function checkInputs<Shape extends z.ZodRawShape>(
         for (const issue of result.error.issues) {
             const path = [key, ...issue.path.map(String)];
             if (unknownPaths.some((u) => isPrefix(u, path))) continue;
-            failures.push({ property: path.join("."), reason: issue.message + echo(valueAt(value, issue.path)) });
+            // The engine prints a top-level property's value itself (`property region value {IAD} has a
+            // problem`) but `{<nil>}` for a nested one: that one the reason echoes.
+            const shown = issue.path.length > 0 ? echo(valueAt(value, issue.path)) : "";
+            failures.push({ property: path.join("."), reason: issue.message + shown });
         }
     }
 

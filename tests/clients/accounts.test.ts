@@ -119,13 +119,13 @@ describe("named accounts: each resource and lookup uses its own credentials and 
         assert.deepEqual(unknown.failures, []);
     });
 
-    it("a malformed account name is a CheckFailure on `account`, echoing it", async () => {
+    it("a malformed account name is a CheckFailure on `account`", async () => {
         const { failures } = await flyVolumeProvider.check({}, { app: "web", region: "iad", sizeGb: 1, name: "x", account: "staging eu" });
         assert.deepEqual(
             failures.map((f) => f.property),
             ["account"],
         );
-        assert.match(failures[0].reason, /must be an account name.*\(got "staging eu"\)/);
+        assert.match(failures[0].reason, /must be an account name/);
     });
 
     it("agentbay: the China and international endpoints side by side, the second from FOO_<ACCOUNT> environment variables", async () => {
