@@ -4,26 +4,26 @@
  * Fly's limit sets.
  */
 import { urn } from "./kinds";
-import { flyOf, FLY_LIMIT } from "./fly";
+import { flyOf, flyLimit } from "./fly";
 import { action, checked, inApp, mix, timed, withEmulator, withHost, type Bench, type BenchKind } from "./setup";
 
-const READY_MS = 1_000;
-const SPREAD = 50;
-const CROWD = 100;
-const CROWD_APP = "busy-app";
+const readyMs = 1_000;
+const spreadCount = 50;
+const crowdCount = 100;
+const crowdApp = "busy-app";
 
 async function spread(bench: Bench, fly: BenchKind): Promise<void> {
-    await withEmulator({ fly: { timeToReadyMs: READY_MS, rateLimit: FLY_LIMIT } }, (emu) =>
-        withHost(bench, emu, `${SPREAD} concurrent creates`, async (host) => {
+    await withEmulator({ fly: { timeToReadyMs: readyMs, rateLimit: flyLimit } }, (emu) =>
+        withHost(bench, emu, `${spreadCount} concurrent creates`, async (host) => {
             const soloInputs = await checked(host, fly, "solo", fly.inputs(0, "solo-app"));
             const [, one] = await timed(() => host.create(urn(fly.type, "solo"), soloInputs));
             const inputs = await Promise.all(
-                Array.from({ length: SPREAD }, (_, i) => checked(host, fly, `c${i}`, fly.inputs(i, `app-${i}`))),
+                Array.from({ length: spreadCount }, (_, i) => checked(host, fly, `c${i}`, fly.inputs(i, `app-${i}`))),
             );
             emu.clearRequests();
             const [, all] = await timed(() => Promise.all(inputs.map((props, i) => host.create(urn(fly.type, `c${i}`), props))));
             console.log(
-                `  ${SPREAD} concurrent creates (one app each): ${all.toFixed(2)} s against one create's ${one.toFixed(2)} s ` +
+                `  ${spreadCount} concurrent creates (one app each): ${all.toFixed(2)} s against one create's ${one.toFixed(2)} s ` +
                     `(${(all / one).toFixed(2)}×); ${emu.requests().length} requests (${mix(emu.requests())})`,
             );
         }),
@@ -31,22 +31,23 @@ async function spread(bench: Bench, fly: BenchKind): Promise<void> {
 }
 
 async function crowd(bench: Bench, fly: BenchKind): Promise<void> {
-    await withEmulator({ fly: { timeToReadyMs: READY_MS, rateLimit: FLY_LIMIT } }, (emu) =>
-        withHost(bench, emu, `${CROWD} creates in one app`, async (host) => {
+    await withEmulator({ fly: { timeToReadyMs: readyMs, rateLimit: flyLimit } }, (emu) =>
+        withHost(bench, emu, `${crowdCount} creates in one app`, async (host) => {
             const inputs = await Promise.all(
-                Array.from({ length: CROWD }, (_, i) => checked(host, fly, `h${i}`, fly.inputs(i, CROWD_APP))),
+                Array.from({ length: crowdCount }, (_, i) => checked(host, fly, `h${i}`, fly.inputs(i, crowdApp))),
             );
             emu.clearRequests();
             const [results, wall] = await timed(() =>
                 Promise.allSettled(inputs.map((props, i) => host.create(urn(fly.type, `h${i}`), props))),
             );
-            const reqs = inApp(emu.requests(), CROWD_APP);
-            const floor = (CROWD - FLY_LIMIT.burst) / FLY_LIMIT.perSecond;
-            const created = emu.inventory().fly.filter((v) => v.app === CROWD_APP).length;
+            const reqs = inApp(emu.requests(), crowdApp);
+            const floor = (crowdCount - flyLimit.burst) / flyLimit.perSecond;
+            const created = emu.inventory().fly.filter((v) => v.app === crowdApp).length;
             const failed = results.filter((r) => r.status === "rejected").length;
             console.log(
-                `  ${CROWD} creates in one app: ${wall.toFixed(1)} s against the floor of ${floor.toFixed(0)} s that 1 POST/s after a burst of ` +
-                    `${FLY_LIMIT.burst} sets (${((wall / floor - 1) * 100).toFixed(1)}% over)`,
+                `  ${crowdCount} creates in one app: ${wall.toFixed(1)} s against ` +
+                    `the floor of ${floor.toFixed(0)} s that 1 POST/s after a burst of ` +
+                    `${flyLimit.burst} sets (${((wall / floor - 1) * 100).toFixed(1)}% over)`,
             );
             console.log(
                 `  ${created} volumes, ${failed} failed creates, ${reqs.filter((r) => r.status === 429).length} × 429, ` +
@@ -60,7 +61,8 @@ export async function printConcurrency(bench: Bench): Promise<void> {
     const fly = flyOf(bench);
     if (!fly) return;
     console.log(
-        `\nconcurrency and Fly's limit (ready after ${READY_MS} ms, ${FLY_LIMIT.perSecond} request/s per action per app, burst ${FLY_LIMIT.burst}):`,
+        `\nconcurrency and Fly's limit (ready after ${readyMs} ms, ` +
+            `${flyLimit.perSecond} request/s per action per app, burst ${flyLimit.burst}):`,
     );
     await spread(bench, fly);
     await crowd(bench, fly);

@@ -6,10 +6,10 @@
 import type { Emulator } from "../emulator";
 import type { PropertyMap } from "../tests/harness";
 import { urn } from "./kinds";
-import { median, NOOP_TYPE, timed, withEmulator, withHost, type Bench } from "./setup";
+import { median, noopType, timed, withEmulator, withHost, type Bench } from "./setup";
 
 /** Fresh hosts per row; the median is printed. */
-const RUNS = 3;
+const runs = 3;
 
 interface Row {
     label: string;
@@ -28,28 +28,28 @@ async function firstCheck(bench: Bench, emu: Emulator, row: Row): Promise<{ ms: 
 }
 
 export async function printFirstCall(bench: Bench): Promise<void> {
-    const noop = bench.providers.get(NOOP_TYPE);
+    const noop = bench.providers.get(noopType);
     if (noop === undefined) return;
     const rows: Row[] = [
-        { label: "no-op dynamic provider", type: NOOP_TYPE, provider: noop, inputs: { value: 1 } },
+        { label: "no-op dynamic provider", type: noopType, provider: noop, inputs: { value: 1 } },
         ...bench.kinds.map((k) => ({ label: k.sdkClass, type: k.type, provider: k.provider, inputs: k.inputs(0, "first-app") })),
     ];
-    console.log(`\nfirst call: a fresh host's first Check (median of ${RUNS} hosts), against a no-op dynamic provider's:`);
+    console.log(`\nfirst call: a fresh host's first Check (median of ${runs} hosts), against a no-op dynamic provider's:`);
     const figures = await withEmulator({}, async (emu) => {
-        const out = rows.map(() => ({ ms: [] as number[], requests: 0 }));
-        for (let run = 0; run < RUNS; run++) {
-            for (const [i, row] of rows.entries()) {
-                const f = await firstCheck(bench, emu, row);
-                out[i].ms.push(f.ms);
-                out[i].requests += f.requests;
+        const out = rows.map((row) => ({ row, ms: [] as number[], requests: 0 }));
+        for (let run = 0; run < runs; run++) {
+            for (const o of out) {
+                const f = await firstCheck(bench, emu, o.row);
+                o.ms.push(f.ms);
+                o.requests += f.requests;
             }
         }
         return out;
     });
-    const base = median(figures[0].ms);
-    for (const [i, row] of rows.entries()) {
-        const ms = median(figures[i].ms);
+    const base = median(figures[0]?.ms ?? []);
+    for (const [i, { row, ms: all, requests }] of figures.entries()) {
+        const ms = median(all);
         const vs = i === 0 ? "" : `, ${(ms - base).toFixed(0)} ms over the no-op`;
-        console.log(`  ${row.label.padEnd(24)} ${ms.toFixed(0).padStart(5)} ms${vs}; ${figures[i].requests} requests sent`);
+        console.log(`  ${row.label.padEnd(24)} ${ms.toFixed(0).padStart(5)} ms${vs}; ${requests} requests sent`);
     }
 }

@@ -8,7 +8,7 @@ import { installPackedPackage, runProgram, startHost, writeProgramFile, type Hos
 import { kinds, project, served, urn, type Kind } from "./kinds";
 
 /** The type token of `pulumi.dynamic.Resource`. */
-export const NOOP_TYPE = "pulumi-nodejs:dynamic:Resource";
+export const noopType = "pulumi-nodejs:dynamic:Resource";
 
 /** A kind whose type the package registers, with its serialized provider. */
 export interface BenchKind extends Kind {
@@ -144,5 +144,7 @@ export function inApp(requests: readonly RecordedRequest[], app: string): Record
 export function median(values: readonly number[]): number {
     const s = [...values].sort((a, b) => a - b);
     const mid = s.length >> 1;
-    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+    const upper = s[mid];
+    if (upper === undefined) return NaN; // no values
+    return s.length % 2 ? upper : ((s[mid - 1] ?? upper) + upper) / 2;
 }

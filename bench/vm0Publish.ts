@@ -18,18 +18,18 @@ import { runProgram, startHost, writeProgramFile } from "../tests/harness";
 import { project, urn } from "./kinds";
 import { mix, peakRssMb, timed, withEmulator, type Bench } from "./setup";
 
-const TYPE = "pulumi-nodejs:dynamic/vm0:Volume";
-const FILES = 4;
-const FILE_BYTES = 25_000_000;
+const resourceType = "pulumi-nodejs:dynamic/vm0:Volume";
+const sourceFiles = 4;
+const fileBytes = 25_000_000;
 
-/** Writes `FILES` files of random bytes, 1 MB at a time. */
+/** Writes `sourceFiles` files of random bytes, 1 MB at a time. */
 function makeDirectory(): string {
     const dir = mkdtempSync(join(tmpdir(), "bench-vm0-"));
     const chunk = Buffer.alloc(1_000_000);
-    for (let f = 0; f < FILES; f++) {
+    for (let f = 0; f < sourceFiles; f++) {
         const fd = openSync(join(dir, `part-${f}.bin`), "w");
         try {
-            for (let written = 0; written < FILE_BYTES; written += chunk.length) writeSync(fd, randomFillSync(chunk));
+            for (let written = 0; written < fileBytes; written += chunk.length) writeSync(fd, randomFillSync(chunk));
         } finally {
             closeSync(fd);
         }
@@ -60,15 +60,15 @@ async function vm0Provider(bench: Bench): Promise<string | undefined> {
         `const { vm0 } = require("pulumi-volumes"); if (vm0.Volume) new vm0.Volume("p", { source: "." });`,
     );
     const regs = await runProgram({ cwd: bench.dir, entry: "bench-vm0.js", project });
-    const reg = regs.find((r) => r.type === TYPE);
+    const reg = regs.find((r) => r.type === resourceType);
     return reg ? String(reg.inputs.__provider) : undefined;
 }
 
 export async function printVm0Publish(bench: Bench): Promise<void> {
     const provider = await vm0Provider(bench);
     if (!provider) return;
-    const mb = (FILES * FILE_BYTES) / 1e6;
-    console.log(`\nvm0 publish: a ${mb} MB directory (${FILES} files of random bytes) as one version, through the real host:`);
+    const mb = (sourceFiles * fileBytes) / 1e6;
+    console.log(`\nvm0 publish: a ${mb} MB directory (${sourceFiles} files of random bytes) as one version, through the real host:`);
     const dir = makeDirectory();
     try {
         const alone = await tarAndHashAlone(dir);
@@ -77,7 +77,7 @@ export async function printVm0Publish(bench: Bench): Promise<void> {
             try {
                 await host.configure({ "vm0:token": emu.vm0.token, "vm0:apiUrl": emu.urls.vm0 });
                 const [, s] = await timed(() =>
-                    host.check(urn(TYPE, "check-only"), {}, { source: dir, name: "check-only", __provider: provider }),
+                    host.check(urn(resourceType, "check-only"), {}, { source: dir, name: "check-only", __provider: provider }),
                 );
                 return { s, peak: peakRssMb(host.pid) };
             } finally {
@@ -88,7 +88,7 @@ export async function printVm0Publish(bench: Bench): Promise<void> {
             const host = await startHost({ cwd: bench.dir, project, timeoutMs: 600_000 });
             try {
                 await host.configure({ "vm0:token": emu.vm0.token, "vm0:apiUrl": emu.urls.vm0, "vm0:storageUrl": emu.urls.vm0 });
-                const id = urn(TYPE, "bench-100mb");
+                const id = urn(resourceType, "bench-100mb");
                 const [check, checkS] = await timed(() => host.check(id, {}, { source: dir, name: "bench-100mb", __provider: provider }));
                 if (check.failures.length) throw new Error(`vm0 check failed: ${JSON.stringify(check.failures)}`);
                 emu.clearRequests();
@@ -97,7 +97,8 @@ export async function printVm0Publish(bench: Bench): Promise<void> {
                 if (peak !== undefined) bench.peaks.push({ label: "vm0 publish of 100 MB", mb: peak });
                 const row = (label: string, s: number, peakMb: number | undefined, note: string) =>
                     console.log(
-                        `  ${label.padEnd(34)} ${s.toFixed(2).padStart(6)} s  ${(peakMb === undefined ? "?" : `${peakMb} MB`).padStart(7)} peak RSS  ${note}`,
+                        `  ${label.padEnd(34)} ${s.toFixed(2).padStart(6)} s  ` +
+                            `${(peakMb === undefined ? "?" : `${peakMb} MB`).padStart(7)} peak RSS  ${note}`,
                     );
                 row("publish (Check + Create)", checkS + createS, peak, `Check ${checkS.toFixed(2)} s + Create ${createS.toFixed(2)} s`);
                 row(
@@ -108,7 +109,8 @@ export async function printVm0Publish(bench: Bench): Promise<void> {
                 );
                 row("a host that ran the Check alone", checkOnly.s, checkOnly.peak, "the host's own footprint, with the directory hashed");
                 console.log(
-                    `  requests of the Create: ${mix(emu.requests())}; version ${String(created.properties.currentVersionId).slice(0, 12)}…, ` +
+                    `  requests of the Create: ${mix(emu.requests())}; version ` +
+                        `${String(created.properties.currentVersionId).slice(0, 12)}…, ` +
                         `${created.properties.fileCount} files, ${created.properties.size} bytes`,
                 );
             } finally {

@@ -12,7 +12,7 @@ import { startEmulator, type EmulatorOptions, type Knobs } from "./index";
 import { seedFromDirectory } from "./vm0/archive";
 import type { Vm0SeedVolume } from "./vm0/types";
 
-const USAGE = `usage: pulumi-volumes-emulator [options]
+const usageText = `usage: pulumi-volumes-emulator [options]
 
 Starts local emulators of the clouds' volume APIs on 127.0.0.1 and prints
 "export NAME=value" lines for them. Runs until interrupted (Ctrl-C).
@@ -94,11 +94,11 @@ async function main(): Promise<void> {
         options = parseArgs(process.argv.slice(2));
     } catch (err) {
         if (err instanceof HelpRequested) {
-            process.stderr.write(USAGE);
+            process.stderr.write(usageText);
             return;
         }
         if (err instanceof UsageError) {
-            process.stderr.write(`pulumi-volumes-emulator: ${err.message}\n\n${USAGE}`);
+            process.stderr.write(`pulumi-volumes-emulator: ${err.message}\n\n${usageText}`);
             process.exitCode = 2;
             return;
         }

@@ -1,11 +1,10 @@
 /**
  * The cloud table: every cloud emulator, by name. Adding a cloud means writing
- * `emulator/<cloud>/` (a {@link CloudDefinition}) and adding one line here;
+ * `emulator/<cloud>/` (a `CloudDefinition`, `core/types.ts`) and adding one line here;
  * `startEmulator`, its types (`urls`, `inventory()`, knobs, test hooks), the
  * env it prints and the CLI's `--<cloud>-port` flag all follow from this table.
  */
 import { agentbayCloud } from "./agentbay";
-import type { CloudDefinition } from "./core/types";
 import { flyCloud } from "./fly";
 import { neevcloudCloud } from "./neevcloud";
 import { vm0Cloud } from "./vm0";

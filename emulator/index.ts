@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { cloudNames, clouds, type CloudName, type ControlOf, type KnobsOf, type RecordOf } from "./clouds";
 import { FaultInjector } from "./core/faults";
 import { clone, mergeKnobs } from "./core/knobs";
-import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from "./core/requestLog";
+import { defaultRequestLogLimit, RequestLog } from "./core/requestLog";
 import { startCloudServer, type RunningCloudServer } from "./core/server";
 import type { RequestMatch } from "./core/match";
 import type { CloudDefinition, CloudEmulator, DeepPartial, Fault, RecordedRequest } from "./core/types";
@@ -46,6 +46,7 @@ export type {
     AgentBayGetVolumeResponse,
     AgentBayKnobs,
     AgentBayListVolumesResponse,
+    AgentBayLookupNotFound,
     AgentBayPopError,
     AgentBayVolume,
     AgentBayVolumeRecord,
@@ -100,11 +101,20 @@ export interface EmulatorOptions {
     requestLogLimit?: number;
     /** VM0 volumes (with their versions and archive bytes) to hold at start; `reset()` forgets them. */
     vm0Seed?: readonly Vm0SeedVolume[];
+    /**
+     * The clock of every cloud's timed behaviour (readiness, lags, rate limits, retention), ms since
+     * the epoch. Default `Date.now`. A test that moves it by hand sees each phase exactly, however
+     * busy the machine.
+     */
+    now?: () => number;
 }
 
 /** A running emulator. Every cloud listens on its own loopback port. */
 export interface Emulator extends CloudControls {
-    /** Everything a program needs to run against the emulator unchanged: `FLY_API_URL`, `FLY_API_TOKEN`, `NEEVCLOUD_ORG_ID`, `AGENTBAY_API_KEY`, … */
+    /**
+     * Everything a program needs to run against the emulator unchanged: `FLY_API_URL`, `FLY_API_TOKEN`, `NEEVCLOUD_ORG_ID`,
+     * `AGENTBAY_API_KEY`, …
+     */
     readonly env: Record<string, string>;
     /** Base URL per cloud (`http://127.0.0.1:PORT`; NeevCloud's ends in `/storage`, as its real base URL does). */
     readonly urls: CloudUrls;
@@ -149,7 +159,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (token === "" || /[\s,]/.test(token)) throw new TypeError("emulator token must be non-empty, without whitespace or commas");
     const defaults = defaultKnobs();
     let knobs = mergeKnobs<Knobs>(defaults, options.knobs, defaults);
-    const log = new RequestLog(options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT);
+    const log = new RequestLog(options.requestLogLimit ?? defaultRequestLogLimit);
     const faults = new FaultInjector();
     faults.set(options.faults ?? []);
 
@@ -165,7 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             const instance = definition(name).create({
                 token,
                 knobs: () => knobs[name],
-                now: () => Date.now(),
+                now: options.now ?? (() => Date.now()),
             }) as CloudEmulator<unknown, unknown>;
             const server = await startCloudServer({
                 cloud: instance,

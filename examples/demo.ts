@@ -83,7 +83,7 @@ function printPlan(result: DeploymentResult): void {
 }
 
 function demoConfig(emu: Emulator): Record<string, string> {
-    const urls = emu.urls as unknown as Record<string, string>;
+    const urls = emu.urls;
     return {
         "fly:token": emu.token,
         "fly:apiUrl": urls.fly,
@@ -192,7 +192,8 @@ async function main(): Promise<void> {
     console.log(
         cli
             ? "driver: the Pulumi CLI found on PATH (local file backend in a temporary folder)"
-            : "driver: @pulumi/pulumi's dynamic-provider host over gRPC (no Pulumi CLI on PATH), the process `pulumi up` runs for dynamic resources",
+            : "driver: @pulumi/pulumi's dynamic-provider host over gRPC (no Pulumi " +
+                  "CLI on PATH), the process `pulumi up` runs for dynamic resources",
     );
     const vm0 = startVm0Demo();
     try {

@@ -40,7 +40,7 @@ export const neevVolumeSize = datasets.sizeGb;
 
 // AgentBay: a volume belongs to a custom image and is mounted when a session is created from it
 // (`CreateMcpSession` with `VolumeId`, one volume per session). Creating it refuses a same-named
-// volume it did not make, unless `adoptExisting: true`.
+// volume it did not make; adopt one by id with the `import: "<imageId>/<volumeId>"` resource option.
 const agentData = new agentbay.Volume("agent-data", {
     imageId: config.get("agentbayImageId") ?? "imgc-demo",
     name: config.get("agentbayVolumeName") ?? "agent-data",

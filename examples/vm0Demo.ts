@@ -17,7 +17,7 @@ export interface Vm0Demo {
 }
 
 /** The step (0-based) before which a file of the published directory changes: the grow preview. */
-const CHANGE_BEFORE_STEP = 2;
+const changeBeforeStep = 2;
 
 export function startVm0Demo(): Vm0Demo {
     const root = mkdtempSync(join(tmpdir(), "pulumi-volumes-demo-vm0-"));
@@ -26,7 +26,7 @@ export function startVm0Demo(): Vm0Demo {
     return {
         programConfig: { vm0Source: dir },
         beforeStep(index) {
-            if (index !== CHANGE_BEFORE_STEP) return;
+            if (index !== changeBeforeStep) return;
             writeFileSync(join(dir, "cities.csv"), "city,country,population\nMumbai,IN,12442373\nSingapore,SG,5917600\n");
             console.log(`vm0: cities.csv changed in ${dir}: the volume gets a new version`);
         },

@@ -3,15 +3,19 @@
  * provider host. Each cloud loads on first use, so a Fly-only program never loads NeevCloud code.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { setStackConfig, StackConfig } from "./core/config";
+import type * as AgentBay from "./agentbay/provider";
+import { setStackConfig, type StackConfig } from "./core/config";
+import type * as Fly from "./fly/provider";
+import type * as NeevCloud from "./neevcloud/provider";
+import type * as Vm0 from "./vm0/provider";
 
 export type ResourceKind = "fly:Volume" | "neevcloud:NetworkVolume" | "agentbay:Volume" | "vm0:Volume";
 
 const loaders: Record<ResourceKind, () => dynamic.ResourceProvider> = {
-    "fly:Volume": () => (require("./fly/provider") as typeof import("./fly/provider")).flyVolumeProvider,
-    "neevcloud:NetworkVolume": () => (require("./neevcloud/provider") as typeof import("./neevcloud/provider")).networkVolumeProvider,
-    "vm0:Volume": () => (require("./vm0/provider") as typeof import("./vm0/provider")).vm0VolumeProvider,
-    "agentbay:Volume": () => (require("./agentbay/provider") as typeof import("./agentbay/provider")).agentbayVolumeProvider,
+    "fly:Volume": () => (require("./fly/provider") as typeof Fly).flyVolumeProvider,
+    "neevcloud:NetworkVolume": () => (require("./neevcloud/provider") as typeof NeevCloud).networkVolumeProvider,
+    "vm0:Volume": () => (require("./vm0/provider") as typeof Vm0).vm0VolumeProvider,
+    "agentbay:Volume": () => (require("./agentbay/provider") as typeof AgentBay).agentbayVolumeProvider,
 };
 
 const loaded = new Map<string, dynamic.ResourceProvider>();

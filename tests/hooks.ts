@@ -92,7 +92,8 @@ export const mochaHooks = {
         timerHook.disable();
         const guard = setTimeout(() => {
             console.error(
-                `the process is still running 30 s after the suite: ${process.getActiveResourcesInfo().join(", ")}\n  ${details().join("\n  ")}`,
+                `the process is still running 30 s after the suite: ` +
+                    `${process.getActiveResourcesInfo().join(", ")}\n  ${details().join("\n  ")}`,
             );
             process.exit(1);
         }, 30_000);

@@ -1,5 +1,5 @@
 /**
- * The Alibaba AgentBay beta Volume API emulator (shared/apis/agentbay.md): POP RPC,
+ * The Alibaba AgentBay beta Volume API emulator (docs/apis/agentbay.md): POP RPC,
  * a single route `POST /` dispatched on the `Action` query parameter. Order: route,
  * action, version, the key (form-body `Authorization=Bearer <key>`, never a header),
  * the allowlist, then the action. Failures travel on both channels the API uses:
@@ -11,10 +11,11 @@ import type { CloudContext, CloudDefinition, CloudEmulator, EmuRequest } from ".
 import { ParamError, RpcParams } from "./params";
 import { AgentBayStore, toWire, type VolumeEntity } from "./store";
 import {
-    AGENTBAY_API_VERSION,
+    agentbayApiVersion,
     defaultAgentBayKnobs,
     type AgentBayControl,
     type AgentBayKnobs,
+    type AgentBayLookupNotFound,
     type AgentBayPopError,
     type AgentBayVolumeRecord,
 } from "./types";
@@ -27,15 +28,15 @@ export function agentbayKey(token: string): string {
 }
 
 /** `ListVolumes`' page size when `MaxResults` is absent (the SDK's default). */
-export const DEFAULT_MAX_RESULTS = 10;
+export const defaultMaxResults = 10;
 /** The code of a `Success: false` for an unknown volume (the real one is unconfirmed). */
-export const NOT_FOUND_CODE = "InvalidVolume.NotFound";
+export const notFoundCode = "InvalidVolume.NotFound";
 /** The code of a `Success: false` for a delete of a mounted volume (unconfirmed). */
-export const IN_USE_CODE = "InvalidVolume.InUse";
+export const inUseCode = "InvalidVolume.InUse";
 /** The code of a `Success: false` for a key off the beta's allowlist (unconfirmed). */
-export const NOT_ALLOWLISTED_CODE = "Forbidden.NotInAllowlist";
+export const notAllowlistedCode = "Forbidden.NotInAllowlist";
 
-const NOT_LOGIN_MESSAGE = "You are not logged in or your login token has expired";
+const notLoginMessage = "You are not logged in or your login token has expired";
 
 /** A handler's answer, before the request id is put in. */
 type Answer = { readonly status: number; readonly body: Record<string, unknown> };
@@ -57,7 +58,7 @@ function createAgentBayEmulator(ctx: CloudContext<AgentBayKnobs>): CloudEmulator
         () => ctx.now(),
     );
     const actions: Record<string, (p: RpcParams) => Answer> = {
-        GetVolume: (p) => getVolume(store, p),
+        GetVolume: (p) => getVolume(store, p, ctx.knobs().lookupNotFound),
         ListVolumes: (p) => listVolumes(store, p),
         DeleteVolume: (p) => deleteVolume(store, p),
     };
@@ -68,11 +69,11 @@ function createAgentBayEmulator(ctx: CloudContext<AgentBayKnobs>): CloudEmulator
         const action = req.query.get("Action") ?? "";
         const run = actions[action];
         if (run === undefined) return popError(404, "InvalidAction.NotFound", `Specified api ${JSON.stringify(action)} is not found.`);
-        if (req.query.get("Version") !== AGENTBAY_API_VERSION) {
-            return popError(400, "InvalidVersion", `Specified parameter Version is not valid; this API is ${AGENTBAY_API_VERSION}.`);
+        if (req.query.get("Version") !== agentbayApiVersion) {
+            return popError(400, "InvalidVersion", `Specified parameter Version is not valid; this API is ${agentbayApiVersion}.`);
         }
-        if (bearerKey(req) !== key) return popError(400, "NOT_LOGIN", NOT_LOGIN_MESSAGE);
-        if (!ctx.knobs().allowlisted) return refused(403, NOT_ALLOWLISTED_CODE, "This account is not on the allowlist of the Volume beta.");
+        if (bearerKey(req) !== key) return popError(400, "NOT_LOGIN", notLoginMessage);
+        if (!ctx.knobs().allowlisted) return refused(403, notAllowlistedCode, "This account is not on the allowlist of the Volume beta.");
         try {
             return run(new RpcParams(req));
         } catch (err) {
@@ -115,7 +116,7 @@ function createAgentBayEmulator(ctx: CloudContext<AgentBayKnobs>): CloudEmulator
         responseHeaders: () => ({}),
         errorBody: (status, message): AgentBayPopError => ({
             RequestId: newRequestId(),
-            HostId: HOST_ID,
+            HostId: hostId,
             Code: codeForStatus(status),
             Message: message,
         }),
@@ -126,20 +127,29 @@ function createAgentBayEmulator(ctx: CloudContext<AgentBayKnobs>): CloudEmulator
     };
 }
 
-function getVolume(store: AgentBayStore, p: RpcParams): Answer {
+function getVolume(store: AgentBayStore, p: RpcParams, notFound: AgentBayLookupNotFound): Answer {
     const imageId = p.required("ImageId");
     const name = p.required("VolumeName");
     const allowCreate = p.bool("AllowCreate", false);
     // Create-or-get: an existing name is returned whatever AllowCreate says.
     const existing = store.byName(imageId, name);
     if (existing) return success({ Data: toWire(existing) });
-    if (!allowCreate) return refused(404, NOT_FOUND_CODE, `Volume ${JSON.stringify(name)} is not found in image ${imageId}.`);
+    if (!allowCreate) {
+        const message = `Volume ${JSON.stringify(name)} is not found in image ${imageId}.`;
+        if (notFound === "emptyData") return success({ Data: {} });
+        if (notFound === "noData") return success({});
+        return refused(
+            404,
+            notFound,
+            notFound === "InvalidParameter.VolumeName" ? `The specified VolumeName is invalid: ${message}` : message,
+        );
+    }
     return success({ Data: toWire(store.create(imageId, name, true)) });
 }
 
 function listVolumes(store: AgentBayStore, p: RpcParams): Answer {
     const imageId = p.required("ImageId");
-    const maxResults = p.positiveInt("MaxResults", DEFAULT_MAX_RESULTS);
+    const maxResults = p.positiveInt("MaxResults", defaultMaxResults);
     const matching = store.list({
         imageId,
         volumeIds: p.list("VolumeIds"),
@@ -155,13 +165,13 @@ function listVolumes(store: AgentBayStore, p: RpcParams): Answer {
 function deleteVolume(store: AgentBayStore, p: RpcParams): Answer {
     const id = p.required("VolumeId");
     const v = store.byId(id);
-    if (!v) return refused(404, NOT_FOUND_CODE, `Volume ${id} is not found.`);
-    if (v.mountedBy !== undefined) return refused(400, IN_USE_CODE, `Volume ${id} is mounted by session ${v.mountedBy}.`);
+    if (!v) return refused(404, notFoundCode, `Volume ${id} is not found.`);
+    if (v.mountedBy !== undefined) return refused(400, inUseCode, `Volume ${id} is mounted by session ${v.mountedBy}.`);
     store.delete(v);
     return success({});
 }
 
-const HOST_ID = "agentbay-emulator";
+const hostId = "agentbay-emulator";
 
 function success(extra: Record<string, unknown>): Answer {
     return { status: 200, body: { Success: true, Code: "ok", Message: "", HttpStatusCode: 200, ...extra } };
@@ -174,7 +184,7 @@ function refused(httpStatusCode: number, code: string, message: string): Answer 
 
 /** HTTP 4xx/5xx with the POP error body: the gateway's channel. */
 function popError(status: number, code: string, message: string): Answer {
-    return { status, body: { HostId: HOST_ID, Code: code, Message: message } };
+    return { status, body: { HostId: hostId, Code: code, Message: message } };
 }
 
 function codeForStatus(status: number): string {

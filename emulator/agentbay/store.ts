@@ -30,12 +30,12 @@ export interface ListFilter {
     readonly afterSeq: number;
 }
 
-const ALNUM = "0123456789abcdefghijklmnopqrstuvwxyz";
+const alnum = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 /** A volume id: `vol-` + 16 lowercase alphanumerics (the real format is unconfirmed). */
 export function newVolumeId(): string {
     let out = "vol-";
-    for (const byte of randomBytes(16)) out += ALNUM[byte % ALNUM.length];
+    for (const byte of randomBytes(16)) out += alnum[byte % alnum.length];
     return out;
 }
 

@@ -1,11 +1,11 @@
 /**
  * Alibaba AgentBay (Wuying) beta Volume API types as they travel on the wire
  * (POP RPC, PascalCase), the AgentBay emulator's knobs and its test hooks.
- * Source: shared/apis/agentbay.md.
+ * Source: docs/apis/agentbay.md.
  */
 
 /** The API version every request must carry (`Version=2025-05-06`). */
-export const AGENTBAY_API_VERSION = "2025-05-06";
+export const agentbayApiVersion = "2025-05-06";
 
 /** A volume record (every field a string). */
 export interface AgentBayVolume {
@@ -62,11 +62,23 @@ export interface AgentBayKnobs {
     listLagMs: number;
     /** The key is on the Volume beta's allowlist. `false`: every volume action answers `Success: false`. Default true. */
     allowlisted: boolean;
+    /**
+     * How `GetVolume` with `AllowCreate=false` answers for a name it does not have; the real
+     * answer is unconfirmed (agentbay.md, Open questions), so each plausible shape can be played:
+     * `Success: false` with the code `InvalidVolume.NotFound` (default), `NotFound`,
+     * `ResourceNotFound` or `InvalidParameter.VolumeName` ("... not found"); or `Success: true` with
+     * `Data` `{}` (`emptyData`) or absent (`noData`), the SDK's own "not found".
+     */
+    lookupNotFound: AgentBayLookupNotFound;
 }
+
+/** The shapes {@link AgentBayKnobs.lookupNotFound} can play. */
+export type AgentBayLookupNotFound =
+    "InvalidVolume.NotFound" | "NotFound" | "ResourceNotFound" | "InvalidParameter.VolumeName" | "emptyData" | "noData";
 
 /** Fresh default knobs. */
 export function defaultAgentBayKnobs(): AgentBayKnobs {
-    return { listLagMs: 1_000, allowlisted: true };
+    return { listLagMs: 1_000, allowlisted: true, lookupNotFound: "InvalidVolume.NotFound" };
 }
 
 /**

@@ -81,6 +81,9 @@ function validateFault(fault: Fault, index: number): void {
     if (kinds > 1) {
         throw new TypeError(`${where}: only one of \`drop\`, \`loseResponse\` or a response (\`status\`/\`body\`/…) can be given`);
     }
+    if (fault.afterCommit && !isRespondingFault(fault)) {
+        throw new TypeError(`${where}: \`afterCommit\` needs a response (\`status\`/\`body\`/\`rawBody\`) to answer with`);
+    }
     if (kinds === 0 && fault.delayMs === undefined) {
         throw new TypeError(
             `${where}: give \`status\`/\`body\`/\`rawBody\`/\`headers\`/\`retryAfter\`, \`drop\`, \`loseResponse\` or \`delayMs\``,

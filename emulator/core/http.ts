@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmuResponse } from "./types";
 
 /** Largest request body the emulators read (bytes). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export const maxBodyBytes = 1024 * 1024;
 
 /** Thrown by {@link readBody} when the body exceeds the limit. */
 export class BodyTooLargeError extends Error {
@@ -11,7 +11,7 @@ export class BodyTooLargeError extends Error {
 }
 
 /** Read a whole request body, refusing more than `limit` bytes. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer> {
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let size = 0;

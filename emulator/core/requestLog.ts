@@ -3,13 +3,13 @@ import { matchesRequest, type RequestMatch } from "./match";
 import type { RecordedRequest } from "./types";
 
 /** Default number of entries kept; older ones are dropped first. */
-export const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
+export const defaultRequestLogLimit = 10_000;
 
 /** A bounded, append-only log of {@link RecordedRequest}s. */
 export class RequestLog {
     private entries: RecordedRequest[] = [];
 
-    constructor(private readonly limit = DEFAULT_REQUEST_LOG_LIMIT) {}
+    constructor(private readonly limit = defaultRequestLogLimit) {}
 
     /** Append an entry (recorded before the response is written, so a client sees it once it has its answer). */
     add(entry: RecordedRequest): void {

@@ -12,7 +12,7 @@ import { redact, type RequestLog } from "./requestLog";
 import type { CloudEmulator, EmuRequest, EmuResponse, Fault } from "./types";
 
 /** Host every emulator binds to. */
-export const LOOPBACK = "127.0.0.1";
+export const loopbackHost = "127.0.0.1";
 
 /** What a cloud server needs from the emulator around it. */
 export interface CloudServerOptions {
@@ -50,7 +50,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Run
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(options.port ?? 0, LOOPBACK, () => {
+        server.listen(options.port ?? 0, loopbackHost, () => {
             server.off("error", reject);
             resolve();
         });
@@ -58,7 +58,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Run
     const { port } = server.address() as AddressInfo;
     let closing: Promise<void> | undefined;
     return {
-        url: `http://${LOOPBACK}:${port}${options.cloud.basePath ?? ""}`,
+        url: `http://${loopbackHost}:${port}${options.cloud.basePath ?? ""}`,
         port,
         close() {
             closing ??= new Promise<void>((resolve) => {
@@ -119,7 +119,7 @@ async function serve(options: CloudServerOptions, req: IncomingMessage, res: Ser
         req.socket.destroy();
         return;
     }
-    if (fault && isRespondingFault(fault)) {
+    if (fault && isRespondingFault(fault) && !fault.afterCommit) {
         const injected = injectedResponse(fault, cloud);
         record(injected.status, faultLabel(fault, injected.status));
         writeResponse(res, injected, baseHeaders);
@@ -130,6 +130,12 @@ async function serve(options: CloudServerOptions, req: IncomingMessage, res: Ser
         ? { status: 413, body: cloud.errorBody(413, "request body too large") }
         : await cloud.handle(emuReq);
 
+    if (fault?.afterCommit) {
+        const injected = injectedResponse(fault, cloud);
+        record(injected.status, `${faultLabel(fault, injected.status)} after commit (${response.status})`, response.requestId);
+        writeResponse(res, injected, baseHeaders);
+        return;
+    }
     if (fault?.loseResponse) {
         record(response.status, faultLabel(fault, response.status), response.requestId);
         req.socket.destroy();

@@ -98,6 +98,12 @@ export interface Fault extends RequestMatch {
     readonly drop?: boolean;
     /** Handle the request (the change is committed), then destroy the socket instead of replying. */
     readonly loseResponse?: boolean;
+    /**
+     * With a response (`status`/`body`/`rawBody`): handle the request first (the change is committed),
+     * then answer with the fault instead of the handler's answer: a 500 after the commit, or a proxy's
+     * 200 page in place of the created volume.
+     */
+    readonly afterCommit?: boolean;
     /** Extra latency before handling (or before the injected response). */
     readonly delayMs?: number;
 }
@@ -144,7 +150,7 @@ export interface CloudEmulator<TControl, TRecord> {
     readonly control: TControl;
     /** The request's RPC action, for RPC clouds (AgentBay: the `Action` query parameter). */
     action?(req: EmuRequest): string | undefined;
-    /** Largest request body it reads, bytes (VM0's uploads: 100 MB). Default `MAX_BODY_BYTES` (1 MiB). */
+    /** Largest request body it reads, bytes (VM0's uploads: 100 MB). Default `maxBodyBytes` (1 MiB). */
     readonly maxBodyBytes?: number;
     /** Answer one request (after latency and faults were applied by the core). */
     handle(req: EmuRequest): EmuResponse | Promise<EmuResponse>;

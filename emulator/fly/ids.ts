@@ -1,12 +1,12 @@
 /** Fly-shaped identifiers: `vol_…`, `vs_…`, zones, request ids. */
 import { createHash, randomBytes } from "node:crypto";
 
-const ALNUM = "0123456789abcdefghijklmnopqrstuvwxyz";
+const alnum = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 function randomAlnum(length: number): string {
     const bytes = randomBytes(length);
     let out = "";
-    for (const byte of bytes) out += ALNUM[byte % ALNUM.length];
+    for (const byte of bytes) out += alnum[byte % alnum.length];
     return out;
 }
 

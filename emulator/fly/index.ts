@@ -1,5 +1,5 @@
 /**
- * The Fly.io Machines API volumes emulator (shared/apis/fly.md): auth, then
+ * The Fly.io Machines API volumes emulator (docs/apis/fly.md): auth, then
  * route, then app existence, then the per-(app, action) rate limit, then the
  * handler. Every response carries a fresh `fly-request-id`.
  */
@@ -16,7 +16,7 @@ import { toRecord } from "./wire";
 export * from "./types";
 
 /** Authorization schemes Fly accepts (fly-go `tokens.go`). */
-const SCHEMES = ["FlyV1", "Bearer"] as const;
+const acceptedSchemes = ["FlyV1", "Bearer"] as const;
 
 /** The Fly entry of the cloud table. */
 export const flyCloud: CloudDefinition<FlyKnobs, FlyControl, FlyVolumeRecord> = {
@@ -42,7 +42,7 @@ function createFlyEmulator(ctx: CloudContext<FlyKnobs>): CloudEmulator<FlyContro
 
     const authorized = (req: EmuRequest): boolean => {
         const auth = parseAuthorization(req.headers.authorization);
-        if (!auth || !SCHEMES.some((s) => s.toLowerCase() === auth.scheme.toLowerCase())) return false;
+        if (!auth || !acceptedSchemes.some((s) => s.toLowerCase() === auth.scheme.toLowerCase())) return false;
         return auth.credentials === ctx.token;
     };
 
@@ -89,7 +89,7 @@ function createFlyEmulator(ctx: CloudContext<FlyKnobs>): CloudEmulator<FlyContro
         name: "fly",
         control,
         handle,
-        authScheme: (req) => describeAuthScheme(req.headers.authorization, SCHEMES, ctx.token),
+        authScheme: (req) => describeAuthScheme(req.headers.authorization, acceptedSchemes, ctx.token),
         responseHeaders: () => ({ "fly-request-id": newRequestId() }),
         errorBody: (_status, message) => flyErrorBody(message),
         env: (url) => ({ FLY_API_URL: url, FLY_API_TOKEN: ctx.token }),

@@ -25,18 +25,18 @@ export interface FlyRoute {
     handle(ctx: FlyRouteContext): EmuResponse;
 }
 
-const APP_VOLUMES = "/v1/apps/:app/volumes";
-const APP_VOLUME = `${APP_VOLUMES}/:id`;
+const appVolumes = "/v1/apps/:app/volumes";
+const appVolume = `${appVolumes}/:id`;
 
 /** The route table: what the provider, the SDK and the demo use, no more. */
 export function flyRouter(): Router<FlyRoute> {
     return new Router<FlyRoute>()
-        .add("GET", APP_VOLUMES, { action: "list", handle: listVolumes })
-        .add("POST", APP_VOLUMES, { action: "create", handle: createVolume })
-        .add("GET", APP_VOLUME, { action: "get", handle: getVolume })
-        .add("PUT", APP_VOLUME, { action: "update", handle: updateVolume })
-        .add("DELETE", APP_VOLUME, { action: "delete", handle: deleteVolume })
-        .add("PUT", `${APP_VOLUME}/extend`, { action: "extend", handle: extendVolume });
+        .add("GET", appVolumes, { action: "list", handle: listVolumes })
+        .add("POST", appVolumes, { action: "create", handle: createVolume })
+        .add("GET", appVolume, { action: "get", handle: getVolume })
+        .add("PUT", appVolume, { action: "update", handle: updateVolume })
+        .add("DELETE", appVolume, { action: "delete", handle: deleteVolume })
+        .add("PUT", `${appVolume}/extend`, { action: "extend", handle: extendVolume });
 }
 
 function param(ctx: FlyRouteContext, name: string): string {

@@ -6,21 +6,21 @@
 import { Transitions } from "../core/transitions";
 import { FlyApiError, volumeNotFound } from "./errors";
 import { newSnapshotId, newVolumeId, zonesOf } from "./ids";
-import { FLY_GONE_STATES, FLY_VOLUME_STATES, type FlyKnobs, type FlyVolumeState } from "./types";
+import { flyGoneStates, flyVolumeStates, type FlyKnobs, type FlyVolumeState } from "./types";
 import type { CreateVolumeInput, UpdateVolumeInput } from "./validate";
 
 /** Size used when a create sends no `size_gb` (Fly docs say 3; flyctl sends 1; unconfirmed). */
-export const DEFAULT_SIZE_GB = 3;
+export const defaultSizeGb = 3;
 /** How long a volume left behind by a host migration stays `pending_destroy` (documented: 1 week). */
-export const MIGRATION_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+export const migrationRetentionMs = 7 * 24 * 60 * 60 * 1000;
 /** Region of a create that names none (Fly picks the Machine's or the app's primary region). */
-export const DEFAULT_REGION = "iad";
+export const defaultRegion = "iad";
 
 /** Kinds of scheduled change: a state step, the end of an extend or of a detach lag, the purge of a soft-deleted volume. */
-const STATE = "state";
-const DETACH = "detach";
-const PURGE = "purge";
-const EXTEND = "extend";
+const stateTransition = "state";
+const detachTransition = "detach";
+const purgeTransition = "purge";
+const extendTransition = "extend";
 
 /** A volume as the store keeps it. */
 export interface VolumeEntity {
@@ -59,7 +59,7 @@ export interface SnapshotEntity {
 
 /** Whether the volume is soft-deleted (a destroy state). */
 export function isGone(v: VolumeEntity): boolean {
-    return FLY_GONE_STATES.has(v.state);
+    return flyGoneStates.has(v.state);
 }
 
 /** The in-memory Fly volume store. */
@@ -119,7 +119,7 @@ export class FlyStore {
             fstype ??= source.fstype;
             usedBytes = source.usedBytes;
         }
-        const region = input.region ?? DEFAULT_REGION;
+        const region = input.region ?? defaultRegion;
         const unique = input.requireUniqueZone ?? true;
         const appWide = input.uniqueZoneAppWide ?? false;
         const zone = this.pickZone(app, region, input.name, unique, appWide);
@@ -133,7 +133,7 @@ export class FlyStore {
             encrypted: input.encrypted ?? true,
             fstype: fstype ?? "ext4",
             createdAt: now,
-            sizeGb: sizeGb ?? DEFAULT_SIZE_GB,
+            sizeGb: sizeGb ?? defaultSizeGb,
             snapshotRetention: input.snapshotRetention ?? 5,
             autoBackupEnabled: input.autoBackupEnabled ?? true,
             state: "creating",
@@ -181,8 +181,8 @@ export class FlyStore {
         const knobs = this.knobs();
         if (v.state === "created") v.state = "extending";
         v.extendingTo = sizeGb;
-        this.transitions.cancel(v, [EXTEND]);
-        this.transitions.schedule(v, this.now() + knobs.timeToExtendMs, EXTEND, (e) => {
+        this.transitions.cancel(v, [extendTransition]);
+        this.transitions.schedule(v, this.now() + knobs.timeToExtendMs, extendTransition, (e) => {
             e.sizeGb = Math.max(e.sizeGb, sizeGb);
             e.extendingTo = undefined;
             if (e.state === "extending") e.state = "created";
@@ -215,14 +215,14 @@ export class FlyStore {
     attach(app: string, id: string, machineId: string): void {
         const v = this.hookLive(app, id);
         v.attachedMachineId = machineId;
-        this.transitions.cancel(v, [DETACH]);
+        this.transitions.cancel(v, [detachTransition]);
     }
 
     /** Unbind, honouring `detachLagMs` (the volume reads attached, and refuses delete, until it has passed). */
     detach(app: string, id: string): void {
         const v = this.hookFind(app, id);
-        if (v.attachedMachineId === null || this.transitions.has(v, DETACH)) return;
-        this.transitions.schedule(v, this.now() + this.knobs().detachLagMs, DETACH, (e) => {
+        if (v.attachedMachineId === null || this.transitions.has(v, detachTransition)) return;
+        this.transitions.schedule(v, this.now() + this.knobs().detachLagMs, detachTransition, (e) => {
             e.attachedMachineId = null;
         });
         this.sweep();
@@ -248,20 +248,20 @@ export class FlyStore {
         old.state = "pending_destroy";
         old.attachedMachineId = null;
         old.extendingTo = undefined;
-        this.purgeAt(old, now + MIGRATION_RETENTION_MS);
+        this.purgeAt(old, now + migrationRetentionMs);
         return fork.id;
     }
 
     /** Force a state, cancelling pending state changes and extends. A gone state soft-deletes the volume. */
     setState(app: string, id: string, state: FlyVolumeState): void {
-        if (!FLY_VOLUME_STATES.includes(state)) throw new Error(`fly emulator: unknown volume state ${JSON.stringify(state)}`);
+        if (!flyVolumeStates.includes(state)) throw new Error(`fly emulator: unknown volume state ${JSON.stringify(state)}`);
         const v = this.hookFind(app, id);
-        this.transitions.cancel(v, [STATE, EXTEND]);
+        this.transitions.cancel(v, [stateTransition, extendTransition]);
         v.extendingTo = undefined;
         v.state = state;
         if (state === "created") v.initialised = true;
-        if (!FLY_GONE_STATES.has(state)) this.transitions.cancel(v, [PURGE]);
-        else if (!this.transitions.has(v, PURGE)) this.purgeAt(v, this.now() + this.knobs().softDeleteRetentionMs);
+        if (!flyGoneStates.has(state)) this.transitions.cancel(v, [purgeTransition]);
+        else if (!this.transitions.has(v, purgeTransition)) this.purgeAt(v, this.now() + this.knobs().softDeleteRetentionMs);
     }
 
     /** Out-of-band growth: the size changes now; a pending extend to no more than it no longer changes the size. */
@@ -300,14 +300,14 @@ export class FlyStore {
 
     /** Schedule a state change (`initialise`: `fstype` and block stats appear with it). */
     private step(v: VolumeEntity, at: number, state: FlyVolumeState, initialise = false): void {
-        this.transitions.schedule(v, at, STATE, (e) => {
+        this.transitions.schedule(v, at, stateTransition, (e) => {
             e.state = state;
             if (initialise) e.initialised = true;
         });
     }
 
     private purgeAt(v: VolumeEntity, at: number): void {
-        this.transitions.schedule(v, at, PURGE, (e) => {
+        this.transitions.schedule(v, at, purgeTransition, (e) => {
             this.transitions.cancel(e);
             this.volumes.delete(e.id);
         });
@@ -330,11 +330,9 @@ export class FlyStore {
             );
             candidates = zones.filter((z) => !taken.has(z));
             if (candidates.length === 0) {
-                throw new FlyApiError(
-                    400,
-                    `insufficient resources: no zone left in region ${region} without a volume ${appWide ? "of this app" : `named ${name}`} (require_unique_zone)`,
-                    "insufficient_capacity",
-                );
+                // Fly's documented code (docs/apis/fly.md, Errors); its text for this case is unconfirmed, so the
+                // message is a generic one, and clients must key on the code.
+                throw new FlyApiError(400, `insufficient resources to create a volume in ${region}`, "insufficient_capacity");
             }
         }
         return candidates[Math.floor(Math.random() * candidates.length)] as string;

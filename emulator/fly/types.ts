@@ -1,6 +1,6 @@
 /**
  * Fly.io Machines API volume types as they travel on the wire (snake_case),
- * the Fly emulator's knobs and its test hooks. Source: shared/apis/fly.md.
+ * the Fly emulator's knobs and its test hooks. Source: docs/apis/fly.md.
  */
 import type { RateLimit } from "../core/rateLimiter";
 
@@ -21,7 +21,7 @@ export type FlyVolumeState =
     | "destroyed";
 
 /** Every state, for validation of `setState`. */
-export const FLY_VOLUME_STATES: readonly FlyVolumeState[] = [
+export const flyVolumeStates: readonly FlyVolumeState[] = [
     "creating",
     "created",
     "extending",
@@ -38,7 +38,7 @@ export const FLY_VOLUME_STATES: readonly FlyVolumeState[] = [
 ];
 
 /** States in which a volume is soft-deleted (fly-go's `destroyedVolumeStates` plus `destroyed`). */
-export const FLY_GONE_STATES: ReadonlySet<FlyVolumeState> = new Set<FlyVolumeState>([
+export const flyGoneStates: ReadonlySet<FlyVolumeState> = new Set<FlyVolumeState>([
     "scheduling_destroy",
     "fork_cleanup",
     "waiting_for_detach",

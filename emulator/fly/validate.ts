@@ -1,22 +1,22 @@
 /**
  * Request-body validation for the Fly volume endpoints. Failures are
  * `FlyApiError(400, …)`; texts are the emulator's own (Fly's exact wording is
- * unconfirmed, see shared/apis/fly.md "Open questions").
+ * unconfirmed, docs/apis/fly.md).
  */
 import { FlyApiError } from "./errors";
 
 /** Largest volume Fly creates ("The maximum volume size is 500GB"). */
-export const MAX_SIZE_GB = 500;
+export const maxSizeGb = 500;
 /** Volume names: lowercase alphanumerics and `_`, 1–30 characters. */
-export const NAME_PATTERN = /^[a-z0-9_]{1,30}$/;
+export const namePattern = /^[a-z0-9_]{1,30}$/;
 /** Region codes are three lowercase letters; meta-regions are refused. */
-const REGION_PATTERN = /^[a-z]{3}$/;
-const META_REGIONS = new Set(["any"]);
+const regionPattern = /^[a-z]{3}$/;
+const metaRegions = new Set(["any"]);
 
 /** A validated `CreateVolumeRequest`; absent/null fields stay undefined. */
 export interface CreateVolumeInput {
     readonly name: string;
-    /** Absent: Fly picks one (the store's `DEFAULT_REGION`). */
+    /** Absent: Fly picks one (the store's `defaultRegion`). */
     readonly region?: string;
     readonly sizeGb?: number;
     readonly encrypted?: boolean;
@@ -53,8 +53,8 @@ const isObject = (v: unknown): v is object => typeof v === "object" && v !== nul
 
 /** Validate `size_gb` (integer, 1–500). */
 export function checkSizeGb(value: unknown, key = "size_gb"): number {
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_SIZE_GB) {
-        bad(`${key} must be an integer between 1 and ${MAX_SIZE_GB}`);
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > maxSizeGb) {
+        bad(`${key} must be an integer between 1 and ${maxSizeGb}`);
     }
     return value;
 }
@@ -69,7 +69,7 @@ function checkRetention(value: number | undefined): number | undefined {
 /** Validate a create body. */
 export function parseCreateVolume(body: Record<string, unknown>): CreateVolumeInput {
     const name = body["name"];
-    if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
+    if (typeof name !== "string" || !namePattern.test(name)) {
         bad(
             `invalid volume name ${JSON.stringify(name ?? "")}: names must be 1-30 characters, ` +
                 "only lowercase alphanumeric characters and underscores are allowed",
@@ -78,7 +78,7 @@ export function parseCreateVolume(body: Record<string, unknown>): CreateVolumeIn
     // Optional on the wire (the spec marks every field optional); absent, null or "" lets Fly pick.
     const rawRegion = optional(body, "region", isString, "a string");
     const region = rawRegion === "" ? undefined : rawRegion;
-    if (region !== undefined && (!REGION_PATTERN.test(region) || META_REGIONS.has(region))) bad(`invalid region ${JSON.stringify(region)}`);
+    if (region !== undefined && (!regionPattern.test(region) || metaRegions.has(region))) bad(`invalid region ${JSON.stringify(region)}`);
     const rawSize = body["size_gb"];
     const sizeGb = rawSize === undefined || rawSize === null ? undefined : checkSizeGb(rawSize);
     const fstype = optional(body, "fstype", isString, `"ext4" or "raw"`);

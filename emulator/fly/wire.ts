@@ -2,11 +2,11 @@
 import type { VolumeEntity } from "./store";
 import type { FlyExtendResponse, FlyVolume, FlyVolumeRecord } from "./types";
 
-const BLOCK_SIZE = 4096;
-const BLOCKS_PER_GB = (1024 * 1024 * 1024) / BLOCK_SIZE;
+const blockSize = 4096;
+const blocksPerGb = (1024 * 1024 * 1024) / blockSize;
 /** ext4 metadata overhead and root reserve, as fractions of the blocks. */
-const FS_OVERHEAD = 0.016;
-const ROOT_RESERVE = 0.05;
+const fsOverhead = 0.016;
+const rootReserve = 0.05;
 
 /** RFC 3339 in UTC with milliseconds. */
 export function rfc3339(ms: number): string {
@@ -55,15 +55,15 @@ function blockStats(
     if (!v.initialised) {
         return { block_size: 0, blocks: 0, blocks_free: 0, blocks_avail: 0, bytes_total: 0, bytes_used: 0 };
     }
-    const blocks = v.sizeGb * BLOCKS_PER_GB;
-    const used = Math.min(blocks, Math.ceil(blocks * FS_OVERHEAD) + Math.ceil(v.usedBytes / BLOCK_SIZE));
+    const blocks = v.sizeGb * blocksPerGb;
+    const used = Math.min(blocks, Math.ceil(blocks * fsOverhead) + Math.ceil(v.usedBytes / blockSize));
     const free = blocks - used;
     return {
-        block_size: BLOCK_SIZE,
+        block_size: blockSize,
         blocks,
         blocks_free: free,
-        blocks_avail: Math.max(0, free - Math.floor(blocks * ROOT_RESERVE)),
-        bytes_total: blocks * BLOCK_SIZE,
-        bytes_used: used * BLOCK_SIZE,
+        blocks_avail: Math.max(0, free - Math.floor(blocks * rootReserve)),
+        bytes_total: blocks * blockSize,
+        bytes_used: used * blockSize,
     };
 }

@@ -5,7 +5,8 @@
  *
  * | status | code |
  * |---|---|
- * | 400 | `INVALID_ARGUMENT` (bad body/query), `FAILED_PRECONDITION` (extend in the wrong state), `ALREADY_EXISTS` (duplicate name), `VOLUME_IN_USE` (delete while mounted) |
+ * | 400 | `INVALID_ARGUMENT` (bad body/query), `FAILED_PRECONDITION` (extend in the wrong state), |
+ * | 400 | `ALREADY_EXISTS` (duplicate name), `VOLUME_IN_USE` (delete while mounted) |
  * | 401 | `UNAUTHORIZED` |
  * | 404 | `NOT_FOUND` (unknown route or volume, non-uuid id) |
  * | 413 | `PAYLOAD_TOO_LARGE` |

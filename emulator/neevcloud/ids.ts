@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 
 /** RFC 4122 textual form, any version, either case (the spec's `format: uuid`). */
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A fresh lowercase v4 uuid (volume, attachment, resource and request ids). */
 export function newUuid(): string {

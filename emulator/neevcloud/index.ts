@@ -1,6 +1,6 @@
 /**
  * The NeevCloud Storage Service API (network volumes) emulator
- * (shared/apis/neevcloud.md, normative OpenAPI): auth, then route, then the
+ * (docs/apis/neevcloud.md, normative OpenAPI): auth, then route, then the
  * optional per-(org, project, action) rate limit, then the handler. Served
  * under `/storage`, as behind the real gateway; every response carries a fresh
  * `x-request-id`.
@@ -10,21 +10,21 @@ import { TokenBucketLimiter } from "../core/rateLimiter";
 import type { CloudContext, CloudDefinition, CloudEmulator, EmuRequest, EmuResponse } from "../core/types";
 import { codeForStatus, NeevApiError, neevError, neevErrorBody } from "./errors";
 import { newUuid } from "./ids";
-import { BASE_PATH, neevRouter } from "./routes";
+import { storageBasePath, neevRouter } from "./routes";
 import { NeevStore } from "./store";
 import { defaultNeevCloudKnobs, type NeevCloudControl, type NeevCloudKnobs, type NeevNetworkVolume } from "./types";
 import { toWireVolume } from "./wire";
 
 export * from "./types";
 export { codeForStatus } from "./errors";
-export { BASE_PATH } from "./routes";
+export { storageBasePath } from "./routes";
 
 /** The org and project `env` names (every org and project exists; these are the ones a program is pointed at). */
-export const EMULATOR_ORG_ID = "emulator-org";
-export const EMULATOR_PROJECT_ID = "emulator-project";
+export const emulatorOrgId = "emulator-org";
+export const emulatorProjectId = "emulator-project";
 
 /** The only scheme the spec declares (`BearerAuth`: HTTP bearer, JWT). Any opaque token is accepted. */
-const SCHEMES = ["Bearer"] as const;
+const schemes = ["Bearer"] as const;
 
 /** The NeevCloud entry of the cloud table. */
 export const neevcloudCloud: CloudDefinition<NeevCloudKnobs, NeevCloudControl, NeevNetworkVolume> = {
@@ -85,17 +85,17 @@ function createNeevCloudEmulator(ctx: CloudContext<NeevCloudKnobs>): CloudEmulat
 
     return {
         name: "neevcloud",
-        basePath: BASE_PATH,
+        basePath: storageBasePath,
         control,
         handle,
-        authScheme: (req) => describeAuthScheme(req.headers.authorization, SCHEMES, ctx.token),
+        authScheme: (req) => describeAuthScheme(req.headers.authorization, schemes, ctx.token),
         responseHeaders: () => ({ "x-request-id": newUuid() }),
         errorBody: (status, message) => neevErrorBody(codeForStatus(status), message),
         env: (url) => ({
             NEEVCLOUD_API_URL: url,
             NEEVCLOUD_API_TOKEN: ctx.token,
-            NEEVCLOUD_ORG_ID: EMULATOR_ORG_ID,
-            NEEVCLOUD_PROJECT_ID: EMULATOR_PROJECT_ID,
+            NEEVCLOUD_ORG_ID: emulatorOrgId,
+            NEEVCLOUD_PROJECT_ID: emulatorProjectId,
         }),
         inventory: () =>
             store

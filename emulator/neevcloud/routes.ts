@@ -10,10 +10,10 @@ import { jsonBody, parseCreateVolume, parseExtendVolume, parseListQuery } from "
 import { toListPage, toWireVolume } from "./wire";
 
 /** The gateway path every route sits under (the spec's server URL ends in `/storage`). */
-export const BASE_PATH = "/storage";
+export const storageBasePath = "/storage";
 
-const VOLUMES = `${BASE_PATH}/api/v1beta1/orgs/:org/projects/:project/volumes`;
-const VOLUME = `${VOLUMES}/:id`;
+const volumesRoute = `${storageBasePath}/api/v1beta1/orgs/:org/projects/:project/volumes`;
+const volumeRoute = `${volumesRoute}/:id`;
 
 /** Rate-limit actions (the limiter keys on org + project + action). */
 export type NeevAction = "list" | "create" | "get" | "extend" | "delete";
@@ -34,11 +34,11 @@ export interface NeevRoute {
 /** The route table (the spec's five operations). */
 export function neevRouter(): Router<NeevRoute> {
     return new Router<NeevRoute>()
-        .add("GET", VOLUMES, { action: "list", handle: listVolumes })
-        .add("POST", VOLUMES, { action: "create", handle: createVolume })
-        .add("GET", VOLUME, { action: "get", handle: getVolume })
-        .add("DELETE", VOLUME, { action: "delete", handle: deleteVolume })
-        .add("POST", `${VOLUME}/extend`, { action: "extend", handle: extendVolume });
+        .add("GET", volumesRoute, { action: "list", handle: listVolumes })
+        .add("POST", volumesRoute, { action: "create", handle: createVolume })
+        .add("GET", volumeRoute, { action: "get", handle: getVolume })
+        .add("DELETE", volumeRoute, { action: "delete", handle: deleteVolume })
+        .add("POST", `${volumeRoute}/extend`, { action: "extend", handle: extendVolume });
 }
 
 /** org, project and (for volume routes) id. */

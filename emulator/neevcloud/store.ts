@@ -6,9 +6,9 @@
  */
 import { Transitions } from "../core/transitions";
 import { invalid, NeevApiError, volumeNotFound } from "./errors";
-import { autoName, newUuid, resourceName, UUID_PATTERN } from "./ids";
+import { autoName, newUuid, resourceName, uuidPattern } from "./ids";
 import {
-    NEEV_VOLUME_STATUSES,
+    neevVolumeStatuses,
     type NeevAttachedTo,
     type NeevAttachOptions,
     type NeevCloudKnobs,
@@ -19,9 +19,9 @@ import {
 import type { CreateVolumeInput } from "./validate";
 
 /** Kinds of scheduled change. */
-const STATUS = "status";
-const EXTEND = "extend";
-const PURGE = "purge";
+const statusTransition = "status";
+const extendTransition = "extend";
+const purgeTransition = "purge";
 
 /** A mount of the volume on some resource. */
 export interface AttachmentEntity {
@@ -85,7 +85,7 @@ export class NeevStore {
 
     /** A volume of the project (a retained `terminated` one included); `undefined` if unknown, purged or not a uuid. */
     find(orgId: string, projectId: string, id: string): VolumeEntity | undefined {
-        if (!UUID_PATTERN.test(id)) return undefined;
+        if (!uuidPattern.test(id)) return undefined;
         this.sweep();
         const v = this.volumes.get(id.toLowerCase());
         return v && v.orgId === orgId && v.projectId === projectId ? v : undefined;
@@ -147,7 +147,7 @@ export class NeevStore {
         };
         this.volumes.set(id, v);
         const outcome = knobs.createOutcome;
-        this.transitions.schedule(v, now + knobs.timeToBoundMs, STATUS, (e, at) => {
+        this.transitions.schedule(v, now + knobs.timeToBoundMs, statusTransition, (e, at) => {
             e.status = outcome;
             e.updatedAt = at;
         });
@@ -181,7 +181,7 @@ export class NeevStore {
         v.actualSizeGb = v.sizeGb;
         v.updatedAt = now;
         const outcome = knobs.extendOutcome;
-        this.transitions.schedule(v, now + knobs.timeToExtendMs, EXTEND, (e, at) => {
+        this.transitions.schedule(v, now + knobs.timeToExtendMs, extendTransition, (e, at) => {
             e.extensionStatus = outcome;
             if (ok) {
                 e.sizeGb = sizeGb;
@@ -195,7 +195,7 @@ export class NeevStore {
     /** `DELETE …/{id}`: 400 while mounted; else gone, or `terminated` for `terminatedRetentionMs`. */
     delete(orgId: string, projectId: string, id: string): void {
         const v = this.get(orgId, projectId, id);
-        if (v.status === "terminated" && this.transitions.has(v, PURGE)) throw volumeNotFound(id);
+        if (v.status === "terminated" && this.transitions.has(v, purgeTransition)) throw volumeNotFound(id);
         if (inUse(v)) {
             const holders = [
                 ...v.attachments.filter((a) => a.status === "mounted").map((a) => `${a.resourceType} ${a.resourceName}`),
@@ -245,11 +245,11 @@ export class NeevStore {
 
     /** Force a status, cancelling the pending status step (a running extend still ends). */
     setStatus(orgId: string, projectId: string, id: string, status: NeevVolumeStatus): void {
-        if (!NEEV_VOLUME_STATUSES.includes(status)) throw new Error(`neevcloud emulator: unknown status ${JSON.stringify(status)}`);
+        if (!neevVolumeStatuses.includes(status)) throw new Error(`neevcloud emulator: unknown status ${JSON.stringify(status)}`);
         const v = this.hookFind(orgId, projectId, id);
-        this.transitions.cancel(v, [STATUS]);
+        this.transitions.cancel(v, [statusTransition]);
         v.status = status;
-        if (status !== "terminated") this.transitions.cancel(v, [PURGE]);
+        if (status !== "terminated") this.transitions.cancel(v, [purgeTransition]);
         v.updatedAt = this.now();
     }
 
@@ -281,7 +281,7 @@ export class NeevStore {
         this.transitions.cancel(v);
         if (v.extensionStatus === "resizing") v.extensionStatus = "failed";
         v.updatedAt = now;
-        this.transitions.schedule(v, now + retention, PURGE, (e) => {
+        this.transitions.schedule(v, now + retention, purgeTransition, (e) => {
             this.volumes.delete(e.id);
         });
     }

@@ -1,7 +1,7 @@
 /**
  * NeevCloud Storage Service API (network volumes) types as they travel on the
  * wire, the NeevCloud emulator's knobs and its test hooks. Source:
- * shared/apis/neevcloud.md and its normative OpenAPI document. Casing is the
+ * docs/apis/neevcloud.md and its normative OpenAPI document. Casing is the
  * spec's own mix of camelCase and snake_case; keep it exactly.
  */
 import type { RateLimit } from "../core/rateLimiter";
@@ -10,7 +10,7 @@ import type { RateLimit } from "../core/rateLimiter";
 export type NeevVolumeStatus = "pending" | "bound" | "failed" | "terminated";
 
 /** Every status, for validation of `setStatus`. */
-export const NEEV_VOLUME_STATUSES: readonly NeevVolumeStatus[] = ["pending", "bound", "failed", "terminated"];
+export const neevVolumeStatuses: readonly NeevVolumeStatus[] = ["pending", "bound", "failed", "terminated"];
 
 /** `NetworkVolumeResponse.extension_status`: the latest extend, if any. */
 export type NeevExtensionStatus = "resizing" | "succeeded" | "failed";

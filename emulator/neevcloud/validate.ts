@@ -6,15 +6,15 @@
  */
 import { parseJsonObject } from "../core/http";
 import { invalid } from "./errors";
-import { UUID_PATTERN } from "./ids";
+import { uuidPattern } from "./ids";
 import type { NeevAttachedTo, NeevVolumeMode } from "./types";
 
 /** `NetworkVolumeRequest.sizeGB` bounds (create only; extend has no maximum). */
-export const MIN_SIZE_GB = 1;
-export const MAX_SIZE_GB = 1000;
+export const minSizeGb = 1;
+export const maxSizeGb = 1000;
 /** List paging: `page ≥ 1`, `1 ≤ limit ≤ 100`, default limit 20. */
-export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 100;
+export const defaultLimit = 20;
+export const maxLimit = 100;
 
 /** A validated `NetworkVolumeRequest`. */
 export interface CreateVolumeInput {
@@ -60,7 +60,7 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
 /** Validate a create body. */
 export function parseCreateVolume(body: Record<string, unknown>): CreateVolumeInput {
     const name = optionalString(body, "name");
-    const sizeGb = integer(body["sizeGB"], "sizeGB", MIN_SIZE_GB, MAX_SIZE_GB);
+    const sizeGb = integer(body["sizeGB"], "sizeGB", minSizeGb, maxSizeGb);
     const regionId = body["regionID"];
     if (regionId === undefined || regionId === null || regionId === "") throw invalid("regionID is required", "regionID");
     if (typeof regionId !== "string") throw invalid("regionID must be a string", "regionID");
@@ -94,21 +94,21 @@ function parseAttachedTo(value: unknown): NeevAttachedTo[] {
             return v;
         };
         const instanceId = field("instance_id");
-        if (!UUID_PATTERN.test(instanceId)) throw invalid(`${where}.instance_id must be a uuid`, `${where}.instance_id`);
+        if (!uuidPattern.test(instanceId)) throw invalid(`${where}.instance_id must be a uuid`, `${where}.instance_id`);
         return { instance_id: instanceId.toLowerCase(), instance_name: field("instance_name"), instance_type: field("instance_type") };
     });
 }
 
 /** Validate an extend body: `sizeGB` is the new total, an integer ≥ 1 (greater than current is checked by the store). */
 export function parseExtendVolume(body: Record<string, unknown>): number {
-    return integer(body["sizeGB"], "sizeGB", MIN_SIZE_GB);
+    return integer(body["sizeGB"], "sizeGB", minSizeGb);
 }
 
 /** Validate the list query (`page`, `limit`, `available`); other parameters are ignored. */
 export function parseListQuery(query: URLSearchParams): ListQuery {
     return {
         page: queryInteger(query, "page", 1, 1),
-        limit: queryInteger(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+        limit: queryInteger(query, "limit", defaultLimit, 1, maxLimit),
         available: queryBoolean(query, "available"),
     };
 }

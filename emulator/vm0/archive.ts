@@ -2,7 +2,7 @@
  * Seeding helpers: a small in-memory tar.gz writer (ustar, regular files only) and a seed volume
  * built from a local directory, for `--vm0-seed <dir>` and tests. Hand-written rather than a tar
  * library because the package ships none as a dependency and seeds are small; publishing large
- * directories (issue 10) belongs to the provider, which streams.
+ * directories belongs to the provider, which streams.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";

@@ -1,6 +1,6 @@
 /**
  * VM0's two error shapes: the public API's Stripe-style `{"error":{type,code,message,param?}}` and
- * the storage API's `{"error":{message,code}}` (shared/apis/vm0.md).
+ * the storage API's `{"error":{message,code}}` (docs/apis/vm0.md).
  */
 import type { EmuResponse } from "../core/types";
 import type { Vm0PublicErrorBody, Vm0StorageErrorBody } from "./types";

@@ -1,5 +1,5 @@
 /**
- * The VM0 emulator (shared/apis/vm0.md): the public read-only API v1 under `/v1/volumes`, the
+ * The VM0 emulator (docs/apis/vm0.md): the public read-only API v1 under `/v1/volumes`, the
  * storage API the vm0 CLI publishes with under `/api/storages/…`, and the object store behind the
  * presigned URLs under `/_objects/…`, all on one loopback port. Order per request: presigned objects
  * (signed URL, no token) → Bearer auth → route. Every response carries a fresh `X-Request-Id` and
@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { describeAuthScheme, parseAuthorization } from "../core/auth";
 import type { CloudContext, CloudDefinition, CloudEmulator, EmuRequest, EmuResponse } from "../core/types";
 import { codeForStatus, publicError, publicErrorBody, storageError } from "./errors";
-import { MAX_OBJECT_BYTES, OBJECTS_PREFIX, Presigner } from "./objects";
+import { maxObjectBytes, objectsPrefix, Presigner } from "./objects";
 import { handlePublic, publicRouter } from "./public";
 import { handleStorage } from "./storage";
 import { Vm0Store } from "./store";
@@ -19,7 +19,7 @@ export * from "./types";
 export { contentHash, objectKey, sha256 } from "./store";
 export { seedFromDirectory, tarGz } from "./archive";
 
-const SCHEMES = ["Bearer"] as const;
+const schemes = ["Bearer"] as const;
 
 /** The token VM0's emulator accepts: VM0-shaped, yet never `vm0_live_<hex>` (what a credential scanner flags). */
 export function vm0TokenFor(emulatorToken: string): string {
@@ -62,7 +62,7 @@ function createVm0Emulator(ctx: CloudContext<Vm0Knobs>): CloudEmulator<Vm0Contro
 
     const handle = (req: EmuRequest): EmuResponse => {
         const origin = typeof req.headers.host === "string" ? `http://${req.headers.host}` : serverUrl;
-        if (req.path.startsWith(OBJECTS_PREFIX)) return presigner.handle(req, store);
+        if (req.path.startsWith(objectsPrefix)) return presigner.handle(req, store);
         const storageApi = req.path.startsWith("/api/");
         const denied = authFailure(req);
         if (denied)
@@ -89,9 +89,9 @@ function createVm0Emulator(ctx: CloudContext<Vm0Knobs>): CloudEmulator<Vm0Contro
     return {
         name: "vm0",
         control,
-        maxBodyBytes: MAX_OBJECT_BYTES,
+        maxBodyBytes: maxObjectBytes,
         handle,
-        authScheme: (req) => describeAuthScheme(req.headers.authorization, SCHEMES, token),
+        authScheme: (req) => describeAuthScheme(req.headers.authorization, schemes, token),
         responseHeaders: () => ({ "x-request-id": `req_${randomUUID().replace(/-/g, "")}`, "x-api-version": "v1" }),
         errorBody: (status, message) => publicErrorBody(status, codeForStatus(status), message),
         // One port serves both hosts (api.vm0.ai and www.vm0.ai in production).

@@ -7,10 +7,10 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { EmuRequest, EmuResponse } from "../core/types";
 import type { Vm0Store } from "./store";
 
-export const OBJECTS_PREFIX = "/_objects/";
+export const objectsPrefix = "/_objects/";
 
 /** Largest object PUT the emulator takes: VM0's 100 MB upload limit, plus room for tar headers. */
-export const MAX_OBJECT_BYTES = 100 * 1024 * 1024 + 8 * 1024 * 1024;
+export const maxObjectBytes = 100 * 1024 * 1024 + 8 * 1024 * 1024;
 
 export class Presigner {
     private readonly secret = randomBytes(32);
@@ -26,7 +26,7 @@ export class Presigner {
         const expires = String(this.ttlSeconds());
         const sig = this.sign(method, key, date, expires);
         const path = key.split("/").map(encodeURIComponent).join("/");
-        return `${origin}${OBJECTS_PREFIX}${path}?X-Amz-Date=${date}&X-Amz-Expires=${expires}&X-Amz-Signature=${sig}`;
+        return `${origin}${objectsPrefix}${path}?X-Amz-Date=${date}&X-Amz-Expires=${expires}&X-Amz-Signature=${sig}`;
     }
 
     private sign(method: string, key: string, date: string, expires: string): string {
@@ -37,7 +37,7 @@ export class Presigner {
     handle(req: EmuRequest, store: Vm0Store): EmuResponse {
         let key: string;
         try {
-            key = req.path.slice(OBJECTS_PREFIX.length).split("/").map(decodeURIComponent).join("/");
+            key = req.path.slice(objectsPrefix.length).split("/").map(decodeURIComponent).join("/");
         } catch {
             return s3Error(400, "InvalidURI", "Couldn't parse the specified URI.");
         }

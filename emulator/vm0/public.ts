@@ -1,5 +1,5 @@
 /**
- * VM0's public API v1, read-only (shared/apis/vm0.md §1): list, get, versions, download. Any other
+ * VM0's public API v1, read-only (docs/apis/vm0.md §1): list, get, versions, download. Any other
  * method is a 404, as in production since #1099 removed create, upload, commit and delete.
  */
 import { Router } from "../core/router";
@@ -47,8 +47,12 @@ function listVersions(c: PublicContext): EmuResponse {
 
 function download(c: PublicContext): EmuResponse {
     const v = volume(c);
-    // `versionId` since the camelCase change (#1730), `version_id` before it: both are accepted.
-    const wanted = c.req.query.get("versionId") ?? c.req.query.get("version_id") ?? undefined;
+    // The docs say `versionId`, the service's handlers read `version_id`: the knob says which is read
+    // (`none`: neither, every download is HEAD's, whatever was asked).
+    const param = c.knobs.downloadVersionParam;
+    const camel = param === "both" || param === "versionId" ? c.req.query.get("versionId") : null;
+    const snake = param === "both" || param === "version_id" ? c.req.query.get("version_id") : null;
+    const wanted = camel ?? snake ?? undefined;
     const version = wanted ? c.store.resolveVersion(v, wanted) : c.store.head(v);
     if (!version) throw new Vm0ApiError(404, "resource_not_found", `Volume '${v.name}' has no versions`);
     if (version.fileCount === 0) throw new Vm0ApiError(404, "resource_not_found", `Version '${version.id}' has no files`);

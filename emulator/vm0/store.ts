@@ -9,10 +9,10 @@ import { Vm0ApiError } from "./errors";
 import type { Vm0FileEntry, Vm0SeedVersion, Vm0SeedVolume, Vm0StorageType, Vm0Version, Vm0Volume, Vm0VolumeRecord } from "./types";
 
 /** The org every emulated volume belongs to (the first segment of object keys). */
-export const ORG_SLUG = "emulator";
+export const emulatorOrgSlug = "emulator";
 
 /** `MIN_VERSION_PREFIX_LENGTH` of the official source. */
-export const MIN_VERSION_PREFIX = 8;
+export const minVersionPrefix = 8;
 
 interface VolumeState {
     id: string;
@@ -21,11 +21,18 @@ interface VolumeState {
     createdAt: number;
     updatedAt: number;
     head: string | null;
+    /**
+     * The volume record's own `size`/`fileCount`: set when a NEW version is committed, and left as
+     * they were when a commit only re-points HEAD at a stored version (a rollback), as VM0's commit
+     * does; so after a rollback they are stale, and only the version's own figures are right.
+     */
+    size: number;
+    fileCount: number;
     /** Committed versions by id. */
     versions: Map<string, Vm0Version>;
 }
 
-const PATH_SAFE = /^[^\s/]+$/;
+const pathSafe = /^[^\s/]+$/;
 
 export class Vm0Store {
     private volumes = new Map<string, VolumeState>();
@@ -53,6 +60,11 @@ export class Vm0Store {
         return [...this.volumes.values()].filter((v) => v.type === "volume");
     }
 
+    /** Every storage of a type. */
+    all(type: Vm0StorageType): VolumeState[] {
+        return [...this.volumes.values()].filter((v) => v.type === type);
+    }
+
     find(id: string): VolumeState | undefined {
         const v = this.volumes.get(id);
         return v?.type === "volume" ? v : undefined;
@@ -67,7 +79,17 @@ export class Vm0Store {
         const found = this.byName(name, type);
         if (found) return found;
         const at = this.tick();
-        const v: VolumeState = { id: randomUUID(), name, type, createdAt: at, updatedAt: at, head: null, versions: new Map() };
+        const v: VolumeState = {
+            id: randomUUID(),
+            name,
+            type,
+            createdAt: at,
+            updatedAt: at,
+            head: null,
+            size: 0,
+            fileCount: 0,
+            versions: new Map(),
+        };
         this.volumes.set(v.id, v);
         return v;
     }
@@ -83,11 +105,11 @@ export class Vm0Store {
         if (!/^[0-9a-f]+$/.test(prefix)) {
             throw new Vm0ApiError(400, "invalid_parameter", `Invalid version id '${wanted}': expected hexadecimal characters`, "versionId");
         }
-        if (prefix.length < MIN_VERSION_PREFIX) {
+        if (prefix.length < minVersionPrefix) {
             throw new Vm0ApiError(
                 400,
                 "invalid_parameter",
-                `Version prefix '${wanted}' is too short: at least ${MIN_VERSION_PREFIX} characters`,
+                `Version prefix '${wanted}' is too short: at least ${minVersionPrefix} characters`,
                 "versionId",
             );
         }
@@ -122,6 +144,8 @@ export class Vm0Store {
                 createdAt: new Date(this.tick()).toISOString(),
             };
             v.versions.set(versionId, version);
+            v.size = version.size;
+            v.fileCount = version.fileCount;
         }
         v.head = versionId;
         v.updatedAt = this.tick();
@@ -141,16 +165,28 @@ export class Vm0Store {
         const type = seed.type ?? "volume";
         if (this.byName(seed.name, type)) throw new TypeError(`vm0 seed: a ${type} named '${seed.name}' exists`);
         const id = seed.id ?? randomUUID();
-        if (!PATH_SAFE.test(id) || id === "." || id === "..") throw new TypeError(`vm0 seed: id ${JSON.stringify(id)} is not path-safe`);
+        if (!pathSafe.test(id) || id === "." || id === "..") throw new TypeError(`vm0 seed: id ${JSON.stringify(id)} is not path-safe`);
         if (this.volumes.has(id)) throw new TypeError(`vm0 seed: id '${id}' exists`);
         const at = this.tick(seed.createdAt);
-        const v: VolumeState = { id, name: seed.name, type, createdAt: at, updatedAt: at, head: null, versions: new Map() };
+        const v: VolumeState = {
+            id,
+            name: seed.name,
+            type,
+            createdAt: at,
+            updatedAt: at,
+            head: null,
+            size: 0,
+            fileCount: 0,
+            versions: new Map(),
+        };
         this.volumes.set(id, v);
         const made = (seed.versions ?? []).map((s) => this.addSeedVersion(v, s));
         if (seed.head !== undefined) {
             const chosen = made[seed.head];
             if (!chosen) throw new TypeError(`vm0 seed: head ${seed.head} is not a version index`);
             v.head = chosen.id;
+            v.size = chosen.size;
+            v.fileCount = chosen.fileCount;
         }
         return this.record(v);
     }
@@ -178,19 +214,21 @@ export class Vm0Store {
         v.versions.set(id, version);
         if (version.fileCount > 0) this.putObject(objectKey(v, id, "archive.tar.gz"), archive);
         v.head = id;
+        v.size = version.size;
+        v.fileCount = version.fileCount;
         v.updatedAt = Math.max(v.updatedAt, Date.parse(version.createdAt));
         return version;
     }
 
-    /** The public `Volume` view. */
+    /** The public `Volume` view: `size`/`fileCount` are the record's (stale after a rollback, as VM0's are). */
     view(v: VolumeState): Vm0Volume {
         const head = this.head(v);
         return {
             id: v.id,
             name: v.name,
             currentVersionId: head?.id ?? null,
-            size: head?.size ?? 0,
-            fileCount: head?.fileCount ?? 0,
+            size: v.size,
+            fileCount: v.fileCount,
             createdAt: new Date(v.createdAt).toISOString(),
             updatedAt: new Date(v.updatedAt).toISOString(),
         };
@@ -210,7 +248,7 @@ export type { VolumeState };
 
 /** `<orgSlug>/<type>/<name>/<versionId>/<file>`, VM0's key layout. */
 export function objectKey(v: { type: string; name: string }, versionId: string, file: "archive.tar.gz" | "manifest.json"): string {
-    return `${ORG_SLUG}/${v.type}/${v.name}/${versionId}/${file}`;
+    return `${emulatorOrgSlug}/${v.type}/${v.name}/${versionId}/${file}`;
 }
 
 export function sha256(bytes: Buffer | string): string {

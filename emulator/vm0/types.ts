@@ -1,5 +1,5 @@
 /**
- * VM0 volumes (shared/apis/vm0.md): the public read-only API v1 shapes, the storage API the vm0 CLI
+ * VM0 volumes (docs/apis/vm0.md): the public read-only API v1 shapes, the storage API the vm0 CLI
  * uses to publish, the emulator's knobs and its test hooks. camelCase, as VM0 answers since PR #1730.
  */
 
@@ -84,10 +84,16 @@ export interface Vm0Knobs {
     tokenState: "valid" | "expired" | "revoked";
     /** Lifetime of presigned URLs, seconds. Default 3600 (VM0's). */
     presignTtlSeconds: number;
+    /**
+     * Which query parameter `GET /v1/volumes/:id/download` reads the version from: the docs say
+     * `versionId`, the service's handlers read `version_id` (unconfirmed which is deployed). `both`
+     * (default) reads either; `none` reads neither, so every answer is HEAD's archive.
+     */
+    downloadVersionParam: "both" | "versionId" | "version_id" | "none";
 }
 
 export function defaultVm0Knobs(): Vm0Knobs {
-    return { cursorQuirk: true, tokenState: "valid", presignTtlSeconds: 3600 };
+    return { cursorQuirk: true, tokenState: "valid", presignTtlSeconds: 3600, downloadVersionParam: "both" };
 }
 
 /** One version to seed. The archive's bytes are what the download URL serves. */

@@ -1,20 +1,21 @@
 import { randomBytes } from "node:crypto";
-import { Clock, Deadline, realClock } from "../core/deadline";
+import { type Clock, type Deadline, realClock } from "../core/deadline";
 import { AmbiguousRequestError, ApiError } from "../core/errors";
 import { registerSecret } from "../core/secrets";
-import { HttpClient, HttpRequest, Query } from "../core/http";
+import { HttpClient, type HttpRequest, type Query } from "../core/http";
 import { endpointUrl, type RequestKind } from "../core/transport";
 import { parseResponse } from "../core/parse";
 import type { RetryPolicy } from "../core/retry";
 import { safeText } from "../core/secrets";
 import {
-    AgentBayVolume,
+    type AgentBayVolume,
     classifyAgentBay,
     parseAgentBayError,
     toAgentBayVolume,
     wireEnvelope,
     wireGetVolumeResponse,
     wireListVolumesResponse,
+    wireLookupResponse,
 } from "./wire";
 
 /** The product's API version: every request names it, in the query and in `x-acs-version`. */
@@ -47,6 +48,29 @@ export const agentbayTransientCodes: ReadonlyArray<{ code: string; reason: strin
  */
 const volumeNotFound = (code: string | undefined): boolean => !!code && /volume/i.test(code) && /not\s*found|not\s*exist/i.test(code);
 
+/**
+ * The plausible ways `GetVolume(AllowCreate=false)` may say "no volume of that name" (the real
+ * answer is unconfirmed, agentbay.md): a volume-level not-found code; POP's generic `NotFound` or
+ * `ResourceNotFound` (alone, or qualified by a volume: `ResourceNotFound.Volume`); or an
+ * `InvalidParameter…` whose message says the volume is not found (POP's way of rejecting a name it
+ * has no record of). Anything about the action, the image or the key is not one.
+ */
+export function lookupNotFound(code: string | undefined, message: string | undefined): boolean {
+    if (!code) return false;
+    if (volumeNotFound(code)) return true;
+    if (/^(NotFound|ResourceNotFound)(\.Volume\w*)?$/i.test(code)) return true;
+    return (
+        /^InvalidParameter(\.|$)/i.test(code) &&
+        /volume/i.test(`${code} ${message ?? ""}`) &&
+        /not\s*(be\s*)?found|not\s*exist|does\s*not\s*exist/i.test(message ?? "")
+    );
+}
+
+/** How to report an answer this package does not understand. */
+const reportHint =
+    "AgentBay's Volume beta answered in a way this package does not know; nothing was created or taken. " +
+    "Please report it to the pulumi-volumes maintainers with this message (it holds no credential)";
+
 /** The SDK's default page size, the only `MaxResults` known to be accepted (the server's maximum is unconfirmed). */
 export const defaultPageSize = 10;
 /** A list longer than this many pages is taken for a server that never ends it. */
@@ -61,6 +85,11 @@ export interface ListVolumesArgs {
     volumeIds?: readonly string[];
     /** Page size (`MaxResults`); every page is read whatever it is. */
     maxResults?: number;
+    /**
+     * Keep every entry the server's `VolumeName` filter returned, not only exact names: for an
+     * ownership check, a volume the server matched loosely still existed before us.
+     */
+    keepServerMatches?: boolean;
 }
 
 /** Test seams; production uses the defaults. */
@@ -172,7 +201,8 @@ export class AgentBayClient {
             seen.add(token);
         }
         const ids = args.volumeIds?.length ? new Set(args.volumeIds) : undefined;
-        return [...found.values()].filter((v) => (args.name === undefined || v.name === args.name) && (!ids || ids.has(v.id)));
+        const byName = (v: AgentBayVolume) => args.name === undefined || args.keepServerMatches || v.name === args.name;
+        return [...found.values()].filter((v) => byName(v) && (!ids || ids.has(v.id)));
     }
 
     /** The volume by id (`ListVolumes` with `VolumeIds.1`), or undefined when the list does not show it. */
@@ -235,20 +265,24 @@ export class AgentBayClient {
                 params: { AllowCreate: false, ImageId: imageId, VolumeName: name },
             });
         } catch (error) {
-            if (error instanceof ApiError && volumeNotFound(error.code)) return undefined;
+            if (error instanceof ApiError && lookupNotFound(error.code, error.details.cloudMessage)) return undefined;
             throw error;
         }
-        const body = parseResponse("agentbay", wireGetVolumeResponse, res.body, "look up volume", target);
+        const body = parseResponse("agentbay", wireLookupResponse, res.body, "look up volume", target);
         const volume = toAgentBayVolume(body.Data);
         if (!volume) {
+            // `Success: true` with no volume is the SDK's "not found" (it reads an empty `Data.VolumeId`
+            // as such). An answer that names a volume without its id, or that is not a success, is not
+            // understood: never "absent", which would let a create take the name.
+            if (body.Success === true && isEmptyData(body.Data)) return undefined;
             throw new ApiError({
                 cloud: "agentbay",
                 operation: "look up volume",
                 target,
                 status: res.status,
-                cloudMessage: "GetVolume succeeded but its Data has no VolumeId",
+                cloudMessage: `GetVolume answered ${safeText(JSON.stringify(res.body ?? null), 300)}`,
                 requestId: res.requestId,
-                remedy: "the AgentBay API may have changed; please report it",
+                remedy: reportHint,
             });
         }
         // The name is compared here too: a fuzzy server match is not this volume.
@@ -298,6 +332,12 @@ export class AgentBayClient {
             deadline: r.deadline,
         });
     }
+}
+
+/** `Data` absent, null, or a record with no field set: no volume named. */
+function isEmptyData(data: unknown): boolean {
+    if (data === undefined || data === null) return true;
+    return typeof data === "object" && !Array.isArray(data) && Object.values(data).every((v) => v === null || v === undefined || v === "");
 }
 
 /** `YYYY-MM-DDTHH:mm:ssZ` in UTC, as the official transport writes it (no milliseconds). */

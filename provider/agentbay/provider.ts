@@ -1,10 +1,9 @@
 import type { Deadline } from "../core/deadline";
 import { ApiError, VolumeError } from "../core/errors";
 import { retryWhileInUse } from "../core/inUse";
-import { warn } from "../core/log";
 import { compact } from "../core/objects";
-import { claimVolume, createOwnedLocked, isClaimed, own, releaseClaim, withNameLock } from "../core/ownership";
-import { OperationContext, Readiness, resourceProvider } from "../core/provider";
+import { createOwnedLocked, isClaimed, releaseClaim, withNameLock } from "../core/ownership";
+import { type OperationContext, type Readiness, resourceProvider } from "../core/provider";
 import { waitFor } from "../core/wait";
 import type { AgentBayClient } from "./client";
 import { agentbayVolumeSpec } from "./rules";
@@ -15,16 +14,46 @@ import type { AgentBayVolume } from "./wire";
 /** Where ids are claimed: names are unique per image (as far as anyone knows), so ids are claimed per image. */
 const claimKeyOf = (imageId: string) => `agentbay/${imageId}`;
 
-/**
- * Pulumi ids a create of this deployment adopted (`adoptExisting`). The engine creates before it
- * deletes: a resource renamed without an alias is a new resource adopting the old one's volume,
- * then a delete of the old one, which must not delete the volume the new one now holds.
- */
-const adoptedHere = new Set<string>();
+/** How to adopt a volume by its id, for messages: the `import` resource option. */
+export function adoptHint(imageId: string, volumeId: string): string {
+    return `the resource option \`import: "${imageId}/${volumeId}"\``;
+}
 
-/** How to adopt a volume by hand, for messages. */
-export function adoptHint(name: string, imageId: string, volumeId: string): string {
-    return `agentbay.Volume.get("${name}", "${imageId}/${volumeId}")`;
+/**
+ * How far AgentBay's clock may run behind ours: a create-or-get answer whose `CreateTime` is more
+ * than this before the moment we sent it names a volume that existed before our request. NTP keeps
+ * hosts within a second; `CreateTime` has second precision; a minute leaves room for both and for a
+ * gateway that stamps at its own queue, while a volume that old is never one our request made.
+ */
+export const createTimeSkewMs = 60_000;
+
+/**
+ * `CreateTime` in ms since the epoch, or undefined when it cannot be read without guessing a time
+ * zone (`2026-01-07 18:00:00` has none): then the time check cannot judge, and the others still hold.
+ */
+export function createdAtMs(createTime: string | undefined): number | undefined {
+    if (!createTime) return undefined;
+    if (/^\d{12,}$/.test(createTime)) return Number(createTime);
+    if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(createTime)) return undefined;
+    const ms = Date.parse(createTime);
+    return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Why a create-or-get answer is not the volume our request made, or undefined when it may be:
+ * another name (a fuzzy match), an id the pre-check saw, or a `CreateTime` before the request.
+ */
+export function notOurs(v: AgentBayVolume, name: string, seen: ReadonlySet<string>, sentAtMs: number): string | undefined {
+    if (v.name !== name) return `its name is ${v.name === undefined ? "missing" : `'${v.name}'`}, not '${name}'`;
+    if (seen.has(v.id)) return "the check before the create listed it already";
+    const created = createdAtMs(v.createdAt);
+    if (created !== undefined && created < sentAtMs - createTimeSkewMs) {
+        return (
+            `its CreateTime ${v.createdAt} is before the request (sent at ` +
+            `${new Date(sentAtMs).toISOString()}, allowing ${createTimeSkewMs / 1000} s of clock skew)`
+        );
+    }
+    return undefined;
 }
 
 /** Declared fields stay as declared; everything else is what AgentBay reports. */
@@ -52,57 +81,67 @@ function nameKeyOf(imageId: string, name: string): string {
     return `agentbay/${imageId}/${name}`;
 }
 
-/** The volume our create may take, claimed for this resource, or an error saying why none is. */
-async function takeOrMake(
-    client: AgentBayClient,
-    inputs: AgentBayVolumeInputs,
-    deadline: Deadline,
-): Promise<{ volume: AgentBayVolume; adopted: boolean; listed: boolean }> {
+/**
+ * The volume our create makes, claimed for this resource, or an error saying why none is. Any
+ * existing volume of that name is refused (AgentBay's create would return it, whoever made it):
+ * adopting one is explicit, by id, with the `import` option.
+ */
+async function make(client: AgentBayClient, inputs: AgentBayVolumeInputs, deadline: Deadline): Promise<AgentBayVolume> {
     const { imageId, name } = inputs;
     const claimKey = claimKeyOf(imageId);
     const what = `agentbay create volume ${name} in image ${imageId}`;
-    // The name, exactly, first from the list (as asked), then by name: the list lags behind a
-    // create, so a volume made seconds ago is only seen by the lookup.
-    const listed = await client.listVolumes({ imageId, name }, deadline);
-    const existing = listed[0] ?? (await client.findVolumeByName(imageId, name, deadline));
+    // The name first from the list (the server's filter, every entry kept: one it matched loosely is
+    // still a volume that existed before us), then by name: the list lags behind a create, so a
+    // volume made seconds ago is only seen by the lookup.
+    const listed = await client.listVolumes({ imageId, name, keepServerMatches: true }, deadline);
+    const seen = new Set(listed.map((v) => v.id));
+    const existing = listed.find((v) => v.name === name) ?? (await client.findVolumeByName(imageId, name, deadline));
     if (existing) {
-        if (isClaimed(claimKey, existing.id)) {
-            throw new VolumeError(
-                `${what}: ${existing.id} has that name and another resource of this deployment holds it; ` +
-                    `two resources never hold one volume, even with adoptExisting. Give this resource another name.`,
-            );
-        }
-        if (!inputs.adoptExisting) {
-            throw new VolumeError(
-                `${what}: a volume of that name already exists (${existing.id}) and this resource did not make it; ` +
-                    `AgentBay's create would silently return it, and destroying this resource would then delete its data. ` +
-                    `To manage it, adopt it with ${adoptHint(name, imageId, existing.id)} or set adoptExisting: true; otherwise choose another name.`,
-            );
-        }
-        own(claimKey, existing.id, what);
-        adoptedHere.add(`${imageId}/${existing.id}`);
-        return { volume: existing, adopted: true, listed: listed.length > 0 };
+        throw new VolumeError(
+            isClaimed(claimKey, existing.id)
+                ? `${what}: another resource of this deployment holds the volume of that name ` +
+                      `(${existing.id}); two resources never hold one volume. Give this resource another name.`
+                : `${what}: a volume of that name already exists (${existing.id}) and this resource did not make it; ` +
+                      `AgentBay's create would silently return it, and destroying this resource would then delete its data. ` +
+                      `To manage it, adopt it by id with ${adoptHint(imageId, existing.id)}; otherwise choose another name.`,
+        );
     }
-    // Create-or-get, owned as every create is (core/ownership.ts): after a lost answer, a volume of
-    // that name found now is ours, since the pre-check just proved the name free (the snapshot is
-    // empty). Residual race, which this API cannot exclude: a creator outside this deployment making
-    // the same name in the same image between our pre-check and our request is taken for ours: there
-    // is no idempotency token, no creator field, and no create that fails on an existing name.
-    const made = await createOwnedLocked({
+    // Create-or-get, owned as every create is (core/ownership.ts), and its answer checked: a volume
+    // of another name, one the pre-check saw, or one created before the request is not ours, and is
+    // refused without being recorded (so a destroy never deletes it). Residual race, which this API
+    // cannot exclude: a creator outside this deployment making the same name in the same image
+    // between our pre-check and our request, within the clock-skew allowance, is taken for ours:
+    // there is no idempotency token, no creator field, and no create that fails on an existing name.
+    let sentAtMs = deadline.clock.now();
+    const check = (v: AgentBayVolume): AgentBayVolume => {
+        const why = notOurs(v, name, seen, sentAtMs);
+        if (why) {
+            throw new VolumeError(
+                `${what}: AgentBay answered with ${v.id}, which is not the volume this request made (${why}); it was not taken, ` +
+                    `and nothing was recorded. If it is yours, adopt it by id with ` +
+                    `${adoptHint(imageId, v.id)}; otherwise choose another name.`,
+            );
+        }
+        return v;
+    };
+    return createOwnedLocked({
         key: nameKeyOf(imageId, name),
         claimKey,
         what,
         deadline,
-        before: new Set<string>(),
-        send: (sendBy) => client.getOrCreateVolume(imageId, name, sendBy),
+        before: seen,
+        send: async (sendBy) => {
+            sentAtMs = deadline.clock.now();
+            return check(await client.getOrCreateVolume(imageId, name, sendBy));
+        },
+        // After a lost answer: only a volume that may be the one we made (name exact, created after).
         find: async (d) => {
             const found = await client.findVolumeByName(imageId, name, d);
-            return found ? [found] : [];
+            return found && !notOurs(found, name, seen, sentAtMs) ? [found] : [];
         },
         idOf: (v) => v.id,
-        adoptHint: (id) => adoptHint(name, imageId, id),
+        adoptHint: (id) => adoptHint(imageId, id),
     });
-    return { volume: made, adopted: false, listed: false };
 }
 
 /** Polls `ListVolumes` by id until it shows the volume (the SDK's own tests wait up to 12 s). */
@@ -129,12 +168,10 @@ async function readVolume(id: string, props: Partial<AgentBayVolumeOutputs>, dea
     const { imageId, volumeId } = parseAgentBayId(id);
     const { client } = agentbaySession();
     const declared = { ...props, imageId };
+    // A read claims nothing: claims are for creates and adoptions, so after a refresh a resource may
+    // still adopt (import) the volume another one of this deployment lets go of.
     const live = await client.getVolumeById(imageId, volumeId, deadline);
-    if (live) {
-        // Held by this resource: another of this deployment may not adopt it.
-        claimVolume(claimKeyOf(imageId), volumeId);
-        return toAgentBayOutputs(declared, live, true);
-    }
+    if (live) return toAgentBayOutputs(declared, live, true);
     if (!props.name) return undefined;
     const byName = await client.findVolumeByName(imageId, props.name, deadline);
     if (byName?.id !== volumeId) return undefined;
@@ -148,14 +185,6 @@ function mounted(error: unknown): boolean {
 
 async function deleteVolume(id: string, _props: AgentBayVolumeOutputs, deadline: Deadline): Promise<void> {
     const { imageId, volumeId } = parseAgentBayId(id);
-    if (adoptedHere.has(id)) {
-        // Another resource of this deployment adopted it a moment ago: forget this one, keep the volume.
-        adoptedHere.delete(id);
-        warn(
-            `agentbay delete volume ${id}: not deleted, because another resource of this deployment adopted it (adoptExisting); it now holds the volume`,
-        );
-        return;
-    }
     const { client } = agentbaySession();
     await retryWhileInUse(() => client.deleteVolume(volumeId, deadline), {
         deadline,
@@ -171,7 +200,8 @@ async function deleteVolume(id: string, _props: AgentBayVolumeOutputs, deadline:
 function sessionOf(error: unknown): string | undefined {
     const text = error instanceof ApiError ? (error.details.cloudMessage ?? "") : "";
     const m = /session\s+([A-Za-z0-9_.:-]+)/i.exec(text);
-    return m ? `session ${m[1].replace(/\.$/, "")}` : undefined;
+    const id = m?.[1];
+    return id ? `session ${id.replace(/\.$/, "")}` : undefined;
 }
 
 /** Listed is ready; a create whose list wait ran out (partial state) is finished by the next update. */
@@ -191,6 +221,17 @@ async function finishCreate(
 export const agentbayVolumeProvider = resourceProvider({
     inputs: agentbayVolumeSpec,
     endpoint: agentbayEndpoint,
+    // `import: "<imageId>/<volumeId>"`: the only way to adopt (adoptExisting is refused at check).
+    adoption: {
+        subject: "agentbay volume",
+        parseId: parseAgentBayId,
+        claimOf: (id) => {
+            const { imageId, volumeId } = parseAgentBayId(id);
+            return { key: claimKeyOf(imageId), id: volumeId };
+        },
+        lookupHint: "`agentbay.getVolumes({ imageId, name })`",
+        marks: { adopted: true },
+    },
     readiness: { of: storedReadiness, fields: ["listed"], finish: finishCreate },
     operations: {
         async create(inputs, ctx) {
@@ -201,12 +242,11 @@ export const agentbayVolumeProvider = resourceProvider({
             return withNameLock(
                 nameKeyOf(imageId, name),
                 async () => {
-                    const { volume, adopted, listed } = await takeOrMake(client, inputs, ctx.deadline);
+                    const volume = await make(client, inputs, ctx.deadline);
                     const id = `${imageId}/${volume.id}`;
-                    const declared = { ...inputs, adopted };
-                    ctx.accepted(id, toAgentBayOutputs(declared, volume, listed));
-                    const shown = listed ? volume : await waitListed(client, imageId, volume.id, ctx.deadline);
-                    return { id, outs: toAgentBayOutputs(declared, shown, true) };
+                    ctx.accepted(id, toAgentBayOutputs(inputs, volume, false));
+                    const shown = await waitListed(client, imageId, volume.id, ctx.deadline);
+                    return { id, outs: toAgentBayOutputs(inputs, shown, true) };
                 },
                 ctx.deadline,
             );

@@ -3,13 +3,13 @@ import type { RulesFor } from "../core/rules";
 import { agentbayVolumeInputs, type AgentBayVolumeOutputs } from "./schema";
 
 /**
- * AgentBay has no update, rename or resize action (agentbay.md, Actions): the image and the name
+ * AgentBay has no update, rename or resize action (docs/apis/agentbay.md, Actions): the image and the name
  * replace; there is no size, so no shrink check. The only place these decisions are made.
  */
 export const agentbayVolumeRules = {
     imageId: "replace",
     name: "replace",
-    // Read only by a create (may it take a same-named volume that exists?): never a change by itself.
+    // Refused at check when true (schema.ts); false is never a change by itself.
     adoptExisting: "ignore",
     timeouts: "stored",
     // Which credentials and endpoint: a change re-points later operations, nothing is sent.

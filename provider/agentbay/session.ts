@@ -1,9 +1,9 @@
-import { Endpoint, sessionFor } from "../core/config";
+import { type Endpoint, sessionFor } from "../core/config";
 import { parseCompositeId } from "../core/ids";
 import { AgentBayClient } from "./client";
 
 /**
- * Where AgentBay's key and gateway come from (interface.md, "Credentials and endpoints"). The
+ * Where AgentBay's key and gateway come from (the README's credentials table, "Use it in a program"). The
  * endpoint is a bare host as the official SDK takes it (`wuyingai.ap-southeast-1.aliyuncs.com`,
  * https assumed) or a URL (`http://127.0.0.1:PORT`, the emulator). Keys are per region.
  */

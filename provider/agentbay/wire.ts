@@ -3,7 +3,7 @@ import type { CloudErrorInfo, HttpResponse } from "../core/http";
 import { forgiving } from "../core/schemas";
 
 /**
- * AgentBay's POP RPC shapes (`wuyingai` 2025-05-06, shared/apis/agentbay.md), read leniently: the
+ * AgentBay's POP RPC shapes (`wuyingai` 2025-05-06, docs/apis/agentbay.md), read leniently: the
  * beta is unconfirmed, so unknown fields pass, nulls are undefined, a number where a string was
  * expected is taken as text, and `Status` is a free string. A volume record is never dropped for
  * a field we could not read: only an entry without a `VolumeId` is (as the SDK's list wrappers do).
@@ -46,6 +46,11 @@ export const wireListVolumesResponse = wireEnvelope.extend({
 /** `GetVolume`: `Data` is one record. */
 export const wireGetVolumeResponse = z.looseObject({
     Data: wireVolume.nullish(),
+});
+
+/** `GetVolume` read as a lookup: the envelope's `Success` too, and `Data` as it came (an empty one is "not found"). */
+export const wireLookupResponse = wireEnvelope.extend({
+    Data: z.unknown().optional(),
 });
 
 /** An AgentBay volume in camelCase, the only shape the rest of the package sees. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { definedOnly } from "./objects";
 import { safeText } from "./secrets";
 import type { FieldRules } from "./rules";

@@ -1,5 +1,5 @@
 import { accountEnvVar, currentAccount } from "./account";
-import { CloudName, MissingCredentialError } from "./errors";
+import { type CloudName, MissingCredentialError } from "./errors";
 import { registerSecret } from "./secrets";
 
 /** What `configure` receives: the stack's config, namespaced keys (`fly:token`). */
@@ -111,7 +111,7 @@ export function requireCredential(cloud: CloudName, source: SettingSource): stri
     return value;
 }
 
-/** Where a cloud's credential and API URL come from (interface.md, "Credentials and endpoints"). */
+/** Where a cloud's credential and API URL come from (the README's credentials table, "Use it in a program"). */
 export interface Endpoint {
     cloud: CloudName;
     token: SettingSource;

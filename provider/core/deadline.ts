@@ -55,7 +55,7 @@ export class Deadline {
         return new Deadline(this.at - keep, this.label, this.seconds, this.clock);
     }
 
-    /** A hint for messages: "raise timeouts.create (300 s)". */
+    /** What to do about it, for messages: "raise timeouts.create (now 300 s)", or for a read "try again later (the read limit is 60 s)". */
     hint(): string {
         return ["create", "update", "delete"].includes(this.label)
             ? `raise timeouts.${this.label} (now ${this.seconds} s)`

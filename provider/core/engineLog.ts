@@ -40,7 +40,9 @@ function engine(): EngineLogClient | null {
         const grpc = fromPulumi("@grpc/grpc-js") as { credentials: { createInsecure(): unknown } };
         const rpc = fromPulumi("./proto/engine_grpc_pb") as { EngineClient: new (addr: string, creds: unknown) => EngineLogClient };
         proto = fromPulumi("./proto/engine_pb") as typeof proto;
-        client = new rpc.EngineClient(process.argv[2], grpc.credentials.createInsecure());
+        const address = process.argv[2];
+        if (address === undefined) return client;
+        client = new rpc.EngineClient(address, grpc.credentials.createInsecure());
     } catch {
         client = null;
     }

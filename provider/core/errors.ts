@@ -36,6 +36,11 @@ export interface ApiErrorDetails {
     requestId?: string;
     /** What the user can do about it. */
     remedy?: string;
+    /**
+     * The answer came in the cloud's own error shape (its JSON error body), not a proxy's page or a
+     * wrong URL's. Only such a 404 means "no such volume" (see {@link isCloudNotFound}).
+     */
+    cloudShaped?: boolean;
 }
 
 /** A request the cloud answered with an error, or that got no answer. */
@@ -75,6 +80,14 @@ function formatApiError(d: ApiErrorDetails): string {
 export function answerFacts(d: Pick<ApiErrorDetails, "status" | "code" | "requestId">): string {
     const facts = [d.status ? String(d.status) : undefined, d.code].filter(Boolean).join(" ");
     return [facts || undefined, d.requestId ? `request ${d.requestId}` : undefined].filter(Boolean).join(", ");
+}
+
+/**
+ * The cloud's own "not found": a 404 in its error shape. A 404 from anything else (a proxy's HTML
+ * page, a wrong API URL) never means gone: it is an error naming the URL and its config key.
+ */
+export function isCloudNotFound(error: unknown): error is ApiError {
+    return error instanceof ApiError && error.status === 404 && error.details.cloudShaped === true;
 }
 
 /** A wait that ran out of time or reached a terminal state. */

@@ -1,10 +1,18 @@
 import type { Deadline } from "./deadline";
-import { Clock, realClock } from "./deadline";
-import { AmbiguousRequestError, ApiError, ApiErrorDetails, CloudName, VolumeError } from "./errors";
-import { bucketFor, RateLimit } from "./rateLimit";
-import { defaultRetryPolicy, failureWithoutAnswer, resendVerdict, parseRetryAfter, retryLoop, RetryPolicy, Verdict } from "./retry";
+import { type Clock, realClock } from "./deadline";
+import { AmbiguousRequestError, ApiError, type ApiErrorDetails, type CloudName, VolumeError } from "./errors";
+import { bucketFor, type RateLimit } from "./rateLimit";
+import {
+    defaultRetryPolicy,
+    failureWithoutAnswer,
+    resendVerdict,
+    parseRetryAfter,
+    retryLoop,
+    type RetryPolicy,
+    type Verdict,
+} from "./retry";
 import { safeText } from "./secrets";
-import { endpointUrl, Headers, RequestKind, sendOnce } from "./transport";
+import { endpointUrl, type Headers, type RawRequest, type RequestKind, sendOnce } from "./transport";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -31,7 +39,16 @@ export interface HttpRequest {
     deadline: Deadline;
     /** Rate-limit bucket within this client, e.g. `<app>:create`. No bucket when absent. */
     rateKey?: string;
-    /** Statuses returned to the caller instead of thrown (e.g. 404 on a read). */
+    /**
+     * Runs after the rate-limit slot is granted, right before each attempt goes out. A create passes
+     * the hook `createOwned` gives its `send`, which re-takes the ownership snapshot when it has aged
+     * (a same-named volume made while the request waited for its slot is then not taken for ours).
+     */
+    beforeSend?: () => Promise<void>;
+    /**
+     * Statuses returned to the caller instead of thrown (e.g. 404 on a read). A 404 is returned only
+     * when it is the cloud's own (its error shape): one from a proxy or a wrong URL is thrown, naming both.
+     */
     allowStatuses?: readonly number[];
 }
 
@@ -77,6 +94,11 @@ export interface HttpClientOptions {
     requestIdHeaders: readonly string[];
     /** Reads the cloud's JSON error body. A text body never reaches it: the core makes it the message. */
     parseError: (status: number, body: unknown) => CloudErrorInfo;
+    /**
+     * Whether an error body is in the cloud's own shape (so a 404 means "no such thing"). Default: a
+     * JSON object from which `parseError` reads a code or a message. A text or HTML body never is.
+     */
+    isCloudError?: (status: number, body: unknown) => boolean;
     /** Reads a 2xx response as a failure (AgentBay's `Success: false`): undefined when it is a success. */
     classify?: (res: HttpResponse) => CloudErrorInfo | undefined;
     /** Cloud error codes that are transient: retried like a 503 (a create: never resent, ambiguous). */
@@ -134,10 +156,25 @@ export class HttpClient {
         const { rateLimit, cloud } = this.options;
         const bucket = req.rateKey && rateLimit ? bucketFor(`${this.endpoint}|${req.rateKey}`, rateLimit, this.clock) : undefined;
         const what = `${cloud} ${req.operation}${req.target ? ` ${req.target}` : ""}`;
-        const loop = { deadline: req.deadline, policy: this.policy, clock: this.clock, random: this.options.random, bucket, what };
+        const loop = {
+            deadline: req.deadline,
+            policy: this.policy,
+            clock: this.clock,
+            random: this.options.random,
+            bucket,
+            what,
+            beforeSend: req.beforeSend,
+        };
         return retryLoop(loop, async (attempt) => {
+            let built: RawRequest;
             try {
-                return this.verdictOf(req, await this.send(req, attempt));
+                built = this.build(req, attempt);
+            } catch (error) {
+                // Nothing went out: a plain failure, never "maybe created", never sent again.
+                return { failure: notSent(error, { cloud, operation: req.operation, target: req.target }), retryable: false };
+            }
+            try {
+                return this.verdictOf(req, await this.send(built));
             } catch (error) {
                 const remedy = this.options.endpointSource ? `check ${this.options.endpointSource}` : undefined;
                 return failureWithoutAnswer(
@@ -156,11 +193,12 @@ export class HttpClient {
         if (res.status >= 200 && res.status < 300) {
             info = this.options.classify?.(res);
             if (!info) return { done: res };
-        } else if (req.allowStatuses?.includes(res.status)) {
+        } else if (req.allowStatuses?.includes(res.status) && (res.status !== 404 || this.cloudShaped(res))) {
             return { done: res };
         } else {
             info = this.errorInfo(res);
         }
+        if (res.status === 404 && !this.cloudShaped(res)) return { failure: this.foreign404(req, res, info), retryable: false };
         const status = info.status ?? res.status;
         const code = info.code;
         const { retryable, ambiguous } = resendVerdict(
@@ -179,12 +217,43 @@ export class HttpClient {
             cloudMessage: info.message ? safeText(info.message, 500) : undefined,
             requestId: res.requestId ?? info.requestId,
             remedy: this.options.remedy?.(status, info.code, info.message) ?? defaultRemedy(status, retryable),
+            cloudShaped: this.cloudShaped(res),
         };
         return {
             failure: ambiguous ? new AmbiguousRequestError(details) : new ApiError(details),
             retryable,
             retryAfterMs: parseRetryAfter(res.headers["retry-after"], this.clock.now()),
         };
+    }
+
+    private cloudShaped(res: HttpResponse): boolean {
+        const { body } = res;
+        if (this.options.isCloudError) return this.options.isCloudError(res.status, body);
+        if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
+        const info = this.options.parseError(res.status, body);
+        return info.code !== undefined || info.message !== undefined;
+    }
+
+    /**
+     * A 404 not in the cloud's error shape: a proxy, a captive portal or a wrong API URL answered, so
+     * it says nothing about the volume. Never "gone": an error naming the URL and where it is set.
+     */
+    private foreign404(req: HttpRequest, res: HttpResponse, info: CloudErrorInfo): ApiError {
+        const { cloud, endpointSource } = this.options;
+        const kind = typeof res.body === "string" ? (/<html|<!doctype/i.test(res.body) ? "an HTML page" : "a text body") : "a body";
+        const said = info.message ? `: ${safeText(info.message, 120)}` : "";
+        return new ApiError({
+            cloud,
+            operation: req.operation,
+            target: req.target,
+            status: 404,
+            cloudMessage: `${this.endpoint}${req.path} answered 404 with ${kind} not in ${cloud}'s error shape${said}`,
+            requestId: res.requestId,
+            remedy:
+                `this is not ${cloud} saying the volume is gone (a proxy or a wrong API URL answered), so nothing was dropped; ` +
+                `check ${endpointSource ?? "the API URL"}`,
+            cloudShaped: false,
+        });
     }
 
     private errorInfo(res: HttpResponse): CloudErrorInfo {
@@ -196,7 +265,8 @@ export class HttpClient {
         return info.message === undefined ? { ...info, message: looseMessage(res.body) } : info;
     }
 
-    private async send(req: HttpRequest, attempt: number): Promise<HttpResponse> {
+    /** The attempt as it goes on the wire: hooks, headers and body. Throws before anything is sent. */
+    private build(req: HttpRequest, attempt: number): RawRequest {
         const parts = this.options.prepare?.(attempt, req) ?? {};
         const timeoutMs = Math.max(1, Math.min(this.options.attemptTimeoutMs ?? 30_000, req.deadline.remaining()));
         const headers: Record<string, string> = { accept: "application/json", ...this.options.headers?.(), ...parts.headers };
@@ -210,7 +280,7 @@ export class HttpClient {
             body = formBody(form);
         }
         const query = req.query || parts.query ? { ...req.query, ...parts.query } : undefined;
-        const raw = await sendOnce({
+        return {
             origin: this.origin,
             method: req.method,
             path: this.basePath + req.path + queryString(query),
@@ -218,9 +288,13 @@ export class HttpClient {
             body,
             timeoutMs,
             maxBodyBytes,
-        });
-        const parsed = parseBody(raw.body.toString("utf8"));
-        return { status: raw.status, headers: raw.headers, body: parsed, requestId: this.requestId(raw.headers, parsed) };
+        };
+    }
+
+    private async send(raw: RawRequest): Promise<HttpResponse> {
+        const answer = await sendOnce(raw);
+        const parsed = parseBody(answer.body.toString("utf8"));
+        return { status: answer.status, headers: answer.headers, body: parsed, requestId: this.requestId(answer.headers, parsed) };
     }
 
     private requestId(headers: Headers, body: unknown): string | undefined {
@@ -231,6 +305,20 @@ export class HttpClient {
         if (body && typeof body === "object") return this.options.parseError(200, body).requestId;
         return undefined;
     }
+}
+
+/** A request that failed while it was being built (a hook threw, a body would not serialise): nothing was sent. */
+function notSent(error: unknown, base: Pick<ApiErrorDetails, "cloud" | "operation" | "target">): ApiError {
+    if (error instanceof VolumeError) return error instanceof ApiError ? error : new ApiError({ ...base, cloudMessage: error.message });
+    const message = error instanceof Error ? error.message : String(error);
+    return new ApiError(
+        {
+            ...base,
+            cloudMessage: `the request could not be built, so nothing was sent: ${safeText(message, 200)}`,
+            remedy: "please report it",
+        },
+        { cause: error },
+    );
 }
 
 /** `message`, else `error`, of a JSON object, when it is a string. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CloudName, VolumeError } from "./errors";
+import { type CloudName, VolumeError } from "./errors";
 
 /**
  * Composite Pulumi ids (`<a>/<b>[/<c>]`) and the URL path segments they and some inputs become.

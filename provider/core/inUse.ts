@@ -1,4 +1,4 @@
-import { Backoff, backoffPause } from "./backoff";
+import { type Backoff, backoffPause } from "./backoff";
 import type { Deadline } from "./deadline";
 import { answerFacts, ApiError, VolumeError } from "./errors";
 import { currentProgress } from "./progress";

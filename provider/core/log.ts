@@ -9,3 +9,8 @@ import { scrub } from "./secrets";
 export function warn(message: string): void {
     process.stderr.write(`warning: ${scrub(message).replace(/\s*\n\s*/g, " ")}\n`);
 }
+
+/** Something the person should know happened (not a problem): one line, scrubbed, on stderr. */
+export function notice(message: string): void {
+    process.stderr.write(`info: ${scrub(message).replace(/\s*\n\s*/g, " ")}\n`);
+}

@@ -1,7 +1,7 @@
-import { Backoff, backoffPause } from "./backoff";
+import { type Backoff, backoffPause } from "./backoff";
 import { Deadline, untilDeadline } from "./deadline";
 import { AmbiguousRequestError, DeadlineError, errorMessage, VolumeError } from "./errors";
-import { Freshness, fromNow } from "./sharedList";
+import { type Freshness, fromNow } from "./sharedList";
 
 /**
  * Ownership: a create owns only the volume it made. No time windows, no "looks like ours".
@@ -36,6 +36,22 @@ export function isClaimed(key: string, id: string): boolean {
 /** Gives `id` up (its resource deleted it, or never recorded it). */
 export function releaseClaim(key: string, id: string): void {
     claims.delete(claimKeyOf(key, id));
+}
+
+const reads = new Set<string>();
+
+/**
+ * Notes that a resource of this process read `id` in `key`. Not a claim (a read never blocks an
+ * adoption the user asks for), but a move the cloud may have made (a Fly fork) is never followed onto it.
+ */
+export function noteRead(key: string, id: string): void {
+    reads.add(claimKeyOf(key, id));
+}
+
+/** Whether a resource of this process holds `id` (created, adopted) or has read it. */
+export function isHeldOrRead(key: string, id: string): boolean {
+    const k = claimKeyOf(key, id);
+    return claims.has(k) || reads.has(k);
 }
 
 const locks = new Map<string, Promise<void>>();
@@ -81,8 +97,13 @@ export interface CreateOwnedOptions<T> {
     /** For messages: `fly create volume data in app web`. */
     what: string;
     deadline: Deadline;
-    /** Sends the create once, bounded by the deadline it is given (earlier than the operation's). */
-    send: (deadline: Deadline) => Promise<T>;
+    /**
+     * Sends the create once, bounded by the deadline it is given (earlier than the operation's).
+     * `beforeSend` must run after the rate-limit slot is granted, right before the request goes out
+     * (pass it as `HttpRequest.beforeSend`): it re-takes the snapshot when it is older than a poll
+     * interval, so a volume made while the request waited for its slot is never taken for ours.
+     */
+    send: (deadline: Deadline, beforeSend: () => Promise<void>) => Promise<T>;
     /** Volumes of that name that could be ours (not deleted), from a list as fresh as `since`. */
     find: (deadline: Deadline, since: Freshness) => Promise<T[]>;
     idOf: (item: T) => string;
@@ -100,8 +121,24 @@ export interface CreateOwnedOptions<T> {
 /** Between resends of a create that did not land: 0.5 s doubling to 8 s. */
 const resendBackoff: Backoff = { firstMs: 500, factor: 2, maxMs: 8_000, jitter: "none" };
 
+/** The least time the snapshot's list gets (a loaded API answers a list in about 1.5 s). */
+const snapshotFloorMs = 2_000;
+
 /** How old a list may be, by its start, to serve as the snapshot before a create: one poll interval. */
 const snapshotAgeMs = 1_000;
+
+/**
+ * The least time the lookup after an ambiguous create gets, even past the operation's deadline: two
+ * lists and a settle pause on a loaded API (a 1.5 s list) fit in it. So the grace after `timeouts.create`
+ * is at most this long, and only when a create's answer was lost (the README says so).
+ */
+export const lookupGraceMs = 10_000;
+
+/** The lookup's deadline: the operation's, or `lookupGraceMs` from now when that is later. */
+function lookupDeadline(deadline: Deadline): Deadline {
+    const at = Math.max(deadline.at, deadline.clock.now() + lookupGraceMs);
+    return at === deadline.at ? deadline : new Deadline(at, deadline.label, deadline.seconds, deadline.clock);
+}
 
 /** Time kept back from the send for the lookup: min(10 s, 20 % of the operation's timeout). */
 export function lookupReserveMs(deadline: Deadline): number {
@@ -123,14 +160,26 @@ export function createOwned<T>(opts: CreateOwnedOptions<T>): Promise<T> {
 export async function createOwnedLocked<T>(opts: CreateOwnedOptions<T>): Promise<T> {
     const { deadline } = opts;
     const sendBy = deadline.reserve(lookupReserveMs(deadline));
-    const before = opts.before ?? (await snapshot(opts, sendBy));
+    const clock = sendBy.clock;
+    let before = opts.before ?? (await snapshot(opts, sendBy));
+    let listedAt = clock.now();
+    // At send (after the rate-limit slot): a snapshot that has waited more than a poll interval since
+    // it was answered is taken again (the list's own duration is no wait: listing again would not shorten it).
+    // Only before the first create could have landed: after it, a lagging volume of ours must stay "new".
+    let mayHaveLanded = false;
+    const beforeSend = async () => {
+        if (opts.before || mayHaveLanded || clock.now() - listedAt <= snapshotAgeMs) return;
+        before = await snapshot(opts, sendBy);
+        listedAt = clock.now();
+    };
     for (let attempt = 0; ; attempt++) {
         let failure: AmbiguousRequestError;
         try {
-            return owned(opts, await opts.send(sendBy));
+            return owned(opts, await opts.send(sendBy, beforeSend));
         } catch (error) {
             if (!(error instanceof AmbiguousRequestError)) throw error;
             failure = error;
+            mayHaveLanded = true;
         }
         const found = await lookup(opts, before, failure);
         if (found) return found;
@@ -150,8 +199,9 @@ export async function createOwnedLocked<T>(opts: CreateOwnedOptions<T>): Promise
  */
 async function snapshot<T>(opts: CreateOwnedOptions<T>, sendBy: Deadline): Promise<ReadonlySet<string> | undefined> {
     const clock = sendBy.clock;
+    // A third of the send's time up to 5 s, but at least what a loaded API's list takes (2 s) when there is that much.
     const budget = new Deadline(
-        Math.min(sendBy.at, clock.now() + Math.min(5_000, sendBy.remaining() / 3)),
+        Math.min(sendBy.at, clock.now() + Math.max(snapshotFloorMs, Math.min(5_000, sendBy.remaining() / 3))),
         sendBy.label,
         sendBy.seconds,
         clock,
@@ -185,36 +235,39 @@ function owned<T>(opts: CreateOwnedOptions<T>, made: T): T {
  * that look began: the second never reuses the first's list, which lag may have left without it.
  */
 async function lookup<T>(opts: CreateOwnedOptions<T>, before: ReadonlySet<string> | undefined, failure: Error): Promise<T | undefined> {
+    // A loaded API's list must fit: never less than the grace, even when the send ran to its end.
+    const deadline = lookupDeadline(opts.deadline);
     for (let look = 0; look < 2; look++) {
-        if (look > 0 && !(await opts.deadline.sleep(opts.settleMs ?? 1_000))) return undefined;
+        if (look > 0 && !(await deadline.sleep(opts.settleMs ?? 1_000))) return undefined;
         let listed: T[];
         try {
-            listed = await opts.find(opts.deadline, fromNow());
+            listed = await opts.find(deadline, fromNow());
         } catch (error) {
             throw new VolumeError(
-                `${sentence(failure.message)} Looking for what it may have made failed, so nothing was taken: ${sentence(errorMessage(error))} ` +
+                `${sentence(failure.message)} Looking for what it may have made ` +
+                    `failed, so nothing was taken: ${sentence(errorMessage(error))} ` +
                     `If a volume of that name appears, adopt it with ${opts.adoptHint("<volumeId>")}, or delete it.`,
                 { cause: error },
             );
         }
         const fresh = listed.filter((v) => !before?.has(opts.idOf(v)) && !isClaimed(opts.claimKey, opts.idOf(v)));
-        if (fresh.length === 1 && before) return owned(opts, fresh[0]);
-        if (fresh.length > 0 && !before) {
-            const ids = fresh.map(opts.idOf);
+        const [first] = fresh;
+        if (first === undefined) continue;
+        if (fresh.length === 1 && before) return owned(opts, first);
+        const ids = fresh.map(opts.idOf);
+        const hint = opts.adoptHint(opts.idOf(first));
+        if (!before) {
             throw new VolumeError(
                 `${opts.what}: the response was lost, and the volumes of that name could not be listed before it, so ` +
                     `${ids.join(", ")} cannot be told apart from one someone else made; none was taken. If one is yours, ` +
-                    `adopt it with ${opts.adoptHint(ids[0])}.`,
+                    `adopt it with ${hint}.`,
             );
         }
-        if (fresh.length > 1) {
-            const ids = fresh.map(opts.idOf);
-            throw new VolumeError(
-                `${opts.what}: the response was lost and ${ids.length} new volumes of that name appeared (${ids.join(", ")}); ` +
-                    `another client created one at the same moment, so none was taken. Keep the right one by adopting it with ` +
-                    `${opts.adoptHint(ids[0])} (or another of them), and delete the others.`,
-            );
-        }
+        throw new VolumeError(
+            `${opts.what}: the response was lost and ${ids.length} new volumes of that name appeared (${ids.join(", ")}); ` +
+                `another client created one at the same moment, so none was taken. Keep the right one by adopting it with ` +
+                `${hint} (or another of them), and delete the others.`,
+        );
     }
     return undefined;
 }

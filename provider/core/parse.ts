@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { ApiError, CloudName, VolumeError } from "./errors";
+import type { z } from "zod";
+import { AmbiguousRequestError, ApiError, type CloudName, VolumeError } from "./errors";
 
 /** A 2xx body that is not what the docs say is the cloud's fault, said plainly. */
 export function parseResponse<T extends z.ZodType>(
@@ -41,6 +41,37 @@ export function parseKeepingId<T extends z.ZodType>(
     const id = body && typeof body === "object" ? (body as { id?: unknown }).id : undefined;
     const bare = typeof id === "string" ? schema.safeParse({ id }) : undefined;
     return bare?.success ? bare.data : parseResponse(cloud, schema, body, operation, target);
+}
+
+/**
+ * The 2xx answer of a create (or any request that must not be sent twice): {@link parseKeepingId}, but
+ * a body with no readable id (a proxy's HTML page, a wrapper we do not know) is ambiguous, not a
+ * failure: the cloud may have made the volume, so the caller reconciles by lookup as for a lost response.
+ */
+export function parseCreated<T extends z.ZodType>(
+    cloud: CloudName,
+    schema: T,
+    body: unknown,
+    operation: string,
+    target?: string,
+    status?: number,
+): z.infer<T> {
+    try {
+        return parseKeepingId(cloud, schema, body, operation, target);
+    } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        throw new AmbiguousRequestError(
+            {
+                ...error.details,
+                status,
+                cloudMessage:
+                    `answered ${status ?? "2xx"} with no volume id we can read ` +
+                    `(${typeof body === "string" ? "a text or HTML body" : error.details.cloudMessage})`,
+                remedy: undefined,
+            },
+            { cause: error },
+        );
+    }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Clock, realClock } from "./deadline";
+import { type Clock, realClock } from "./deadline";
 import { oneLine, scrub } from "./secrets";
 
 /**

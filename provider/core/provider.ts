@@ -1,11 +1,24 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { withAccount } from "./account";
-import { checkInputs, CheckFailure, CheckOutcome, inputDefaults, InputSpec } from "./check";
-import { credentialsOf, Endpoint } from "./config";
+import {
+    type AdoptionSpec,
+    adoptedOutputs,
+    adoptionRules,
+    claimAdopted,
+    importIdFailures,
+    importIdField,
+    importIdOf,
+    mismatchError,
+    mismatches,
+    spareAdopted,
+    withoutImportId,
+} from "./adoption";
+import { checkInputs, type CheckFailure, type CheckOutcome, inputDefaults, type InputSpec } from "./check";
+import { credentialsOf, type Endpoint } from "./config";
 import { definedOnly } from "./objects";
 import type { Deadline } from "./deadline";
 import { errorMessage, MissingCredentialError, partialState, VolumeError } from "./errors";
-import { changedFields, DeleteBeforeReplace, DiffOutcome, diffByRules, fieldsWith, valueOf } from "./rules";
+import { changedFields, type DeleteBeforeReplace, type DiffOutcome, diffByRules, fieldsWith, valueOf } from "./rules";
 import { deadlineFor } from "./timeouts";
 import { isUnknown } from "./unknown";
 import { engineSink } from "./engineLog";
@@ -70,6 +83,8 @@ export interface ResourceSpec<Shape extends z.ZodRawShape, O extends z.infer<z.Z
      * e.g. VM0's, which hashes the directory it publishes. It must still refuse bad input as failures.
      */
     check?: (olds: Props, news: Props) => Promise<CheckOutcome<z.infer<z.ZodObject<Shape>>>>;
+    /** How the cloud's volumes are adopted by id (the `import` resource option, adoption.ts); every cloud states it. */
+    adoption?: AdoptionSpec<O>;
 }
 
 /** What the engine calls, typed by the resource's inputs `I` and outputs `O`. */
@@ -94,7 +109,10 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
     spec: ResourceSpec<Shape, O>,
 ): TypedResourceProvider<z.infer<z.ZodObject<Shape>>, O> {
     const rules = spec.inputs.rules;
+    // The cloud's table and `importId` (the `import` option), which never changes anything by itself.
+    const diffRules = { ...rules, ...adoptionRules };
     const ops = spec.operations;
+    const subject = spec.adoption?.subject ?? "volume";
     const changing = fieldsWith(rules, "inPlace", "grow");
     if (changing.length > 0 && !ops.update) {
         throw new Error(`resourceProvider: ${changing.join(", ")} change in place, but the spec has no update`);
@@ -107,21 +125,44 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
     return {
         async check(olds, rawNews) {
             const { [urnKey]: urn, ...news } = rawNews ?? {};
-            const outcome = await checkWithCredentials(olds, news);
+            // `importId` is the core's: the cloud's check never sees it, and it comes back beside the checked inputs.
+            const importId = news[importIdField];
+            const out = await checkWithCredentials(withoutImportId(olds ?? {}), withoutImportId(news));
+            const failures = [...out.failures, ...importIdFailures(importId, spec.adoption)];
+            const inputs = importId === undefined ? out.inputs : { ...out.inputs, [importIdField]: importId };
             // The URN rides along (never checked, never diffed) so the operations can report on its row.
-            if (typeof urn === "string") Object.assign(outcome.inputs, { [urnKey]: urn });
-            return outcome;
+            return { inputs: typeof urn === "string" ? { ...inputs, [urnKey]: urn } : inputs, failures };
         },
-        async diff(_id, olds, news) {
+        async diff(id, olds, news) {
             // (the URN is in neither the rules nor the diff)
-            const failed = readinessOf(olds) === "failed" ? spec.readiness?.fields : undefined;
-            return diffByRules(rules, olds, news, { deleteBeforeReplace: spec.deleteBeforeReplace, defaults: defaultsOf(), failed });
+            const readiness = readinessOf(olds);
+            const failed = readiness === "failed" ? spec.readiness?.fields : undefined;
+            const outcome = diffByRules(diffRules, olds, news, {
+                deleteBeforeReplace: spec.deleteBeforeReplace,
+                defaults: defaultsOf(),
+                failed,
+            });
+            const importId = importIdOf(news);
+            if (outcome.replaces.length > 0 && importId !== undefined) {
+                // The replacement's create would adopt that volume again instead of making a new one, and
+                // the old resource's delete would then remove what the new one holds.
+                throw new VolumeError(
+                    `${subject} ${id}: this change replaces the volume (${outcome.replaces.join(", ")}), but the \`import\` ` +
+                        `option still names ${importId}, so the replacement would adopt a volume instead of making a new one. ` +
+                        `The volume is already managed: remove the \`import\` option, then run \`pulumi up\` again.`,
+                );
+            }
+            // A partial create is an update (which finishes it) even when its init errors are gone: the
+            // engine drops them when a refresh (`up --refresh`) reads the resource.
+            return readiness === "pending" && !outcome.changes ? { ...outcome, changes: true } : outcome;
         },
         create: (given) =>
             operation(given, given, async (inputs) => {
                 const ctx = tracking<O>(deadlineFor(inputs, "create"));
                 try {
-                    const made = await ops.create(inputs, ctx);
+                    const importId = importIdOf(inputs);
+                    const declared = withoutImportId(inputs);
+                    const made = importId !== undefined ? await adopt(importId, declared, ctx) : await ops.create(declared, ctx);
                     return { id: made.id, outs: withUrn(withStored(made.outs, inputs, stored), given) };
                 } catch (error) {
                     if (!ctx.state) throw clean(error);
@@ -135,11 +176,14 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
                 return r.id ? { id: r.id, props: withUrn(r.props, given) } : r;
             }),
         update: (id, olds, given) =>
-            operation(given, given, async (news) => {
-                const r = await updateWith(id, stripUrn(olds), news);
+            operation(given, given, async (declared) => {
+                const r = await updateWith(id, stripUrn(olds), withoutImportId(declared));
                 return { outs: withUrn(r.outs, given) };
             }),
-        delete: (id, given) => operation(given, given, (props) => deleteWith(spec.operations.delete, id, props)),
+        delete: (id, given) =>
+            operation(given, given, (props) =>
+                spareAdopted(id, `${subject} delete ${id}`) ? Promise.resolve() : deleteWith(ops.delete, id, props),
+            ),
     };
 
     /**
@@ -180,26 +224,24 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
     }
 
     async function updateWith(id: string, olds: O, news: z.infer<z.ZodObject<Shape>>): Promise<{ outs: O }> {
-        {
-            const ctx = tracking<O>(deadlineFor(news, "update"));
-            try {
-                let current = olds;
-                if (accountOf(olds) !== accountOf(news)) await visibleUnder(id, olds, news, ctx.deadline);
-                if (spec.readiness && readinessOf(olds) !== "ready") {
-                    // A create that did not finish (partial state): finish it first, as create does.
-                    ctx.accepted(id, olds);
-                    current = await spec.readiness.finish(id, olds, ctx);
-                    ctx.accepted(id, current);
-                }
-                const { updates } = changedFields(rules, current, news, { defaults: defaultsOf() });
-                // Only stored fields (or nothing) changed: no request, the new values go to state.
-                const outs = updates.length > 0 && ops.update ? await ops.update(id, current, news, ctx) : current;
-                return { outs: withStored(outs, news, stored) };
-            } catch (error) {
-                if (!ctx.state) throw clean(error);
-                // Stored fields as declared now: a raised timeout is kept for the next try and the destroy.
-                throw partialState(error, id, news, withStored(await lastReported(ops.read, ctx.state, ctx.deadline), news, stored));
+        const ctx = tracking<O>(deadlineFor(news, "update"));
+        try {
+            let current = olds;
+            if (accountOf(olds) !== accountOf(news)) await visibleUnder(id, olds, news, ctx.deadline);
+            if (spec.readiness && readinessOf(olds) !== "ready") {
+                // A create that did not finish (partial state): finish it first, as create does.
+                ctx.accepted(id, olds);
+                current = await spec.readiness.finish(id, olds, ctx);
+                ctx.accepted(id, current);
             }
+            const { updates } = changedFields(rules, current, news, { defaults: defaultsOf() });
+            // Only stored fields (or nothing) changed: no request, the new values go to state.
+            const outs = updates.length > 0 && ops.update ? await ops.update(id, current, news, ctx) : current;
+            return { outs: withStored(outs, news, stored) };
+        } catch (error) {
+            if (!ctx.state) throw clean(error);
+            // Stored fields as declared now: a raised timeout is kept for the next try and the destroy.
+            throw partialState(error, id, news, withStored(await lastReported(ops.read, ctx.state, ctx.deadline), news, stored));
         }
     }
 
@@ -223,6 +265,41 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
                     `Check the account's token and API URL, or keep \`account\` as it was`,
             );
         }
+    }
+
+    /**
+     * The create of a resource declared with `import: "<id>"`: exactly that volume, read as it is,
+     * compared with the declared inputs (a mismatch is an error naming each field, never a change),
+     * claimed, and then managed like one this package made (a volume not ready yet is waited on).
+     */
+    async function adopt(id: string, declared: z.infer<z.ZodObject<Shape>>, ctx: OperationContext<O>): Promise<{ id: string; outs: O }> {
+        const adoption = spec.adoption;
+        if (!adoption) throw new VolumeError(`${subject} import ${id}: this resource cannot adopt an existing volume`);
+        const what = `${adoption.subject} import ${id}`;
+        const live = await ops.read(id, {}, ctx.deadline);
+        if (!live) {
+            throw new VolumeError(
+                `${what}: there is no such volume (the cloud does not have it, ` +
+                    `or it is being deleted), so nothing was imported or created. ` +
+                    `Check the id: ${adoption.lookupHint} lists the volumes.`,
+            );
+        }
+        const moved = spec.idOf?.(live);
+        if (moved !== undefined && moved !== id) {
+            throw new VolumeError(`${what}: the volume now lives on as ${moved} (moved by the cloud); import that id instead`);
+        }
+        if (readinessOf(live) === "failed") {
+            throw new VolumeError(
+                `${what}: the volume is in a failed state, which the next \`pulumi up\` would replace (deleting it); nothing was imported`,
+            );
+        }
+        const found = mismatches(rules, declared, live);
+        if (found.length > 0) throw mismatchError(what, found);
+        claimAdopted(id, adoption.claimOf(id, live), what);
+        let outs: O = { ...adoptedOutputs(rules, declared, live), ...adoption.marks };
+        ctx.accepted(id, outs);
+        if (spec.readiness && readinessOf(outs) === "pending") outs = await spec.readiness.finish(id, outs, ctx);
+        return { id, outs };
     }
 }
 

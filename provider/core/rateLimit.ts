@@ -1,6 +1,6 @@
 import type { Deadline } from "./deadline";
 import { DeadlineError } from "./errors";
-import { Clock, realClock } from "./deadline";
+import { type Clock, realClock } from "./deadline";
 
 /** A client-side request budget: `perSecond` sustained, `burst` at once. */
 export interface RateLimit {

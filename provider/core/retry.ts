@@ -1,6 +1,6 @@
-import { Backoff, backoffCap, backoffPause } from "./backoff";
+import { type Backoff, backoffCap, backoffPause } from "./backoff";
 import type { Clock, Deadline } from "./deadline";
-import { AmbiguousRequestError, answerFacts, ApiError, ApiErrorDetails, VolumeError } from "./errors";
+import { AmbiguousRequestError, answerFacts, ApiError, type ApiErrorDetails, VolumeError } from "./errors";
 import { currentProgress } from "./progress";
 import type { TokenBucket } from "./rateLimit";
 import { safeText } from "./secrets";
@@ -97,10 +97,13 @@ const imfFixdate = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\
 /** An RFC 7231 IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) in ms, or undefined. */
 export function parseHttpDate(text: string): number | undefined {
     const m = imfFixdate.exec(text);
-    if (!m) return undefined;
-    const month = months.indexOf(m[2]);
+    // Every group of the pattern is mandatory: the check only tells the types so.
+    const [, dd, mon, yyyy, hh, mi, ss] = m ?? [];
+    if (dd === undefined || mon === undefined || yyyy === undefined || hh === undefined || mi === undefined || ss === undefined)
+        return undefined;
+    const month = months.indexOf(mon);
     if (month < 0) return undefined;
-    const [day, year, h, min, sec] = [m[1], m[3], m[4], m[5], m[6]].map(Number);
+    const [day, year, h, min, sec] = [Number(dd), Number(yyyy), Number(hh), Number(mi), Number(ss)] as const;
     const ms = Date.UTC(year, month, day, h, min, sec);
     // Date.UTC rolls 31 Feb over into March: a date that does not exist is junk.
     const d = new Date(ms);
@@ -163,6 +166,8 @@ export interface LoopOptions {
     bucket?: TokenBucket;
     /** For the message when the deadline passed before anything was sent. */
     what: string;
+    /** Runs once the slot is granted, before each attempt (see `HttpRequest.beforeSend`). */
+    beforeSend?: () => Promise<void>;
 }
 
 /**
@@ -180,6 +185,7 @@ export async function retryLoop<T>(options: LoopOptions, attempt: (n: number) =>
         try {
             deadline.check(options.what);
             await options.bucket?.take(deadline);
+            await options.beforeSend?.();
             deadline.check(options.what);
         } catch (error) {
             throw last ?? error;
@@ -269,7 +275,11 @@ export function failureWithoutAnswer(
         cloudMessage: `unexpected failure: ${safeText(message, 200)}`,
         remedy: "please report it",
     };
-    // Whatever broke may have broken after the request went out.
-    const failure = kind === "create" ? new AmbiguousRequestError(details, { cause: error }) : new ApiError(details, { cause: error });
+    // Whatever broke may have broken after the request went out, unless undici refused it before
+    // writing a byte (an invalid argument: a header with a line break, say).
+    const failure =
+        kind === "create" && code !== "UND_ERR_INVALID_ARG"
+            ? new AmbiguousRequestError(details, { cause: error })
+            : new ApiError(details, { cause: error });
     return { failure, retryable: false };
 }

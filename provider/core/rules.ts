@@ -15,9 +15,12 @@ import { containsUnknown } from "./unknown";
  *   nothing to the cloud and stores the new value (delete and read see only stored outputs).
  * - `ignore`: an input that is never diffed nor sent by itself: it rides along with the next real
  *   change (VM0's `message`, and its `source` path, whose content `sourceHash` stands for).
+ * - `adopt`: create-only and never a change: the id of an existing volume a create adopts
+ *   (`importId`, the `import` resource option; adoption.ts). Once adopted, removing or changing it
+ *   is no change, and it never replaces.
  * - `output`: never an input; never diffed.
  */
-export type FieldRule = "replace" | "replaceWhenSet" | "inPlace" | GrowRule | "stored" | "ignore" | "output";
+export type FieldRule = "replace" | "replaceWhenSet" | "inPlace" | GrowRule | "stored" | "ignore" | "adopt" | "output";
 
 /** A size that only grows, in `grow` units (`GB`). */
 export interface GrowRule {
@@ -34,7 +37,7 @@ export type FieldRules = Readonly<Record<string, FieldRule>>;
 export type RulesFor<O> = { readonly [K in keyof Required<O>]: FieldRule };
 
 /** The kind of a rule, for filtering: `grow` for a {@link GrowRule}. */
-export type RuleKind = "replace" | "replaceWhenSet" | "inPlace" | "grow" | "stored" | "ignore" | "output";
+export type RuleKind = "replace" | "replaceWhenSet" | "inPlace" | "grow" | "stored" | "ignore" | "adopt" | "output";
 
 export function ruleKind(rule: FieldRule): RuleKind {
     return typeof rule === "object" ? "grow" : rule;
@@ -51,7 +54,9 @@ export interface DiffOutcome {
 export type DeleteBeforeReplace<O = Record<string, unknown>, I = Record<string, unknown>> = boolean | ((olds: O, news: I) => boolean);
 
 export function fieldsWith(rules: FieldRules, ...kinds: RuleKind[]): string[] {
-    return Object.keys(rules).filter((k) => kinds.includes(ruleKind(rules[k])));
+    return Object.entries(rules)
+        .filter(([, rule]) => kinds.includes(ruleKind(rule)))
+        .map(([field]) => field);
 }
 
 /** The fields of one diff, by what they need. */
@@ -84,7 +89,7 @@ export function changedFields(rules: FieldRules, olds: object, news: object, opt
     const out: FieldChanges = { replaces: [], updates: [], stored: [] };
     for (const [field, rule] of Object.entries(rules)) {
         const kind = ruleKind(rule);
-        if (kind === "output" || kind === "ignore") continue;
+        if (kind === "output" || kind === "ignore" || kind === "adopt") continue;
         const next = valueOf(news, field);
         const prev = valueOf(olds, field) ?? options.defaults?.[field];
         if (containsUnknown(next)) {

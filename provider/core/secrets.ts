@@ -37,10 +37,10 @@ const tok = String.raw`[A-Za-z0-9_\-.,+/=%]`;
 const tokenPatterns: RegExp[] = [
     new RegExp(String.raw`\b(FlyV1|Bearer)${sep}${tok}{8,}`, "g"),
     new RegExp(String.raw`\bfm[12][ra]?_${tok}{8,}`, "g"),
-    /\bfo1_[A-Za-z0-9_\-]{8,}/g,
+    /\bfo1_[A-Za-z0-9_-]{8,}/g,
     /\bvm0_live_[0-9a-fA-F]{8,}/g,
-    /\bakm-[A-Za-z0-9_\-]{8,}/g,
-    /\beyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}(?:\.[A-Za-z0-9_\-]*)?/g,
+    /\bakm-[A-Za-z0-9_-]{8,}/g,
+    /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]*)?/g,
 ];
 
 /** Query parameters of presigned URLs (S3, GCS, OSS, Azure) whose value is a credential. */

@@ -1,4 +1,4 @@
-import { Endpoint, sessionFor } from "./config";
+import { type Endpoint, sessionFor } from "./config";
 import type { Deadline } from "./deadline";
 import { SharedList } from "./sharedList";
 import { SharedPoller } from "./wait";
@@ -6,7 +6,8 @@ import { SharedPoller } from "./wait";
 /**
  * A cloud's session whose volumes live in listable scopes (a Fly app, a NeevCloud project): the
  * client, one shared list per scope (reads, polls and a create's snapshot), and the poller whose
- * waiters in one scope share one list per tick. `<cloud>Session()` returns one.
+ * waiters in one scope share one list per tick. `flySession()` and `neevcloudSession()` return
+ * one; AgentBay and VM0 read volumes by id, so theirs is `{ client }` alone.
  */
 export interface ListedSession<C, T> {
     client: C;

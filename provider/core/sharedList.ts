@@ -1,5 +1,5 @@
-import { Clock, Deadline, realClock, untilDeadline } from "./deadline";
-import { ApiError, DeadlineError } from "./errors";
+import { type Clock, type Deadline, realClock, untilDeadline } from "./deadline";
+import { DeadlineError, isCloudNotFound } from "./errors";
 
 /**
  * A point in this process's order of events. Every caller's "now" and every list's start takes the
@@ -187,7 +187,8 @@ export async function readThrough<T>(
     try {
         listed = await lists.getIfCheap(scope, deadline);
     } catch (error) {
-        if (!(error instanceof ApiError && error.status === 404)) throw error;
+        // Only the cloud's own 404 (its error shape): a proxy's page is an error, not "the scope is gone".
+        if (!isCloudNotFound(error)) throw error;
     }
     return listed?.get(id) ?? (await getOne());
 }

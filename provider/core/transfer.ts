@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
-import { Clock, Deadline, realClock } from "./deadline";
-import { AmbiguousRequestError, ApiError, ApiErrorDetails, CloudName, VolumeError } from "./errors";
-import { defaultRetryPolicy, failureWithoutAnswer, resendVerdict, parseRetryAfter, retryLoop, RetryPolicy } from "./retry";
+import { type Clock, type Deadline, realClock } from "./deadline";
+import { AmbiguousRequestError, ApiError, type ApiErrorDetails, type CloudName, VolumeError } from "./errors";
+import { defaultRetryPolicy, failureWithoutAnswer, resendVerdict, parseRetryAfter, retryLoop, type RetryPolicy } from "./retry";
 import { safeText } from "./secrets";
-import { Headers, RequestKind, sendOnce } from "./transport";
+import { type Headers, type RequestKind, sendOnce } from "./transport";
 
 /**
  * A credential-free transfer to a presigned URL on another origin (VM0 publishing PUTs archives

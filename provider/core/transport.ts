@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { Pool } from "undici";
+import type * as UndiciModule from "undici";
 
 /**
  * What a request is, which decides when it may be sent again:
@@ -36,7 +37,7 @@ export interface RawResponse {
     body: Buffer;
 }
 
-type Undici = typeof import("undici");
+type Undici = typeof UndiciModule;
 let undici: Undici | undefined;
 const pools = new Map<string, Pool>();
 
@@ -47,7 +48,6 @@ const pools = new Map<string, Pool>();
 function poolFor(origin: string): Pool {
     let pool = pools.get(origin);
     if (!pool) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         undici ??= require("undici") as Undici;
         pool = new undici.Pool(origin, { connections: 32, keepAliveTimeout: 10_000 });
         pools.set(origin, pool);

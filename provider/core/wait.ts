@@ -1,8 +1,8 @@
-import { Backoff, backoffPause } from "./backoff";
+import { type Backoff, backoffPause } from "./backoff";
 import type { Deadline } from "./deadline";
-import { Clock, realClock, untilDeadline } from "./deadline";
+import { type Clock, realClock, untilDeadline } from "./deadline";
 import { ApiError, DeadlineError, errorMessage, WaitError } from "./errors";
-import { currentProgress, Progress } from "./progress";
+import { currentProgress, type Progress } from "./progress";
 
 /** One look at the thing being waited on. */
 export type WaitStep<T> =
@@ -209,7 +209,9 @@ export class SharedPoller<T> {
         if (isFinalError(error)) {
             group.delete(w);
             w.reject(error);
-        } else if (error instanceof DeadlineError || w.opts.deadline.remaining() < Math.min(1_000, this.polls.firstMs)) {
+        } else if (w.opts.deadline.remaining() < Math.min(1_000, this.polls.firstMs)) {
+            // Judged by its own deadline only: a list that ran out of another waiter's time (a DeadlineError
+            // of a shorter deadline, a rate-limit slot past it) ends nobody who still has time.
             group.delete(w);
             w.reject(timeoutError(w.opts, w.lastState, error instanceof DeadlineError ? undefined : error));
         }

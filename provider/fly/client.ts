@@ -1,15 +1,15 @@
 import { createOwned } from "../core/ownership";
 import type { Listing } from "../core/sharedList";
 import type { Deadline } from "../core/deadline";
-import { CloudErrorInfo, HttpClient } from "../core/http";
+import { type CloudErrorInfo, HttpClient } from "../core/http";
 import { encodeSegment } from "../core/ids";
 import { compact } from "../core/objects";
 import { allMapped } from "../core/schemas";
 import { VolumeError } from "../core/errors";
-import { parseItems, parseKeepingId, parseResponse } from "../core/parse";
+import { parseCreated, parseItems, parseKeepingId, parseResponse } from "../core/parse";
 import type { RateLimit } from "../core/rateLimit";
-import { FlyVolume, goneStates, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
-import { z } from "zod";
+import { type FlyVolume, goneStates, toFlyVolume, wireError, wireExtendResponse, wireVolume, wireVolumeList } from "./wire";
+import type { z } from "zod";
 import type { FlyVolumeInputs } from "./schema";
 
 /**
@@ -120,7 +120,7 @@ export class FlyClient {
             claimKey: `fly/${app}`,
             what: `fly create volume ${target}`,
             deadline,
-            send: async (sendBy) => {
+            send: async (sendBy, beforeSend) => {
                 const res = await this.http.request({
                     method: "POST",
                     kind: "create",
@@ -129,9 +129,11 @@ export class FlyClient {
                     operation: "create volume",
                     target,
                     deadline: sendBy,
+                    beforeSend,
                     rateKey: `${app}:create`,
                 });
-                return toFlyVolume(parseKeepingId("fly", wireVolume, res.body, "create volume", target));
+                // A 2xx without a readable id (a proxy's page) is ambiguous: the lookup finds what it made.
+                return toFlyVolume(parseCreated("fly", wireVolume, res.body, "create volume", target, res.status));
             },
             // Fly names are not unique: every live volume of that name and region is a candidate.
             find: async (d, since) =>
@@ -139,7 +141,7 @@ export class FlyClient {
                     (v) => v.name === req.name && (!v.region || v.region === req.region) && !goneStates.has(v.state),
                 ),
             idOf: (v) => v.id,
-            adoptHint: (id) => `fly.Volume.get("<resource name>", "${app}/${id}")`,
+            adoptHint: (id) => `the resource option \`import: "${app}/${id}"\``,
         });
     }
 

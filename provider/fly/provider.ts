@@ -1,20 +1,21 @@
 import type { Deadline } from "../core/deadline";
-import { ApiError, VolumeError } from "../core/errors";
-import { warn } from "../core/log";
+import { ApiError, isCloudNotFound, VolumeError } from "../core/errors";
+import { notice, warn } from "../core/log";
+import { isHeldOrRead, noteRead } from "../core/ownership";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
-import { OperationContext, Readiness, resourceProvider } from "../core/provider";
+import { type OperationContext, type Readiness, resourceProvider } from "../core/provider";
 import { fieldsWith } from "../core/rules";
 import { readThrough } from "../core/sharedList";
 import type { WaitStep } from "../core/wait";
-import { findMigrationFork, migrationWarning } from "./migration/fork";
+import { findMigrationFork, followNotice, migrationWarning } from "./migration/fork";
 import { flyVolumeRules, flyVolumeSpec } from "./rules";
 import type { FlyVolumeOutputs } from "./schema";
 import { flyEndpoint, flySession, parseFlyVolumeId } from "./session";
-import { FlyVolume, goneStates } from "./wire";
+import { type FlyVolume, goneStates } from "./wire";
 
 const readyStates = new Set(["created"]);
-/** A fork is mountable while it hydrates (fly.md, States). */
+/** A fork is mountable while it hydrates (docs/apis/fly.md, States). */
 const readyForkStates = new Set(["created", "hydrating"]);
 
 function readyStep(ready: ReadonlySet<string>) {
@@ -123,17 +124,21 @@ async function finishCreate(id: string, olds: FlyVolumeOutputs, ctx: OperationCo
 }
 
 /**
- * Fly places a volume in a zone with no same-named volume (`requireUniqueZone`): a replacement that
- * keeps its name, made before the old one goes, finds none free where the region has few zones.
+ * Fly places a volume in a zone with no same-named volume (`requireUniqueZone`, default true): a
+ * replacement that keeps its name, made before the old one goes, finds none free where the region
+ * has few zones. Fly answers its documented code `insufficient_capacity` (fly.md, Errors; the text is
+ * unconfirmed, so the code is what we key on).
  */
-function explainNoZone(error: unknown): unknown {
-    if (!(error instanceof ApiError) || !/require_unique_zone|unique zone|no zone/i.test(error.details.cloudMessage ?? "")) return error;
+function explainNoZone(error: unknown, requireUniqueZone: boolean | undefined): unknown {
+    if (!(error instanceof ApiError) || error.code !== "insufficient_capacity" || requireUniqueZone === false) return error;
     return new ApiError(
         {
             ...error.details,
             remedy:
-                "A replacement that keeps its name needs a zone free of that name: set the `deleteBeforeReplace: true` " +
-                "resource option (the old volume goes first) or `requireUniqueZone: false`; or choose another name or region",
+                "Fly found no room for it; with `requireUniqueZone` (the default), a replacement that keeps its name needs a zone free " +
+                "of that name: set the `deleteBeforeReplace: true` resource option " +
+                "(the old volume goes first) or `requireUniqueZone: false`; " +
+                "or choose another name or region",
         },
         { cause: error },
     );
@@ -142,6 +147,16 @@ function explainNoZone(error: unknown): unknown {
 export const flyVolumeProvider = resourceProvider({
     inputs: flyVolumeSpec,
     endpoint: flyEndpoint,
+    // `import: "<app>/<vol_id>"`: claimed where Fly's creates claim (per app).
+    adoption: {
+        subject: "fly volume",
+        parseId: parseFlyVolumeId,
+        claimOf: (id) => {
+            const { app, volumeId } = parseFlyVolumeId(id);
+            return { key: `fly/${app}`, id: volumeId };
+        },
+        lookupHint: "`fly.getVolumes({ app })`",
+    },
     // Read may follow a host migration's fork to a new volume id.
     idOf: (outs) => `${outs.app}/${outs.volumeId}`,
     // Fly names are not unique: the replacement can exist beside the old volume.
@@ -153,7 +168,7 @@ export const flyVolumeProvider = resourceProvider({
             const { app, timeouts: _t, account: _a, ...request } = inputs;
             const made = await client
                 .createVolume(app, request, ctx.deadline, lists.listing(app))
-                .catch((e: unknown) => Promise.reject(explainNoZone(e)));
+                .catch((e: unknown) => Promise.reject(explainNoZone(e, inputs.requireUniqueZone)));
             const id = `${app}/${made.id}`;
             ctx.accepted(id, toFlyVolumeOutputs(app, inputs, made));
             const step = readyStep(inputs.sourceVolumeId ? readyForkStates : readyStates);
@@ -177,6 +192,7 @@ export const flyVolumeProvider = resourceProvider({
             const v = await readThrough(lists, app, volumeId, deadline, () => client.getVolume(app, volumeId, deadline));
             // Gone (a 404, or soft-deleted): Fly may have moved it to a fork (host migration).
             if (!v || goneStates.has(v.state)) return followFork(app, v ?? { id: volumeId, state: "not found" }, props, deadline);
+            noteRead(`fly/${app}`, volumeId);
             return toFlyVolumeOutputs(app, props, v);
         },
 
@@ -237,10 +253,22 @@ async function followFork(
     deadline: Deadline,
 ): Promise<FlyVolumeOutputs | undefined> {
     if (!(old.name ?? last.name)) return undefined; // nothing to match a fork by
-    // The app's shared list: a refresh of many volumes costs no extra list for the forks.
-    const list = [...(await flySession().lists.get(app, deadline)).values()];
-    const search = findMigrationFork(old, list, last);
-    if (search.outcome === "followed") return toFlyVolumeOutputs(app, { ...last, needsRestart: undefined }, search.fork);
+    let list: FlyVolume[];
+    try {
+        // The app's shared list: a refresh of many volumes costs no extra list for the forks.
+        list = [...(await flySession().lists.get(app, deadline)).values()];
+    } catch (error) {
+        // Fly's own 404 for the app: it was deleted with its volumes, so this one is gone too.
+        if (isCloudNotFound(error)) return undefined;
+        throw error;
+    }
+    const claimKey = `fly/${app}`;
+    const search = findMigrationFork(old, list, last, { heldElsewhere: (id) => isHeldOrRead(claimKey, id) });
+    if (search.outcome === "followed") {
+        notice(followNotice(app, old.id, old.state, search.fork));
+        noteRead(claimKey, search.fork.id);
+        return toFlyVolumeOutputs(app, { ...last, needsRestart: undefined }, search.fork);
+    }
     if (search.outcome === "ambiguous") warn(migrationWarning(app, old, search));
     return undefined;
 }

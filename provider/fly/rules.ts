@@ -3,7 +3,7 @@ import type { RulesFor } from "../core/rules";
 import { flyVolumeCreateDefaults, flyVolumeCrossChecks, flyVolumeInputs, resolveFlyVolumeDefaults, type FlyVolumeOutputs } from "./schema";
 
 /**
- * Which Fly field changes how (fly.md, "Limits, mutability, names"): only `size_gb` (extend) and
+ * Which Fly field changes how (docs/apis/fly.md, "Errors and limits"): only `size_gb` (extend) and
  * `snapshot_retention`/`auto_backup_enabled` (PUT) change in place; everything else replaces.
  * The only place these decisions are made; tied to the outputs by type (a field without a rule,
  * or a rule without a field, does not compile).

@@ -6,7 +6,7 @@ import { accountSchema } from "../core/account";
 import { timeoutsSchema } from "../core/timeouts";
 import type { FlyVolume } from "./wire";
 
-/** Fly's volume name rule: lowercase letters, digits and `_`, at most 30 (fly.md, Names). */
+/** Fly's volume name rule: lowercase letters, digits and `_`, at most 30 (docs/apis/fly.md, "Errors and limits"). */
 export const flyVolumeNamePattern = /^[a-z0-9_]{1,30}$/;
 
 export const flyVolumeInputs = z.object({
@@ -75,7 +75,7 @@ export function flyVolumeCrossChecks(inputs: Partial<FlyVolumeInputs>): CheckFai
     return [];
 }
 
-/** Fly's defaults for a new, empty volume (fly.md, Fields), made explicit so a later explicit default is no change. */
+/** Fly's defaults for a new, empty volume (docs/apis/fly.md, Fields), made explicit so a later explicit default is no change. */
 export const flyVolumeCreateDefaults = { encrypted: true, fstype: "ext4", requireUniqueZone: true, uniqueZoneAppWide: false } as const;
 
 /** Whether the volume is a fork or a restore: declared (or unknown at preview) `sourceVolumeId` or `snapshotId`. */

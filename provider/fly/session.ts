@@ -1,6 +1,6 @@
 import type { Endpoint } from "../core/config";
 import { parseCompositeId } from "../core/ids";
-import { ListedSession, listedSession } from "../core/session";
+import { type ListedSession, listedSession } from "../core/session";
 import { FlyClient } from "./client";
 import type { FlyVolume } from "./wire";
 

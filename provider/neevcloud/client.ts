@@ -1,17 +1,17 @@
 import { createOwned } from "../core/ownership";
 import type { Listing } from "../core/sharedList";
 import type { Deadline } from "../core/deadline";
-import { CloudErrorInfo, HttpClient } from "../core/http";
+import { type CloudErrorInfo, HttpClient } from "../core/http";
 import { encodeSegment } from "../core/ids";
-import { checkedRequest, parseItems, parseKeepingId, parseResponse } from "../core/parse";
+import { checkedRequest, parseCreated, parseItems, parseResponse } from "../core/parse";
 import { compact } from "../core/objects";
 import { allMapped } from "../core/schemas";
 import type { NetworkVolumeInputs } from "./schema";
 import {
-    NetworkVolume,
+    type NetworkVolume,
     toNetworkVolume,
     wireCreateRequest,
-    WireCreateRequest,
+    type WireCreateRequest,
     wireErrorResponse,
     wireExtendRequest,
     wireListResponse,
@@ -150,7 +150,7 @@ export class NeevcloudClient {
             claimKey: `neevcloud/${where}`,
             what: `neevcloud create network volume ${target}`,
             deadline,
-            send: async (sendBy) => {
+            send: async (sendBy, beforeSend) => {
                 const res = await this.http.request({
                     method: "POST",
                     kind: "create",
@@ -159,15 +159,17 @@ export class NeevcloudClient {
                     operation: "create network volume",
                     target,
                     deadline: sendBy,
+                    beforeSend,
                 });
-                return toNetworkVolume(parseKeepingId("neevcloud", wireNetworkVolume, res.body, "create network volume", target));
+                // A 2xx without a readable id (a proxy's page) is ambiguous: the lookup finds what it made.
+                return toNetworkVolume(parseCreated("neevcloud", wireNetworkVolume, res.body, "create network volume", target, res.status));
             },
             find: async (d, since) =>
                 (await list(d, since)).filter(
                     (v) => v.name === req.name && (!v.regionId || v.regionId === req.regionId) && v.status !== "terminated",
                 ),
             idOf: (v) => v.id,
-            adoptHint: (id) => `neevcloud.NetworkVolume.get("<resource name>", "${where}/${id}")`,
+            adoptHint: (id) => `the resource option \`import: "${where}/${id}"\``,
         });
     }
 
@@ -186,7 +188,8 @@ export class NeevcloudClient {
             target: id,
             deadline,
         });
-        return toNetworkVolume(parseKeepingId("neevcloud", wireNetworkVolume, res.body, "extend network volume", id));
+        // Unreadable: ambiguous, so the caller reconciles by reading the volume, as for a lost answer.
+        return toNetworkVolume(parseCreated("neevcloud", wireNetworkVolume, res.body, "extend network volume", id, res.status));
     }
 
     /** Deletes (204); false when it was already gone (404). */

@@ -1,16 +1,17 @@
-import { Backoff, backoffPause } from "../core/backoff";
+import { type Backoff, backoffPause } from "../core/backoff";
 import type { Deadline } from "../core/deadline";
 import { AmbiguousRequestError, answerFacts, ApiError, errorMessage, VolumeError } from "../core/errors";
+import { warn } from "../core/log";
 import { compact } from "../core/objects";
 import { retryWhileInUse } from "../core/inUse";
-import { OperationContext, Readiness, resourceProvider } from "../core/provider";
+import { type OperationContext, type Readiness, resourceProvider } from "../core/provider";
 import { readThrough } from "../core/sharedList";
-import { waitFor, WaitStep } from "../core/wait";
+import { waitFor, type WaitStep } from "../core/wait";
 import type { NeevcloudClient, NeevcloudScope } from "./client";
 import { networkVolumeSpec } from "./rules";
 import type { NetworkVolumeOutputs } from "./schema";
 import { neevcloudEndpoint, neevcloudSession, parseNetworkVolumeId, scopeKey } from "./session";
-import { NetworkVolume } from "./wire";
+import type { NetworkVolume } from "./wire";
 
 /**
  * Outputs: create-only fields keep what was declared; size and everything else is what NeevCloud
@@ -37,7 +38,26 @@ export function toNetworkVolumeOutputs(declared: Partial<NetworkVolumeOutputs>, 
         volumeAttachments: v.volumeAttachments,
         createdAt: v.createdAt,
         updatedAt: v.updatedAt,
+        // Once bound, always "was ready": stored outputs from before this field count by their status.
+        readyOnce: declared.readyOnce || declared.status === "bound" || v.status === "bound" || undefined,
     });
+}
+
+/**
+ * `lost` (not in the spec's enum): Kubernetes' PVC phase Lost, the claim's backing volume is gone. Not
+ * ready, and nothing we can wait out; said in every message that meets it.
+ */
+const lostMeaning =
+    "NeevCloud reports it 'lost': the storage behind the claim is gone (Kubernetes' PVC phase Lost), so its data may be " +
+    "unrecoverable. Nothing Pulumi can wait out: ask NeevCloud support, or replace it with `pulumi up --replace <urn>`";
+
+/** A volume that was bound once and now reads `failed`: the user decides, nothing is replaced. */
+function failedAfterReadyWarning(id: string): string {
+    return (
+        `neevcloud network volume ${id} was bound (it may hold data) and now reads 'failed'. It is kept in the stack and will not ` +
+        "be replaced automatically. Check it with NeevCloud; to replace it, run `pulumi up --replace <urn>`; to stop tracking it, " +
+        "`pulumi state delete <urn>`"
+    );
 }
 
 function boundStep(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
@@ -45,6 +65,7 @@ function boundStep(v: NetworkVolume | undefined): WaitStep<NetworkVolume> {
     if (v.status === "bound") return { status: "done", value: v };
     if (v.status === "failed") return { status: "failed", state: "failed", reason: "NeevCloud could not provision it" };
     if (v.status === "terminated") return { status: "failed", state: "terminated", reason: "it was deleted" };
+    if (v.status === "lost") return { status: "failed", state: "lost", reason: lostMeaning };
     return { status: "pending", state: v.status };
 }
 
@@ -64,7 +85,9 @@ function extendedStep(target: number, queued: boolean) {
             return {
                 status: "failed",
                 state: "extension failed",
-                reason: `NeevCloud reports the extension to ${target} GB failed; the volume is ${v.sizeGb} GB. Check the project's quota, then run \`pulumi up\` again`,
+                reason:
+                    `NeevCloud reports the extension to ${target} GB failed; the volume is ` +
+                    `${v.sizeGb} GB. Check the project's quota, then run \`pulumi up\` again`,
             };
         }
         const sized = (v.sizeGb ?? 0) >= target && (v.actualSizeGb === undefined || v.actualSizeGb >= target);
@@ -124,8 +147,10 @@ async function extendTo(
     let lastAnswer: AmbiguousRequestError | undefined;
     const givenUp = (cause: unknown) =>
         new VolumeError(
-            `neevcloud extend network volume ${scope.orgId}/${scope.projectId}/${id} to ${target} GB: gave up after ${deadline.seconds} s; ` +
-                `the cloud last answered: ${lastAnswer ? answerOf(lastAnswer) : errorMessage(cause)}. Try again later, or ${deadline.hint()}`,
+            `neevcloud extend network volume ${scope.orgId}/${scope.projectId}/${id} ` +
+                `to ${target} GB: gave up after ${deadline.seconds} s; ` +
+                `the cloud last answered: ${lastAnswer ? answerOf(lastAnswer) : errorMessage(cause)}. ` +
+                `Try again later, or ${deadline.hint()}`,
             { cause },
         );
     // Nothing is sent once the deadline has passed.
@@ -153,6 +178,15 @@ async function extendTo(
                 continue;
             }
             readFirst = true;
+            if (lastAnswer && error instanceof ApiError && !(error instanceof AmbiguousRequestError) && error.status === 400) {
+                // Refused after an extend of ours whose answer was lost ("an extension is in progress"), while
+                // the read before did not show it yet: ours is queued. Wait for the size, never send again.
+                const live = await client.getVolume(scope, id, deadline);
+                if (!live) throw new VolumeError(`neevcloud extend network volume ${id}: the volume is gone; run \`pulumi refresh\``);
+                // A refusal for the volume's own state (not bound) is no sign of ours: said as the cloud said it.
+                if (live.status !== "bound") throw error;
+                return { volume: live, queued: true };
+            }
             // After a lost extend, a read that runs out of time is the give-up, said with the cloud's last answer.
             if (lastAnswer && deadline.expired() && !(error instanceof AmbiguousRequestError)) throw givenUp(error);
             if (!(error instanceof AmbiguousRequestError)) throw error;
@@ -189,9 +223,15 @@ async function deleteVolume(id: string, _props: NetworkVolumeOutputs, deadline: 
     });
 }
 
-/** Stored outputs: bound is ready; failed (or deleted) for good is replaced; pending is finished. */
-function storedReadiness(outs: NetworkVolumeOutputs): Readiness {
+/**
+ * Stored outputs: bound is ready; a create that never became ready and failed (or was deleted) is
+ * replaced; pending is finished. A volume that was ready once is never replaced automatically (it
+ * may hold data: read warns and the user decides), and `lost` is not waited on: neither blocks an
+ * unrelated update (the update itself says what the cloud answers).
+ */
+export function storedReadiness(outs: NetworkVolumeOutputs): Readiness {
     if (outs.status === "bound") return "ready";
+    if (outs.readyOnce || outs.status === "lost") return "ready";
     return outs.status === "failed" || outs.status === "terminated" ? "failed" : "pending";
 }
 
@@ -226,7 +266,17 @@ function describeHolders(v: NetworkVolume): string | undefined {
 export const networkVolumeProvider = resourceProvider({
     inputs: networkVolumeSpec,
     endpoint: neevcloudEndpoint,
-    // The volume is a Kubernetes PVC (neevcloud.md): a name is unique in its project, so a
+    // `import: "<orgId>/<projectId>/<volumeId>"`: claimed where NeevCloud's creates claim (per project).
+    adoption: {
+        subject: "neevcloud network volume",
+        parseId: parseNetworkVolumeId,
+        claimOf: (id) => {
+            const { volumeId, ...scope } = parseNetworkVolumeId(id);
+            return { key: `neevcloud/${scopeKey(scope)}`, id: volumeId };
+        },
+        lookupHint: "`neevcloud.getNetworkVolumes({ orgId, projectId })`",
+    },
+    // The volume is a Kubernetes PVC (docs/apis/neevcloud.md): a name is unique in its project, so a
     // replacement that keeps its name and project cannot exist beside the old one.
     deleteBeforeReplace: (olds, news) => olds.name === news.name && olds.orgId === news.orgId && olds.projectId === news.projectId,
     // A create that ends `failed` is replaced on the next up; one still pending is waited on.
@@ -251,19 +301,29 @@ export const networkVolumeProvider = resourceProvider({
                 client.getVolume(scope, scope.volumeId, deadline),
             );
             if (!v || v.status === "terminated") return undefined;
-            return toNetworkVolumeOutputs(props, v);
+            const outs = toNetworkVolumeOutputs(props, v);
+            if (v.status === "failed" && outs.readyOnce) warn(failedAfterReadyWarning(id));
+            if (v.status === "lost") warn(`neevcloud network volume ${id}: ${lostMeaning}`);
+            return outs;
         },
 
-        async update(id, olds, news, ctx) {
+        async update(id, olds, newInputs, ctx) {
             const scope = parseNetworkVolumeId(id);
             const { client } = neevcloudSession();
+            // What the stored outputs know of the volume's past (it was ready once) outlives the inputs.
+            const news = { ...newInputs, readyOnce: olds.readyOnce || olds.status === "bound" || undefined };
             const target = news.sizeGb;
             if (!(target > (olds.sizeGb ?? 0))) {
                 const live = await client.getVolume(scope, scope.volumeId, ctx.deadline);
                 if (!live) throw new VolumeError(`neevcloud update network volume ${id}: the volume is gone; run \`pulumi refresh\``);
                 return toNetworkVolumeOutputs(news, live);
             }
-            const { volume, queued } = await extendTo(client, scope, scope.volumeId, target, ctx.deadline, olds);
+            const { volume, queued } = await extendTo(client, scope, scope.volumeId, target, ctx.deadline, olds).catch((error: unknown) =>
+                // Not waited on, so an extend of a lost volume fails as the cloud answers; say what lost means.
+                Promise.reject(
+                    olds.status === "lost" ? new VolumeError(`${errorMessage(error)}. ${lostMeaning}`, { cause: error }) : error,
+                ),
+            );
             ctx.accepted(id, toNetworkVolumeOutputs(news, volume));
             const step = extendedStep(target, queued);
             // No poll when the last answer already shows the goal (a size reached outside Pulumi).

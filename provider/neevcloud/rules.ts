@@ -4,7 +4,7 @@ import { networkVolumeInputs, resolveNetworkVolumeDefaults, type NetworkVolumeOu
 
 /**
  * NeevCloud has no update endpoint: only `sizeGB` changes in place (POST …/extend); every other
- * field replaces (neevcloud.md, Semantics). The only place these decisions are made; tied to the
+ * field replaces (docs/apis/neevcloud.md, "Semantics the code assumes"). The only place these decisions are made; tied to the
  * outputs by type (a field without a rule, or a rule without a field, does not compile).
  */
 export const networkVolumeRules = {
@@ -28,6 +28,7 @@ export const networkVolumeRules = {
     volumeAttachments: "output",
     createdAt: "output",
     updatedAt: "output",
+    readyOnce: "output",
 } as const satisfies RulesFor<NetworkVolumeOutputs>;
 
 /** The inputs' schema and defaults with this table: what check and diff read. */

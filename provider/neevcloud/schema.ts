@@ -15,7 +15,7 @@ export const neevcloudProjectIdSetting = {
 } as const;
 
 /**
- * Names are undocumented (neevcloud.md, Open questions); the volume is a Kubernetes PVC, so we
+ * Names are undocumented (docs/apis/neevcloud.md); the volume is a Kubernetes PVC, so we
  * hold names to a DNS label: lowercase letters, digits and '-', 1 to 63, alphanumeric at both ends.
  */
 export const networkVolumeNamePattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -54,7 +54,14 @@ export type NetworkVolumeInputs = z.infer<typeof networkVolumeInputs>;
 export type NetworkVolumeOutputs = Flat<
     NetworkVolumeInputs &
         Partial<Omit<NetworkVolume, keyof NetworkVolumeInputs | "id">> &
-        Pick<NetworkVolume, "status"> & { volumeId: string }
+        Pick<NetworkVolume, "status"> & {
+            volumeId: string;
+            /**
+             * The volume was seen `bound` at least once: it may hold data, so a later `failed` is never
+             * replaced automatically (only a create that never became ready is).
+             */
+            readyOnce?: boolean;
+        }
 >;
 
 /** orgId/projectId: the argument, else the stack config, else the environment. */

@@ -1,7 +1,7 @@
 import type { Endpoint } from "../core/config";
 import { parseCompositeId, uuidPattern } from "../core/ids";
-import { ListedSession, listedSession } from "../core/session";
-import { NeevcloudClient, NeevcloudScope } from "./client";
+import { type ListedSession, listedSession } from "../core/session";
+import { NeevcloudClient, type NeevcloudScope } from "./client";
 import type { NetworkVolume } from "./wire";
 
 /** Where NeevCloud's token and API URL come from. */
@@ -20,13 +20,16 @@ export function scopeKey(scope: NeevcloudScope): string {
     return `${scope.orgId}/${scope.projectId}`;
 }
 
+/** The project a {@link scopeKey} names (keys are only ever made by it, so both parts are there). */
+function scopeOf(key: string): NeevcloudScope {
+    const [orgId = "", projectId = ""] = key.split("/");
+    return { orgId, projectId };
+}
+
 export function neevcloudSession(): NeevcloudSession {
     return listedSession(neevcloudEndpoint, {
         client: (baseUrl, token) => new NeevcloudClient(baseUrl, token),
-        list: (client, key, deadline) => {
-            const [orgId, projectId] = key.split("/");
-            return client.listVolumes({ orgId, projectId }, deadline);
-        },
+        list: (client, key, deadline) => client.listVolumes(scopeOf(key), deadline),
         idOf: (v) => v.id,
         // A list walks pages of 100: for a lone read in a big project, its own GET is cheaper.
         costOf: (items) => Math.max(1, Math.ceil(items / 100)),

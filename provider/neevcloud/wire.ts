@@ -4,7 +4,7 @@ import { lenient, nonEmptyText, type OptionalUndefined } from "../core/schemas";
 
 /**
  * NeevCloud Storage Service API v0.1.0 shapes, one zod schema per OpenAPI component
- * (shared/apis/neevcloud-network-volumes.openapi.json, normative); a contract test checks them
+ * (tests/contract/neevcloud-network-volumes.openapi.json, normative); a contract test checks them
  * against the spec so they cannot drift.
  *
  * Strict on what we send, lenient on what we read. Requests are built from `networkVolumeValues`, the same

@@ -1,18 +1,18 @@
 import type { Deadline } from "../core/deadline";
 import { VolumeError } from "../core/errors";
-import { CloudErrorInfo, HttpClient } from "../core/http";
+import { type CloudErrorInfo, HttpClient } from "../core/http";
 import { parseResponse } from "../core/parse";
 import { hasScheme } from "../core/transport";
 import {
     idProblem,
-    MIN_VERSION_PREFIX,
+    minVersionPrefix,
     requireVm0Id,
     toVm0Version,
     toVm0Volume,
     toVm0VolumeDetail,
-    Vm0Version,
-    Vm0Volume,
-    Vm0VolumeDetail,
+    type Vm0Version,
+    type Vm0Volume,
+    type Vm0VolumeDetail,
     wireError,
     wirePage,
     wireVersion,
@@ -21,7 +21,7 @@ import {
 } from "./wire";
 
 /** The largest page VM0 serves. */
-const PAGE_LIMIT = 100;
+const pageLimit = 100;
 
 /** 401 codes of the public API: each is a credential problem the user fixes the same way. */
 const credentialCodes: Readonly<Record<string, string>> = {
@@ -74,6 +74,7 @@ export class Vm0Client {
         this.http = new HttpClient({
             cloud: "vm0",
             baseUrl,
+            endpointSource: "`vm0:apiUrl` or VM0_API_URL",
             headers: () => ({ authorization }),
             requestIdHeaders: ["x-request-id"],
             parseError: parseVm0Error,
@@ -127,9 +128,10 @@ export class Vm0Client {
     async resolveVersion(volumeId: string, wanted: string, deadline: Deadline): Promise<string> {
         const problem = idProblem(wanted);
         if (problem) throw new VolumeError(`vm0: version ${JSON.stringify(wanted)} of volume ${volumeId} ${problem}`);
-        if (wanted.length < MIN_VERSION_PREFIX) {
+        if (wanted.length < minVersionPrefix) {
             throw new VolumeError(
-                `vm0: version '${wanted}' of volume ${volumeId} is too short: give the whole id or a prefix of at least ${MIN_VERSION_PREFIX} characters`,
+                `vm0: version '${wanted}' of volume ${volumeId} is too short: give ` +
+                    `the whole id or a prefix of at least ${minVersionPrefix} characters`,
             );
         }
         // A whole id needs no resolving (and VM0's list of versions could skip it).
@@ -149,7 +151,10 @@ export class Vm0Client {
     /**
      * The presigned URL of the volume's archive (HEAD, or `versionId` whole or as a unique prefix).
      * VM0 answers 302: the Location is returned, never followed (undici's pool does not follow
-     * redirects), and never put in a message.
+     * redirects), and never put in a message. The docs name the query `versionId`, the service's
+     * handlers read `version_id`: both are sent. The answer is checked to be the version asked for
+     * (its storage key, `…/<versionId>/archive.tar.gz`, is in the URL's path), so a service that
+     * read neither and answered HEAD is an error, never a silent download of other content.
      */
     async downloadUrl(id: string, versionId: string | undefined, deadline: Deadline): Promise<Vm0Download> {
         requireVm0Id(id, "volume id");
@@ -158,7 +163,7 @@ export class Vm0Client {
             method: "GET",
             kind: "read",
             path: `/v1/volumes/${encodeURIComponent(id)}/download`,
-            query: { versionId: resolved },
+            query: { versionId: resolved, version_id: resolved },
             operation: "download volume",
             target: resolved ? `${id} version ${resolved}` : id,
             deadline,
@@ -169,12 +174,25 @@ export class Vm0Client {
         if (res.status < 300 || !url) {
             throw new VolumeError(
                 `vm0 download volume ${id}: expected a redirect to the archive, got HTTP ${res.status}` +
-                    `${url ? "" : " without a Location"}${res.requestId ? ` (request ${res.requestId})` : ""}; the VM0 API may have changed, please report it`,
+                    `${url ? "" : " without a Location"}${res.requestId ? ` (request ${res.requestId})` : ""}; ` +
+                    `the VM0 API may have changed, please report it`,
             );
         }
         // Kept byte for byte (a presigned URL's signature covers it); a relative one (legal HTTP) is resolved.
         const absolute = hasScheme(url) ? url : new URL(url, this.baseUrl).toString();
-        return { url: absolute, versionId: resolved && resolved.length === 64 ? resolved : undefined };
+        if (resolved !== undefined) {
+            const served = versionInUrl(absolute);
+            if (served === undefined || !served.startsWith(resolved.toLowerCase())) {
+                throw new VolumeError(
+                    `vm0 download volume ${id}: asked for version ${resolved.slice(0, 12)}, but VM0 answered ` +
+                        `${served ? `the archive of version ${served.slice(0, 12)}` : "an archive whose version it does not name"}` +
+                        `${res.requestId ? ` (request ${res.requestId})` : ""}; nothing is returned rather than other content. ` +
+                        "The VM0 API may have changed how the version is named; please report it",
+                );
+            }
+            return { url: absolute, versionId: served };
+        }
+        return { url: absolute, versionId: versionInUrl(absolute) };
     }
 
     /** Reads every page of a list, de-duplicating by id; never loops on a cursor that does not advance. */
@@ -194,7 +212,7 @@ export class Vm0Client {
                 method: "GET",
                 kind: "read",
                 path,
-                query: { limit: PAGE_LIMIT, cursor },
+                query: { limit: pageLimit, cursor },
                 operation,
                 target,
                 deadline,
@@ -219,6 +237,18 @@ export class Vm0Client {
         }
         return [...seen.values()];
     }
+}
+
+/** The version whose archive a presigned URL serves: the 64-hex segment before `archive.tar.gz` in its path (VM0's storage key). */
+export function versionInUrl(url: string): string | undefined {
+    let path: string;
+    try {
+        path = decodeURIComponent(new URL(url).pathname);
+    } catch {
+        return undefined;
+    }
+    const m = /\/([0-9a-f]{64})\/archive\.tar\.gz$/i.exec(path);
+    return m?.[1]?.toLowerCase();
 }
 
 /** What a version id or prefix names among the versions known: one, several, or none. */

@@ -12,6 +12,7 @@ import { claimVolume, isClaimed, withNameLock } from "../core/ownership";
 import { resourceProvider } from "../core/provider";
 import { isUnknown, unknownValue } from "../core/unknown";
 import { findVolumeByName, publishVersion, readBack, type PublishResult } from "./publish/publish";
+import { vm0StorageClient } from "./publish/storageClient";
 import { checkSource, scanSource, SourceError, type SourceScan } from "./publish/source";
 import { vm0VolumeInputSpec } from "./rules";
 import type { Vm0VolumeInputs, Vm0VolumeOutputs } from "./schema";
@@ -19,12 +20,19 @@ import { parseVm0VolumeId, vm0Endpoint, vm0Session } from "./session";
 import type { Vm0VolumeDetail } from "./wire";
 
 /** Where this process notes the VM0 names its creates published (VM0 keys volumes by name). */
-const CLAIMS = "vm0/names";
+const claims = "vm0/names";
 
 /** The `vm0:Volume` provider (provider/index.ts loads it on first use). */
 export const vm0VolumeProvider = resourceProvider({
     inputs: vm0VolumeInputSpec,
     endpoint: vm0Endpoint,
+    // `import: "<volume id>"`: VM0 publishes by name, so the name is what this process claims.
+    adoption: {
+        subject: "vm0 volume",
+        parseId: parseVm0VolumeId,
+        claimOf: (_id, live) => ({ key: claims, id: live.name }),
+        lookupHint: "`vm0.getVolume({ name })`",
+    },
     // Hashes the directory: the diff compares content, and a bad directory fails before any request.
     check: checkVm0Volume,
     operations: {
@@ -35,17 +43,17 @@ export const vm0VolumeProvider = resourceProvider({
             withNameLock(
                 `vm0/${inputs.name}`,
                 async () => {
-                    if (isClaimed(CLAIMS, inputs.name)) {
+                    if (isClaimed(claims, inputs.name)) {
                         throw new VolumeError(
                             `vm0 create volume ${inputs.name}: another vm0.Volume of this deployment publishes the volume ` +
                                 `named '${inputs.name}'; give each its own name`,
                         );
                     }
                     const made = await createVm0Volume(inputs, ctx.deadline, (id, outs) => {
-                        claimVolume(CLAIMS, inputs.name);
+                        claimVolume(claims, inputs.name);
                         ctx.accepted(id, outs);
                     });
-                    claimVolume(CLAIMS, inputs.name);
+                    claimVolume(claims, inputs.name);
                     return made;
                 },
                 ctx.deadline,
@@ -65,12 +73,15 @@ export async function readVm0Volume(id: string, deadline: Deadline) {
     parseVm0VolumeId(id);
     const v = await vm0Session().client.getVolume(id, deadline);
     if (!v) return undefined;
+    const head = v.currentVersionId ?? v.currentVersion?.id;
+    // HEAD's own figures: the volume record's are stale after a rollback.
+    const figures = versionFigures(v, head) ?? v;
     return compact({
         volumeId: v.id,
         name: v.name,
-        currentVersionId: v.currentVersionId ?? v.currentVersion?.id,
-        size: v.size,
-        fileCount: v.fileCount,
+        currentVersionId: head,
+        size: figures.size,
+        fileCount: figures.fileCount,
         createdAt: v.createdAt,
         updatedAt: v.updatedAt,
     });
@@ -102,13 +113,17 @@ export async function checkVm0Volume(olds: Record<string, unknown>, news: Record
 }
 
 /**
- * Publishes the directory as the first version of a new volume. Prepare creates the volume; VM0
- * has no create-only call, so a volume of that name that exists already with a HEAD of other
- * content is refused (it is someone's data), before anything is uploaded or committed. One whose
- * HEAD is this very content, or that has no version (what an interrupted create leaves), is taken.
+ * Publishes the directory as the first version of a NEW volume. VM0's prepare upserts by name (its
+ * only create), so a create publishes only into a volume it makes, never into one that exists:
+ * - before anything is sent, the storage API's exact, unpaginated list (never the public list, whose
+ *   cursor skips volumes) must not show the name: any volume of that name, whatever it holds, even
+ *   nothing, is refused, naming its id and how to adopt it explicitly;
+ * - prepare must answer a version not stored yet (a stored one: the volume held this content already);
+ * - just before the commit, HEAD is read again by the exact name: it must be absent or this very
+ *   version, else someone published to the name since the check, and nothing is committed.
+ * What remains (README): another client's commit landing between that last read and our commit, and
+ * a concurrent publisher of identical content (its HEAD is this very version).
  * `accepted` is told the id as soon as the version is committed, so a later failure keeps it in state.
- * Known limit: a volume someone makes under the same name between the list and the prepare is not
- * seen (the storage API has no create-only call), and the list's cursor can skip an old volume.
  */
 export async function createVm0Volume(
     inputs: Vm0VolumeInputs,
@@ -116,30 +131,71 @@ export async function createVm0Volume(
     accepted?: (id: string, outs: Vm0VolumeOutputs) => void,
 ): Promise<{ id: string; outs: Vm0VolumeOutputs }> {
     const { client } = vm0Session();
+    const storage = vm0StorageClient();
     const what = `vm0 create volume ${inputs.name}`;
     const scan = await scanFor(inputs, what);
-    const before = await findVolumeByName(client, inputs.name, deadline);
+    if (await storage.volumeExists(inputs.name, deadline)) throw await nameTaken(what, inputs.name, "", deadline);
     const published = await publishVersion({ dir: sourceOf(inputs, what), name: inputs.name, message: inputs.message }, deadline, {
         scan,
-        beforeUpload: (prepared) => {
-            if (before?.currentVersionId && before.currentVersionId !== prepared.versionId) {
-                throw new VolumeError(
-                    `${what}: VM0 already has a volume named '${inputs.name}' (${before.id}) with other content; ` +
-                        `choose another name, or adopt it with vm0.Volume.get("<name>", "${before.id}")`,
+        storage,
+        beforeUpload: async (prepared) => {
+            if (prepared.existing) {
+                throw await nameTaken(
+                    what,
+                    inputs.name,
+                    ", made by someone else after this create checked the name (it holds this content already)",
+                    deadline,
+                );
+            }
+        },
+        beforeCommit: async (prepared) => {
+            const head = await storage.headOf(inputs.name, deadline);
+            if (head !== undefined && head !== prepared.versionId) {
+                throw await nameTaken(
+                    what,
+                    inputs.name,
+                    `, to which someone else published version ${head.slice(0, 12)} ` +
+                        `after this create checked the name; nothing was committed`,
+                    deadline,
                 );
             }
         },
     });
-    const found = before ?? (await findVolumeByName(client, inputs.name, deadline));
+    // Made a moment ago, it is the newest volume: on the public list's first page, which the cursor never skips.
+    const found = await findVolumeByName(client, inputs.name, deadline);
     if (!found) {
         throw new VolumeError(
             `${what}: version ${published.versionId.slice(0, 12)} is published and HEAD, but VM0's volume list does not show ` +
-                "the volume (its list can skip rows); run `pulumi up` again, which finds it and publishes nothing new",
+                "the volume (its list can skip rows); find its id with `vm0.getVolume({ name })` or in the VM0 dashboard and adopt it " +
+                `with the \`import\` resource option`,
         );
     }
     accepted?.(found.id, outputsOf(undefined, found.id, inputs, published));
     const live = await readBack(client, found.id, deadline);
     return { id: found.id, outs: outputsOf(live, found.id, inputs, published) };
+}
+
+/**
+ * The refusal of a create whose name VM0 has already: which volume (its id, when the public list
+ * shows it), why it is not taken, and how to adopt it explicitly, by id.
+ */
+async function nameTaken(what: string, name: string, detail: string, deadline: Deadline): Promise<VolumeError> {
+    let id: string | undefined;
+    try {
+        id = (await findVolumeByName(vm0Session().client, name, deadline))?.id;
+    } catch {
+        // The refusal stands without the id.
+    }
+    const shown = id ?? "<volume id>";
+    return new VolumeError(
+        `${what}: VM0 already has a volume named '${name}' ` +
+            `(${id ?? "its id not shown by VM0's public list, which can skip rows: see the VM0 dashboard"})${detail}. ` +
+            "VM0 makes a volume by publishing to its name, so a vm0.Volume publishes " +
+            "only into a volume it made, never into an existing one, whatever it holds. " +
+            `Choose another name, or adopt it explicitly by id: new vm0.Volume("<resource ` +
+            `name>", { source, name: "${name}" }, { import: "${shown}" }) ` +
+            `to publish into it, or vm0.Volume.get("<resource name>", "${shown}") to track it read-only`,
+    );
 }
 
 /**
@@ -163,7 +219,8 @@ export async function updateVm0Volume(
     const current = await client.getVolume(id, deadline);
     if (!current) {
         throw new VolumeError(
-            `${what}: VM0 no longer has this volume (404); run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to publish it anew`,
+            `${what}: VM0 no longer has this volume (404); run \`pulumi refresh\` ` +
+                `to drop it from the stack, then \`pulumi up\` to publish it anew`,
         );
     }
     if (current.name !== undefined && current.name !== news.name) {
@@ -233,12 +290,15 @@ function sourceOf(inputs: Vm0VolumeInputs, what: string): string {
 
 function outputsOf(live: Vm0VolumeDetail | undefined, id: string, inputs: Vm0VolumeInputs, published: PublishResult): Vm0VolumeOutputs {
     const head = live ? (live.currentVersionId ?? live.currentVersion?.id) : published.versionId;
+    // The figures of the version that is HEAD, never the volume record's: a commit that moves HEAD back
+    // to a stored version (a rollback) leaves the record's size and fileCount as they were.
+    const figures = head === published.versionId ? (versionFigures(live, head) ?? published) : (versionFigures(live, head) ?? live);
     return compact({
         volumeId: id,
         name: live?.name ?? inputs.name,
         currentVersionId: head,
-        size: live ? live.size : published.size,
-        fileCount: live ? live.fileCount : published.fileCount,
+        size: figures?.size,
+        fileCount: figures?.fileCount,
         createdAt: live?.createdAt,
         updatedAt: live?.updatedAt,
         source: inputs.source,
@@ -247,6 +307,12 @@ function outputsOf(live: Vm0VolumeDetail | undefined, id: string, inputs: Vm0Vol
         message: inputs.message,
         timeouts: inputs.timeouts,
     });
+}
+
+/** `size`/`fileCount` of HEAD's own version record, when the read shows it and it is `head`. */
+function versionFigures(live: Vm0VolumeDetail | undefined, head: string | undefined): { size?: number; fileCount?: number } | undefined {
+    const version = live?.currentVersion;
+    return version && head !== undefined && version.id === head ? { size: version.size, fileCount: version.fileCount } : undefined;
 }
 
 function str(v: unknown): string | undefined {

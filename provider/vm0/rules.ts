@@ -3,7 +3,7 @@ import type { RulesFor } from "../core/rules";
 import { vm0VolumeInputsSchema, type Vm0VolumeOutputs } from "./schema";
 
 /**
- * How each `vm0.Volume` field changes (vm0.md §1–§3). The only place these decisions are made.
+ * How each `vm0.Volume` field changes (docs/apis/vm0.md §1–§3). The only place these decisions are made.
  *
  * - `name` replaces: VM0 has no rename, and the name is the volume's key.
  * - The diff is by content: `sourceHash` (the fingerprint the check computes from the files' paths

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Flat } from "../core/schemas";
 import { accountSchema } from "../core/account";
 import { timeoutsSchema } from "../core/timeouts";
-import { idProblem, MIN_VERSION_PREFIX, type Vm0Volume } from "./wire";
+import { idProblem, minVersionPrefix, type Vm0Volume } from "./wire";
 
 /** A VM0 volume id as a check sees it: opaque, non-empty and safe in a URL path. */
 export const vm0IdSchema = z.string({ error: "must be a string" }).superRefine((id, ctx) => {
@@ -11,8 +11,8 @@ export const vm0IdSchema = z.string({ error: "must be a string" }).superRefine((
 });
 
 /** A version id, whole or as a prefix of at least 8 characters. */
-export const vm0VersionSchema = vm0IdSchema.refine((v) => v.length >= MIN_VERSION_PREFIX, {
-    error: `must be the whole version id or a prefix of at least ${MIN_VERSION_PREFIX} characters`,
+export const vm0VersionSchema = vm0IdSchema.refine((v) => v.length >= minVersionPrefix, {
+    error: `must be the whole version id or a prefix of at least ${minVersionPrefix} characters`,
 });
 
 /** VM0's name rule (the CLI's `isValidStorageName`): 3–64 of `[a-z0-9-]`, alphanumeric at both ends, no `--`. */
@@ -28,10 +28,11 @@ export const vm0MessageSchema = z.string({ error: "must be a string" }).max(1000
 
 /** What `source` may be: the host hands the provider a FileArchive's `path`; other archives have none. */
 const notADirectory =
-    "must be a directory: its path, or a pulumi.asset.FileArchive of it (an AssetArchive, a RemoteArchive or an archive file is not published)";
+    "must be a directory: its path, or a pulumi.asset.FileArchive of it " +
+    "(an AssetArchive, a RemoteArchive or an archive file is not published)";
 
 /**
- * Inputs of a published `vm0.Volume` (issue 10). `source` is a directory path (resolved by the
+ * Inputs of a published `vm0.Volume`. `source` is a directory path (resolved by the
  * class in the program's process); `name` is filled by the class from the resource name when not
  * given; `sourceHash` is never declared: the check computes it from the directory's content.
  */
@@ -59,10 +60,10 @@ export type Vm0VolumeOutputs = Flat<
 >;
 
 /** VM0's name rule (the CLI's `isValidStorageName`). */
-export const VM0_NAME = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
+export const vm0Name = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
 
 export function isValidVm0Name(name: string): boolean {
-    return VM0_NAME.test(name) && !name.includes("--");
+    return vm0Name.test(name) && !name.includes("--");
 }
 
 /**

@@ -1,9 +1,9 @@
-import { Endpoint, sessionFor } from "../core/config";
+import { type Endpoint, sessionFor } from "../core/config";
 import { withDefaultScheme } from "../core/transport";
 import { Vm0Client } from "./client";
 import { requireVm0Id } from "./wire";
 
-/** Where VM0's credential and public API URL come from (interface.md, "Credentials and endpoints"). */
+/** Where VM0's credential and public API URL come from (the README's credentials table, "Use it in a program"). */
 export const vm0Endpoint: Endpoint = {
     cloud: "vm0",
     token: { configKey: "vm0:token", envVars: ["VM0_TOKEN", "VM0_API_KEY"] },

@@ -3,7 +3,7 @@ import { VolumeError } from "../core/errors";
 import { forgiving } from "../core/schemas";
 
 /**
- * VM0's public API v1 wire shapes (shared/apis/vm0.md §1), read leniently: only `id` is required,
+ * VM0's public API v1 wire shapes (docs/apis/vm0.md §1), read leniently: only `id` is required,
  * unknown fields pass, a null or mistyped field is undefined, and the snake_case names of responses
  * before PR #1730 are read too. A list item without a usable id is dropped, never the whole list.
  */
@@ -136,7 +136,7 @@ export function toVm0VolumeDetail(w: z.infer<typeof wireVolumeDetail>): Vm0Volum
 }
 
 /** VM0's `MIN_VERSION_PREFIX_LENGTH`: a version may be named by a unique prefix this long. */
-export const MIN_VERSION_PREFIX = 8;
+export const minVersionPrefix = 8;
 
 /**
  * Why `id` cannot be a VM0 id, or undefined when it can. Ids are opaque (UUIDs in production, `vol_…`

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { agentbaySession } from "../../provider/agentbay/session";
-import { inAccount, lookupDeadline } from "../core/lookup";
+import { defineLookup, inAccount, lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getVolumes}. */
 export interface GetVolumesArgs {
@@ -36,26 +36,35 @@ export interface GetVolumesResult {
     volumes: VolumeInfo[];
 }
 
-/** Lists an image's volumes, for adoption and inspection. Runs in the program, at preview too. */
+const listVolumes = defineLookup("pulumi-volumes:agentbay:getVolumes", (args: GetVolumesArgs): Promise<GetVolumesResult> =>
+    inAccount("agentbay.getVolumes", args.account, async () => {
+        const deadline = lookupDeadline();
+        const list = await agentbaySession().client.listVolumes({ imageId: args.imageId, name: args.name }, deadline);
+        const volumes = list.map((v) => ({
+            id: `${args.imageId}/${v.id}`,
+            volumeId: v.id,
+            name: v.name,
+            status: v.status,
+            belongingImageId: v.imageId,
+            createdAt: v.createdAt,
+        }));
+        return { imageId: args.imageId, volumes };
+    }),
+);
+
+/**
+ * Lists an image's volumes, for adoption and inspection. Runs in the program, at preview too. Under
+ * `pulumi.runtime.setMocks` it sends nothing: it is the invoke `pulumi-volumes:agentbay:getVolumes`,
+ * answered by the mocks' `call`.
+ */
 export function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
-    return inAccount("agentbay.getVolumes", args.account, () => listVolumes(args));
+    return listVolumes(args);
 }
 
-async function listVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
-    const deadline = lookupDeadline();
-    const list = await agentbaySession().client.listVolumes({ imageId: args.imageId, name: args.name }, deadline);
-    const volumes = list.map((v) => ({
-        id: `${args.imageId}/${v.id}`,
-        volumeId: v.id,
-        name: v.name,
-        status: v.status,
-        belongingImageId: v.imageId,
-        createdAt: v.createdAt,
-    }));
-    return { imageId: args.imageId, volumes };
-}
+/** Arguments of {@link getVolumesOutput}: {@link GetVolumesArgs} whose fields may be Outputs. */
+export type GetVolumesOutputArgs = { [K in keyof GetVolumesArgs]: pulumi.Input<GetVolumesArgs[K]> };
 
 /** {@link getVolumes} taking and giving Outputs. */
-export function getVolumesOutput(args: pulumi.Input<GetVolumesArgs>): pulumi.Output<GetVolumesResult> {
+export function getVolumesOutput(args: GetVolumesOutputArgs | pulumi.Input<GetVolumesArgs>): pulumi.Output<GetVolumesResult> {
     return pulumi.output(args).apply((a) => getVolumes(a as GetVolumesArgs));
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { agentbayVolumeRules } from "../../provider/agentbay/rules";
 import { defaultAgentBayVolumeName } from "../../provider/agentbay/schema";
-import { volumeProps } from "../core/props";
+import { volumeProps, withoutImport } from "../core/props";
 import { serializedProvider } from "../core/provider";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 
@@ -18,9 +18,9 @@ export interface VolumeArgs {
      */
     name?: pulumi.Input<string>;
     /**
-     * Take a same-named volume that already exists in the image instead of refusing it. Default
-     * false: AgentBay's create returns an existing volume of that name, and destroying this resource
-     * would then delete someone else's data. Never takes a volume another resource of this deployment holds.
+     * Refused when true (a CheckFailure): it took whatever volume had this name. Adopt an existing
+     * volume by its id with the `import: "<imageId>/<volumeId>"` resource option instead.
+     * @deprecated Use the `import` resource option.
      */
     adoptExisting?: pulumi.Input<boolean>;
     /** Seconds per operation (default 300 each). A change to it alone is no change to the volume. */
@@ -44,7 +44,7 @@ export class Volume extends pulumi.dynamic.Resource {
     declare readonly imageId: pulumi.Output<string>;
     /** Volume name. */
     declare readonly name: pulumi.Output<string>;
-    /** Whether the create could take an existing same-named volume, as declared. */
+    /** As declared (always false: true is refused). */
     declare readonly adoptExisting: pulumi.Output<boolean>;
     /** Operation time limits, as declared. */
     declare readonly timeouts: pulumi.Output<VolumeTimeouts | undefined>;
@@ -60,12 +60,12 @@ export class Volume extends pulumi.dynamic.Resource {
     declare readonly createdAt: pulumi.Output<string | undefined>;
     /** Whether `ListVolumes` showed it at the last look (false only while the list lags behind a create). */
     declare readonly listed: pulumi.Output<boolean | undefined>;
-    /** True when the create took a volume that already existed (`adoptExisting`). */
+    /** True when the resource adopted an existing volume by id (the `import` option) instead of making one. */
     declare readonly adopted: pulumi.Output<boolean | undefined>;
 
     /**
-     * Adopts an existing volume by its Pulumi id `<imageId>/<volumeId>`. (`pulumi import` and the
-     * `import` option do not work for dynamic resources; this does.)
+     * Tracks an existing volume read-only by its Pulumi id `<imageId>/<volumeId>`: refresh reads it,
+     * nothing is ever changed or deleted through it. To manage one, declare it with the `import: "<id>"` option.
      */
     static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions, state?: VolumeGetState): Volume {
         return new Volume(name, state, { ...opts, id });
@@ -80,6 +80,6 @@ export class Volume extends pulumi.dynamic.Resource {
             type: "Volume",
             name,
         });
-        super(provider, name, props, opts, "agentbay", "Volume");
+        super(provider, name, props, withoutImport(opts), "agentbay", "Volume");
     }
 }

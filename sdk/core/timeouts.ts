@@ -14,7 +14,7 @@ export function durationSeconds(text: string): number | undefined {
     const s = text.trim();
     if (!/^(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))*$/.test(s)) return undefined;
     let ms = 0;
-    for (const m of s.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * unitMs[m[2]];
+    for (const m of s.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * (unitMs[m[2] ?? ""] ?? 0);
     return ms / 1000;
 }
 

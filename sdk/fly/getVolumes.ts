@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Flat } from "../../provider/core/schemas";
 import { toFlyVolumeOutputs } from "../../provider/fly/provider";
-import type { FlyVolumeOutputs } from "../../provider/fly/schema";
 import { flySession } from "../../provider/fly/session";
 import { goneStates } from "../../provider/fly/wire";
-import { inAccount, lookupDeadline } from "../core/lookup";
+import { defineLookup, inAccount, lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getVolumes}. */
 export interface GetVolumesArgs {
@@ -16,17 +14,56 @@ export interface GetVolumesArgs {
     account?: string;
 }
 
-/** Outputs only a declaration gives: a listed volume has none of them. */
-type DeclaredOnly =
-    "timeouts" | "compute" | "computeImage" | "requireUniqueZone" | "uniqueZoneAppWide" | "snapshotId" | "sourceVolumeId" | "needsRestart";
-
-/** One volume as Fly lists it: the outputs a `fly.Volume` would have (those Fly reports), plus its Pulumi id. */
-export type VolumeInfo = Flat<
-    Omit<FlyVolumeOutputs, DeclaredOnly> & {
-        /** Pulumi id, `<app>/<vol_id>`: pass it to `fly.Volume.get` to adopt the volume. */
-        id: string;
-    }
->;
+/**
+ * One volume as Fly lists it: the outputs a `fly.Volume` has that Fly reports, plus its Pulumi id.
+ * (tests/types/publicTypes.test.ts holds it to the provider's outputs type.)
+ */
+export interface VolumeInfo {
+    /** Pulumi id, `<app>/<vol_id>`: pass it to `fly.Volume.get` to adopt the volume. */
+    id: string;
+    /** Fly's volume id, `vol_…`: what a Machine's mount names. */
+    volumeId: string;
+    /** The Fly app that owns the volume. */
+    app: string;
+    /** Volume name. */
+    name: string;
+    /** Region code. */
+    region: string;
+    /** Size in GB. */
+    sizeGb: number;
+    /** Fly's state: `created`, `hydrating`, `extending`, … */
+    state: string;
+    /** Whether it is encrypted at rest. */
+    encrypted?: boolean;
+    /** `ext4` or `raw`. */
+    fstype?: "ext4" | "raw";
+    /** Days snapshots are kept. */
+    snapshotRetention?: number;
+    /** Whether daily snapshots are on. */
+    autoBackupEnabled?: boolean;
+    /** The zone Fly placed it in. */
+    zone?: string;
+    /** The Machine it is attached to, if any. */
+    attachedMachineId?: string;
+    /** When it was created (RFC 3339). */
+    createdAt?: string;
+    /** Health of its host: `ok`, `unknown` or `unreachable`. */
+    hostStatus?: string;
+    /** Fly's volume type: `local` or `cache`. */
+    volumeType?: string;
+    /** Filesystem block size in bytes. */
+    blockSize?: number;
+    /** Blocks in the filesystem. */
+    blocks?: number;
+    /** Free blocks. */
+    blocksFree?: number;
+    /** Blocks available to unprivileged users. */
+    blocksAvail?: number;
+    /** Filesystem size in bytes. */
+    bytesTotal?: number;
+    /** Bytes in use. */
+    bytesUsed?: number;
+}
 
 /** Result of {@link getVolumes}. */
 export interface GetVolumesResult {
@@ -36,21 +73,30 @@ export interface GetVolumesResult {
     volumes: VolumeInfo[];
 }
 
-/** Lists an app's volumes, for adoption and inspection. Runs in the program, at preview too. */
+const listVolumes = defineLookup("pulumi-volumes:fly:getVolumes", (args: GetVolumesArgs): Promise<GetVolumesResult> =>
+    inAccount("fly.getVolumes", args.account, async () => {
+        const deadline = lookupDeadline();
+        const all = await flySession().client.listVolumes(args.app, deadline);
+        const volumes = all
+            .filter((v) => args.includeDeleted || !goneStates.has(v.state))
+            .map((v): VolumeInfo => ({ id: `${args.app}/${v.id}`, ...toFlyVolumeOutputs(args.app, {}, v) }));
+        return { app: args.app, volumes };
+    }),
+);
+
+/**
+ * Lists an app's volumes, for adoption and inspection. Runs in the program, at preview too. Under
+ * `pulumi.runtime.setMocks` it sends nothing: it is the invoke `pulumi-volumes:fly:getVolumes`,
+ * answered by the mocks' `call`.
+ */
 export function getVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
-    return inAccount("fly.getVolumes", args.account, () => listVolumes(args));
+    return listVolumes(args);
 }
 
-async function listVolumes(args: GetVolumesArgs): Promise<GetVolumesResult> {
-    const deadline = lookupDeadline();
-    const all = await flySession().client.listVolumes(args.app, deadline);
-    const volumes = all
-        .filter((v) => args.includeDeleted || !goneStates.has(v.state))
-        .map((v): VolumeInfo => ({ id: `${args.app}/${v.id}`, ...toFlyVolumeOutputs(args.app, {}, v) }));
-    return { app: args.app, volumes };
-}
+/** Arguments of {@link getVolumesOutput}: {@link GetVolumesArgs} whose fields may be Outputs. */
+export type GetVolumesOutputArgs = { [K in keyof GetVolumesArgs]: pulumi.Input<GetVolumesArgs[K]> };
 
 /** {@link getVolumes} taking and giving Outputs. */
-export function getVolumesOutput(args: pulumi.Input<GetVolumesArgs>): pulumi.Output<GetVolumesResult> {
+export function getVolumesOutput(args: GetVolumesOutputArgs | pulumi.Input<GetVolumesArgs>): pulumi.Output<GetVolumesResult> {
     return pulumi.output(args).apply((a) => getVolumes(a as GetVolumesArgs));
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { flyVolumeRules } from "../../provider/fly/rules";
 import { defaultFlyVolumeName } from "../../provider/fly/schema";
-import { volumeProps } from "../core/props";
+import { volumeProps, withoutImport } from "../core/props";
 import { serializedProvider } from "../core/provider";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 
@@ -135,8 +135,8 @@ export class Volume extends pulumi.dynamic.Resource {
     declare readonly needsRestart: pulumi.Output<boolean | undefined>;
 
     /**
-     * Adopts an existing volume by its Pulumi id `<app>/<vol_id>`. (`pulumi import` and the
-     * `import` option do not work for dynamic resources; this does.)
+     * Tracks an existing volume read-only by its Pulumi id `<app>/<vol_id>`: refresh reads it,
+     * nothing is ever changed or deleted through it. To manage one, declare it with the `import: "<id>"` option.
      */
     static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions, state?: VolumeGetState): Volume {
         return new Volume(name, state, { ...opts, id });
@@ -151,6 +151,6 @@ export class Volume extends pulumi.dynamic.Resource {
             type: "Volume",
             name,
         });
-        super(provider, name, props, opts, "fly", "Volume");
+        super(provider, name, props, withoutImport(opts), "fly", "Volume");
     }
 }

@@ -1,8 +1,10 @@
-export { NetworkVolume, NetworkVolumeArgs, AttachedTo, VolumeAttachment } from "./networkVolume";
+export { NetworkVolume, NetworkVolumeArgs } from "./networkVolume";
+export type { AttachedTo, VolumeAttachment } from "./types";
 export {
     getNetworkVolumes,
     getNetworkVolumesOutput,
     GetNetworkVolumesArgs,
+    GetNetworkVolumesOutputArgs,
     GetNetworkVolumesResult,
     NetworkVolumeInfo,
 } from "./getNetworkVolumes";

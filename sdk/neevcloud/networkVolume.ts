@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { networkVolumeRules } from "../../provider/neevcloud/rules";
-import type { AttachedTo, VolumeAttachment } from "../../provider/neevcloud/wire";
 import { defaultNetworkVolumeName } from "../../provider/neevcloud/schema";
-import { volumeProps } from "../core/props";
+import { volumeProps, withoutImport } from "../core/props";
 import { serializedProvider } from "../core/provider";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
-
-export type { AttachedTo, VolumeAttachment };
+import type { AttachedTo, VolumeAttachment } from "./types";
 
 const provider = serializedProvider("neevcloud:NetworkVolume");
 
@@ -35,7 +33,8 @@ export interface NetworkVolumeArgs {
     timeouts?: pulumi.Input<VolumeTimeouts>;
     /**
      * Which credentials and endpoint to use: the name of an account, read at run time from
-     * `neevcloud:accounts.<name>.token` / `.apiUrl` (and `.orgId` / `.projectId`) in the stack config, or `NEEVCLOUD_API_TOKEN_<NAME>` / `NEEVCLOUD_API_URL_<NAME>`.
+     * `neevcloud:accounts.<name>.token` / `.apiUrl` (and `.orgId` / `.projectId`) in the stack config,
+     * or `NEEVCLOUD_API_TOKEN_<NAME>` / `NEEVCLOUD_API_URL_<NAME>`.
      * Absent: the default keys. Only the name is stored; a change re-points later operations and
      * sends nothing.
      */
@@ -88,10 +87,15 @@ export class NetworkVolume extends pulumi.dynamic.Resource {
     declare readonly createdAt: pulumi.Output<string | undefined>;
     /** When it last changed. */
     declare readonly updatedAt: pulumi.Output<string | undefined>;
+    /**
+     * True once the volume was seen `bound`: it may hold data, so a later `failed` is reported (a
+     * warning at refresh) and never replaced automatically.
+     */
+    declare readonly readyOnce: pulumi.Output<boolean | undefined>;
 
     /**
-     * Adopts an existing volume by its Pulumi id `<orgId>/<projectId>/<volumeId>`. (`pulumi import`
-     * and the `import` option do not work for dynamic resources; this does.)
+     * Tracks an existing volume read-only by its Pulumi id `<orgId>/<projectId>/<volumeId>`: refresh
+     * reads it, nothing is ever changed or deleted through it. To manage one, declare it with the `import: "<id>"` option.
      */
     static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions, state?: VolumeGetState): NetworkVolume {
         return new NetworkVolume(name, state, { ...opts, id });
@@ -106,6 +110,6 @@ export class NetworkVolume extends pulumi.dynamic.Resource {
             type: "NetworkVolume",
             name,
         });
-        super(provider, name, props, opts, "neevcloud", "NetworkVolume");
+        super(provider, name, props, withoutImport(opts), "neevcloud", "NetworkVolume");
     }
 }

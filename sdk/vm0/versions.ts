@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { VolumeError } from "../../provider/core/errors";
 import { vm0Session } from "../../provider/vm0/session";
 import { requireVm0Id } from "../../provider/vm0/wire";
-import { inAccount, lookupDeadline } from "../core/lookup";
+import { defineLookup, inAccount, lookupDeadline } from "../core/lookup";
 import type { LookupAccount } from "../core/types";
 import type { VolumeVersion } from "./getVolume";
 
@@ -20,17 +20,23 @@ export interface GetVolumeVersionsResult {
     versions: VolumeVersion[];
 }
 
-/** Every version of a VM0 volume. Runs in the program, at preview too. */
-export function getVolumeVersions(args: GetVolumeVersionsArgs): Promise<GetVolumeVersionsResult> {
-    return inAccount("vm0.getVolumeVersions", args.account, () => listVersions(args));
+/**
+ * Every version of a VM0 volume. Runs in the program, at preview too. Under `pulumi.runtime.setMocks`
+ * it sends nothing: it is the invoke `pulumi-volumes:vm0:getVolumeVersions`, answered by the mocks' `call`.
+ */
+export async function getVolumeVersions(args: GetVolumeVersionsArgs): Promise<GetVolumeVersionsResult> {
+    requireVm0Id(args.id, "volume id");
+    return listVersions(args);
 }
 
-async function listVersions(args: GetVolumeVersionsArgs): Promise<GetVolumeVersionsResult> {
-    const deadline = lookupDeadline();
-    const id = requireVm0Id(args.id, "volume id");
-    const versions = await vm0Session().client.listVersions(id, deadline);
-    return { id, versions: versions };
-}
+const listVersions = defineLookup("pulumi-volumes:vm0:getVolumeVersions", (args: GetVolumeVersionsArgs): Promise<GetVolumeVersionsResult> =>
+    inAccount("vm0.getVolumeVersions", args.account, async () => {
+        const deadline = lookupDeadline();
+        const id = requireVm0Id(args.id, "volume id");
+        const versions = await vm0Session().client.listVersions(id, deadline);
+        return { id, versions };
+    }),
+);
 
 /** Arguments of {@link getVolumeVersionsOutput}: {@link GetVolumeVersionsArgs} whose fields may be Outputs. */
 export type GetVolumeVersionsOutputArgs = { [K in keyof GetVolumeVersionsArgs]: pulumi.Input<GetVolumeVersionsArgs[K]> };
@@ -66,27 +72,33 @@ export interface GetVolumeDownloadUrlResult {
 /**
  * A presigned download URL of a volume's archive (the current version, or `versionId`). VM0 answers
  * with a redirect; the URL is returned, never followed. Prefer {@link getVolumeDownloadUrlOutput},
- * whose result is secret.
+ * whose result is secret. Under `pulumi.runtime.setMocks` it sends nothing: it is the invoke
+ * `pulumi-volumes:vm0:getVolumeDownloadUrl`, answered by the mocks' `call`.
  */
-export function getVolumeDownloadUrl(args: GetVolumeDownloadUrlArgs): Promise<GetVolumeDownloadUrlResult> {
-    return inAccount("vm0.getVolumeDownloadUrl", args.account, () => downloadUrl(args));
+export async function getVolumeDownloadUrl(args: GetVolumeDownloadUrlArgs): Promise<GetVolumeDownloadUrlResult> {
+    requireVm0Id(args.id, "volume id");
+    return downloadUrl(args);
 }
 
-async function downloadUrl(args: GetVolumeDownloadUrlArgs): Promise<GetVolumeDownloadUrlResult> {
-    const deadline = lookupDeadline();
-    const id = requireVm0Id(args.id, "volume id");
-    const { client } = vm0Session();
-    let versionId = args.versionId;
-    if (versionId === undefined) {
-        const v = await client.getVolume(id, deadline);
-        if (!v) throw new VolumeError(`vm0.getVolumeDownloadUrl: no volume with id '${id}'`);
-        versionId = v.currentVersionId ?? v.currentVersion?.id;
-        if (!versionId) throw new VolumeError(`vm0.getVolumeDownloadUrl: volume '${v.name ?? id}' (${id}) has no versions yet`);
-    }
-    // Naming HEAD's whole id keeps the URL and the version id reported together consistent.
-    const download = await client.downloadUrl(id, versionId, deadline);
-    return { id, versionId: download.versionId ?? versionId, url: download.url };
-}
+const downloadUrl = defineLookup(
+    "pulumi-volumes:vm0:getVolumeDownloadUrl",
+    (args: GetVolumeDownloadUrlArgs): Promise<GetVolumeDownloadUrlResult> =>
+        inAccount("vm0.getVolumeDownloadUrl", args.account, async () => {
+            const deadline = lookupDeadline();
+            const id = requireVm0Id(args.id, "volume id");
+            const { client } = vm0Session();
+            let versionId = args.versionId;
+            if (versionId === undefined) {
+                const v = await client.getVolume(id, deadline);
+                if (!v) throw new VolumeError(`vm0.getVolumeDownloadUrl: no volume with id '${id}'`);
+                versionId = v.currentVersionId ?? v.currentVersion?.id;
+                if (!versionId) throw new VolumeError(`vm0.getVolumeDownloadUrl: volume '${v.name ?? id}' (${id}) has no versions yet`);
+            }
+            // Naming HEAD's whole id keeps the URL and the version id reported together consistent.
+            const download = await client.downloadUrl(id, versionId, deadline);
+            return { id, versionId: download.versionId ?? versionId, url: download.url };
+        }),
+);
 
 /** Arguments of {@link getVolumeDownloadUrlOutput}: {@link GetVolumeDownloadUrlArgs} whose fields may be Outputs. */
 export type GetVolumeDownloadUrlOutputArgs = { [K in keyof GetVolumeDownloadUrlArgs]: pulumi.Input<GetVolumeDownloadUrlArgs[K]> };

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { resolve } from "node:path";
 import { vm0VolumeRules } from "../../provider/vm0/rules";
 import { defaultVm0VolumeName } from "../../provider/vm0/schema";
-import { volumeProps } from "../core/props";
+import { volumeProps, withoutImport } from "../core/props";
 import { serializedProvider } from "../core/provider";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 
@@ -71,9 +71,9 @@ export class Volume extends pulumi.dynamic.Resource {
     declare readonly account: pulumi.Output<string | undefined>;
 
     /**
-     * Adopts an existing VM0 volume read-only by its id (`vm0.getVolume({ name })` finds it): its
-     * outputs refresh with `pulumi refresh`, and a volume gone from VM0 is dropped. (`pulumi import`
-     * and the `import` option do not work for dynamic resources; this does.)
+     * Tracks an existing VM0 volume read-only by its id (`vm0.getVolume({ name })` finds it): its
+     * outputs refresh with `pulumi refresh`, and a volume gone from VM0 is dropped. To publish to
+     * one, declare it with `source` and the `import: "<id>"` option.
      */
     static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions, state?: VolumeGetState): Volume {
         return new Volume(name, state, { ...opts, id });
@@ -91,7 +91,7 @@ export class Volume extends pulumi.dynamic.Resource {
             name,
         });
         // VM0 has no delete: unless the program says otherwise, the engine retains the volume and says so.
-        super(provider, name, props, { ...opts, retainOnDelete: opts?.retainOnDelete ?? true }, "vm0", "Volume");
+        super(provider, name, props, { ...withoutImport(opts), retainOnDelete: opts?.retainOnDelete ?? true }, "vm0", "Volume");
     }
 }
 

@@ -5,6 +5,7 @@ import { setStackConfig } from "../../provider/core/config";
 import { unknownValue } from "../../provider/core/unknown";
 import { flyVolumeProvider } from "../../provider/fly/provider";
 import { agentbay, fly } from "../../sdk";
+import { present } from "../support/present";
 import { rejection, useEmulator } from "./support";
 
 /**
@@ -50,74 +51,91 @@ describe("named accounts: each resource and lookup uses its own credentials and 
         return inputs;
     }
 
-    it("fly: `account` reads its token and URL from structured stack config (a secret leaf as the host hands it); state holds only the name", async () => {
-        setStackConfig({
-            get: (key) =>
-                key === "fly:accounts"
-                    ? {
-                          staging: {
-                              // Pulumi's wire form of a secret inside a structured value.
-                              token: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: other.token },
-                              apiUrl: other.urls.fly,
-                          },
-                      }
-                    : undefined,
-        });
-        const p = flyVolumeProvider;
-        const mine = await p.create(await checked(p, { app: "web", region: "iad", sizeGb: 1, name: "main" }));
-        const theirs = await p.create(
-            await checked(p, { app: "web-staging", region: "iad", sizeGb: 1, name: "staged", account: "staging" }),
-        );
-        assert.deepEqual(
-            emu()
-                .inventory()
-                .fly.map((v) => v.name),
-            ["main"],
-        );
-        assert.deepEqual(
-            other.inventory().fly.map((v) => v.name),
-            ["staged"],
-        );
-        assert.equal(theirs.outs.account, "staging");
-        assert.equal(mine.outs.account, undefined);
-        const state = JSON.stringify(theirs);
-        assert.ok(!state.includes(other.token) && !state.includes(emu().token), "no token in outputs");
+    it(
+        "fly: `account` reads its token and URL from structured stack config " +
+            "(a secret leaf as the host hands it); state holds only the name",
+        async () => {
+            setStackConfig({
+                get: (key) =>
+                    key === "fly:accounts"
+                        ? {
+                              staging: {
+                                  // Pulumi's wire form of a secret inside a structured value.
+                                  token: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: other.token },
+                                  apiUrl: other.urls.fly,
+                              },
+                          }
+                        : undefined,
+            });
+            const p = flyVolumeProvider;
+            const mine = await p.create(await checked(p, { app: "web", region: "iad", sizeGb: 1, name: "main" }));
+            const theirs = await p.create(
+                await checked(p, { app: "web-staging", region: "iad", sizeGb: 1, name: "staged", account: "staging" }),
+            );
+            assert.deepEqual(
+                emu()
+                    .inventory()
+                    .fly.map((v) => v.name),
+                ["main"],
+            );
+            assert.deepEqual(
+                other.inventory().fly.map((v) => v.name),
+                ["staged"],
+            );
+            assert.equal(theirs.outs.account, "staging");
+            assert.equal(mine.outs.account, undefined);
+            const state = JSON.stringify(theirs);
+            assert.ok(!state.includes(other.token) && !state.includes(emu().token), "no token in outputs");
 
-        // Read and delete take the account from the stored outputs.
-        const read = await p.read(theirs.id, theirs.outs);
-        assert.equal(read.props.volumeId, theirs.outs.volumeId);
-        assert.equal(read.props.account, "staging");
-        await p.delete(theirs.id, theirs.outs);
-        assert.ok(
-            other.inventory().fly.every((v) => v.state !== "created"),
-            "deleted in the second account",
-        );
-        assert.equal(emu().inventory().fly[0].state, "created", "the default account's volume is untouched");
-    });
+            // Read and delete take the account from the stored outputs.
+            const read = await p.read(theirs.id, theirs.outs);
+            assert.equal(read.props.volumeId, theirs.outs.volumeId);
+            assert.equal(read.props.account, "staging");
+            await p.delete(theirs.id, theirs.outs);
+            assert.ok(
+                other.inventory().fly.every((v) => v.state !== "created"),
+                "deleted in the second account",
+            );
+            assert.equal(present(emu().inventory().fly[0]).state, "created", "the default account's volume is untouched");
+        },
+    );
 
-    it("fly: a named account never falls back to the default token or URL; check fails at preview naming the config path and the env var", async () => {
-        const { failures } = await flyVolumeProvider.check({}, { app: "web", region: "iad", sizeGb: 1, name: "x", account: "staging-eu" });
-        assert.equal(failures.length, 1);
-        assert.equal(failures[0].property, "account");
-        assert.match(
-            failures[0].reason,
-            /^fly: no credential found for account 'staging-eu'\. Set it with `pulumi config set --secret --path 'fly:accounts\.staging-eu\.token' <value>` or the environment variable `FLY_API_TOKEN_STAGING_EU`\.$/,
-        );
-        assert.equal(emu().requests().length, 0);
-    });
+    it(
+        "fly: a named account never falls back to the default token or " +
+            "URL; check fails at preview naming the config path and the env var",
+        async () => {
+            const { failures } = await flyVolumeProvider.check(
+                {},
+                { app: "web", region: "iad", sizeGb: 1, name: "x", account: "staging-eu" },
+            );
+            assert.equal(failures.length, 1);
+            assert.equal(present(failures[0]).property, "account");
+            assert.match(
+                present(failures[0]).reason,
+                /^fly: no credential found for account 'staging-eu'\. Set it with `pulumi config set --secret --path 'fly:accounts\.staging-eu\.token' <value>` or the environment variable `FLY_API_TOKEN_STAGING_EU`\.$/,
+            );
+            assert.equal(emu().requests().length, 0);
+        },
+    );
 
-    it("a missing default credential fails check at preview, naming the key and the env var; an account unknown at preview is no failure", async () => {
-        setEnv({ FLY_API_TOKEN: undefined });
-        const { failures } = await flyVolumeProvider.check({}, { app: "web", region: "iad", sizeGb: 1, name: "x" });
-        assert.deepEqual(failures, [
-            {
-                property: "",
-                reason: "fly: no credential found. Set it with `pulumi config set --secret fly:token <value>` or the environment variable `FLY_API_TOKEN`.",
-            },
-        ]);
-        const unknown = await flyVolumeProvider.check({}, { app: "web", region: "iad", sizeGb: 1, name: "x", account: unknownValue });
-        assert.deepEqual(unknown.failures, []);
-    });
+    it(
+        "a missing default credential fails check at preview, naming the " +
+            "key and the env var; an account unknown at preview is no failure",
+        async () => {
+            setEnv({ FLY_API_TOKEN: undefined });
+            const { failures } = await flyVolumeProvider.check({}, { app: "web", region: "iad", sizeGb: 1, name: "x" });
+            assert.deepEqual(failures, [
+                {
+                    property: "",
+                    reason:
+                        "fly: no credential found. Set it with `pulumi config set --secret " +
+                        "fly:token <value>` or the environment variable `FLY_API_TOKEN`.",
+                },
+            ]);
+            const unknown = await flyVolumeProvider.check({}, { app: "web", region: "iad", sizeGb: 1, name: "x", account: unknownValue });
+            assert.deepEqual(unknown.failures, []);
+        },
+    );
 
     it("a malformed account name is a CheckFailure on `account`", async () => {
         const { failures } = await flyVolumeProvider.check({}, { app: "web", region: "iad", sizeGb: 1, name: "x", account: "staging eu" });
@@ -125,7 +143,7 @@ describe("named accounts: each resource and lookup uses its own credentials and 
             failures.map((f) => f.property),
             ["account"],
         );
-        assert.match(failures[0].reason, /must be an account name/);
+        assert.match(present(failures[0]).reason, /must be an account name/);
     });
 
     it("agentbay: the China and international endpoints side by side, the second from FOO_<ACCOUNT> environment variables", async () => {
@@ -145,7 +163,7 @@ describe("named accounts: each resource and lookup uses its own credentials and 
         );
         assert.equal(intl.outs.account, "intl");
         assert.equal(cn.outs.account, undefined);
-        assert.ok(!JSON.stringify(intl).includes(other.env.AGENTBAY_API_KEY));
+        assert.ok(!JSON.stringify(intl).includes(present(other.env.AGENTBAY_API_KEY)));
     });
 
     it("a new account for a tracked volume is stored without a request when it sees the volume, refused when it does not", async () => {

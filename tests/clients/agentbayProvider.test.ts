@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { agentbayVolumeProvider } from "../../provider/agentbay/provider";
 import { releaseClaim } from "../../provider/core/ownership";
 import { rejection, useEmulator } from "./support";
+import { present } from "../support/present";
 
 const p = agentbayVolumeProvider;
 const image = "imgc-prov";
@@ -39,7 +40,7 @@ describe("agentbay.Volume provider against the emulator", function () {
         assert.equal(outs.belongingImageId, image);
         assert.match(String(outs.createdAt), /^\d{4}-\d{2}-\d{2}T/);
         assert.equal(outs.listed, true);
-        assert.equal(outs.adopted, false);
+        assert.equal(outs.adopted, undefined);
         const actions = sent();
         // Pre-check (list, then by name), one create-or-get, then the list until it shows the volume.
         assert.deepEqual(actions.slice(0, 3), ["ListVolumes", "GetVolume", "GetVolume"]);
@@ -52,8 +53,8 @@ describe("agentbay.Volume provider against the emulator", function () {
         const theirs = control().create(image, "data");
         const err = await rejection(p.create(await inputs()));
         assert.match(err.message, new RegExp(`already exists \\(${theirs}\\)`));
-        assert.ok(err.message.includes(`agentbay.Volume.get("data", "${image}/${theirs}")`), err.message);
-        assert.match(err.message, /adoptExisting: true/);
+        assert.ok(err.message.includes(`adopt it by id with the resource option \`import: "${image}/${theirs}"\``), err.message);
+        assert.doesNotMatch(err.message, /adoptExisting|\.get\(/);
         assert.equal(err.id, undefined, "no partial state: nothing of ours exists");
         assert.equal(inventory().length, 1);
         assert.ok(
@@ -63,52 +64,86 @@ describe("agentbay.Volume provider against the emulator", function () {
         );
     });
 
-    it("with adoptExisting a stranger's volume is taken without a create, and marked adopted", async () => {
+    it("adoptExisting: true is a CheckFailure on adoptExisting that says how to adopt by id; nothing is sent", async () => {
+        control().create(image, "data");
+        const { failures } = await p.check({}, { ...base, adoptExisting: true });
+        assert.deepEqual(
+            failures.map((f) => f.property),
+            ["adoptExisting"],
+        );
+        assert.match(present(failures[0]).reason, /import: "<imageId>\/<volumeId>"/);
+        assert.match(present(failures[0]).reason, /agentbay\.getVolumes/);
+        assert.equal((await p.check({}, { ...base, adoptExisting: false })).failures.length, 0);
+        assert.deepEqual(sent(), []);
+    });
+
+    it("import: adopts exactly that volume (no create-or-get), marked adopted; a mismatch names the field and both values", async () => {
         const theirs = control().create(image, "data");
-        const { id, outs } = await p.create(await inputs({ adoptExisting: true }));
+        const wrong = await rejection(p.create(await inputs({ name: "other", importId: `${image}/${theirs}` })));
+        assert.match(wrong.message, /agentbay volume import .*: the volume does not match the declared inputs/);
+        assert.match(wrong.message, /name: declared 'other', the volume has 'data'/);
+        const elsewhere = await rejection(p.create(await inputs({ importId: `imgc-other/${theirs}` })));
+        assert.match(elsewhere.message, /there is no such volume/);
+        const { id, outs } = await p.create(await inputs({ importId: `${image}/${theirs}` }));
         assert.equal(id, `${image}/${theirs}`);
         assert.equal(outs.adopted, true);
-        assert.deepEqual(sent(), ["ListVolumes"]);
+        assert.equal(outs.listed, true);
+        assert.ok(
+            !emu()
+                .requests()
+                .some((r) => r.action === "GetVolume" && r.query.AllowCreate === "true"),
+            "no create-or-get",
+        );
+        // Removing the option is no change; the volume is then managed (here: deleted by its own destroy, another process).
+        assert.deepEqual(await p.diff(id, outs, await inputs()), { changes: false, replaces: [] });
     });
 
     it("a same-named volume made seconds ago (not listed yet) is seen by the name lookup and refused", async () => {
         emu().configure({ agentbay: { listLagMs: 60_000 } });
-        const other = await inputs({ timeouts: { create: 1 } });
+        const other = await inputs({ timeouts: { create: 3 } });
         await rejection(p.create(other)); // ours, left in partial state while the list lags
         emu().configure({ agentbay: { listLagMs: 300 } });
-        const err = await rejection(p.create(await inputs({ adoptExisting: true })));
-        assert.match(err.message, /another resource of this deployment holds it/);
+        const err = await rejection(p.create(await inputs()));
+        assert.match(err.message, /another resource of this deployment holds the volume of that name/);
         assert.equal(inventory().length, 1);
     });
 
-    it("a resource renamed without an alias: the new one adopts the volume, and the old one's delete leaves it to the new one", async () => {
-        // The engine creates the new resource first, then deletes the old one, in one deployment.
-        const old = await p.create(await inputs());
-        releaseClaim("agentbay/imgc-prov", old.outs.volumeId); // the old resource was not read in this run
-        const adopted = await p.create(await inputs({ adoptExisting: true }));
-        assert.equal(adopted.id, old.id);
-        await p.delete(old.id, old.outs);
-        assert.equal(inventory().length, 1, "the new resource's volume is kept");
-        // Its own delete, later, deletes it.
-        await p.delete(adopted.id, adopted.outs);
-        assert.equal(inventory().length, 0);
-    });
+    it(
+        "a resource renamed without an alias: the new one imports the " +
+            "volume (after a refresh too), and the old one's delete leaves it",
+        async () => {
+            // The engine creates the new resource first, then deletes the old one, in one deployment.
+            const old = await p.create(await inputs());
+            releaseClaim("agentbay/imgc-prov", old.outs.volumeId); // made by an earlier up (another process)
+            // `pulumi up --refresh`: the old resource is read first. A read claims nothing.
+            assert.equal((await p.read(old.id, old.outs)).id, old.id);
+            const adopted = await p.create(await inputs({ importId: old.id }));
+            assert.equal(adopted.id, old.id);
+            await p.delete(old.id, old.outs);
+            assert.equal(inventory().length, 1, "the new resource's volume is kept");
+            // Its own delete, later, deletes it.
+            await p.delete(adopted.id, adopted.outs);
+            assert.equal(inventory().length, 0);
+        },
+    );
 
-    it("a second same-named resource of this deployment is refused, even with adoptExisting", async () => {
+    it("a second same-named resource of this deployment is refused, and so is importing the volume it holds", async () => {
         const first = await p.create(await inputs());
-        const err = await rejection(p.create(await inputs({ adoptExisting: true })));
-        assert.match(err.message, new RegExp(`${first.outs.volumeId} has that name and another resource of this deployment holds it`));
+        const err = await rejection(p.create(await inputs()));
+        assert.match(
+            err.message,
+            new RegExp(`another resource of this deployment holds the volume of that name \\(${first.outs.volumeId}\\)`),
+        );
+        const imported = await rejection(p.create(await inputs({ importId: first.id })));
+        assert.match(imported.message, /another resource of this deployment holds that volume/);
         assert.equal(inventory().length, 1);
     });
 
     it("two same-named creates at once: one volume, one resource holds it, the other is refused", async () => {
-        const both = await Promise.allSettled([
-            p.create(await inputs({ adoptExisting: true })),
-            p.create(await inputs({ adoptExisting: true })),
-        ]);
+        const both = await Promise.allSettled([p.create(await inputs()), p.create(await inputs())]);
         assert.equal(both.filter((r) => r.status === "fulfilled").length, 1);
         const refused = both.find((r) => r.status === "rejected") as PromiseRejectedResult;
-        assert.match(String(refused.reason.message), /another resource of this deployment holds it/);
+        assert.match(String(refused.reason.message), /another resource of this deployment holds the volume of that name/);
         assert.equal(inventory().length, 1);
     });
 
@@ -117,7 +152,7 @@ describe("agentbay.Volume provider against the emulator", function () {
         emu().setFaults([{ cloud: "agentbay", action: "GetVolume", skip: 1, loseResponse: true }]);
         const { id, outs } = await p.create(await inputs());
         assert.equal(inventory().length, 1);
-        assert.equal(id, `${image}/${inventory()[0].VolumeId}`);
+        assert.equal(id, `${image}/${inventory()[0]?.VolumeId}`);
         assert.equal(outs.listed, true);
         const creates = emu()
             .requests()
@@ -137,11 +172,11 @@ describe("agentbay.Volume provider against the emulator", function () {
         assert.equal(inventory().length, 1);
     });
 
-    it("a create whose answer is lost while the cloud stays unreachable fails by its deadline, taking nothing, and says how to adopt", async () => {
+    it("a create whose answer is lost with the cloud unreachable fails by its deadline, takes nothing, says how to adopt", async () => {
         emu().setFaults([{ cloud: "agentbay", action: "GetVolume", skip: 1, drop: true, times: Infinity }]);
         const err = await rejection(p.create(await inputs({ timeouts: { create: 3 } })));
         assert.match(err.message, /nothing was taken/);
-        assert.match(err.message, /agentbay\.Volume\.get\("data", "imgc-prov\/<volumeId>"\)/);
+        assert.ok(err.message.includes('adopt it with the resource option `import: "imgc-prov/<volumeId>"`'), err.message);
         assert.equal(err.id, undefined, "no partial state: nothing is ours");
         assert.equal(inventory().length, 0);
     });
@@ -176,10 +211,119 @@ describe("agentbay.Volume provider against the emulator", function () {
         );
     });
 
+    /** The create-or-get's answer (the second GetVolume; the first is the pre-check's lookup), as AgentBay might send it. */
+    const answerCreate = (data: Record<string, unknown>) =>
+        emu().setFaults([
+            {
+                cloud: "agentbay",
+                action: "GetVolume",
+                skip: 1,
+                status: 200,
+                body: { RequestId: "r-cog", Success: true, Code: "ok", Data: data },
+            },
+        ]);
+
+    it("a create-or-get answer with another name is not ours: refused, nothing recorded or claimed, never deleted", async () => {
+        const theirs = control().create(image, "theirs");
+        answerCreate({ VolumeId: theirs, VolumeName: "theirs", BelongingImageId: image, CreateTime: new Date().toISOString() });
+        const err = await rejection(p.create(await inputs()));
+        assert.match(
+            err.message,
+            new RegExp(
+                `AgentBay answered with ${theirs}, which is not the volume this request made \\(its name is 'theirs', not 'data'\\)`,
+            ),
+        );
+        assert.equal(err.id, undefined, "no partial state: a destroy never sees it");
+        assert.deepEqual(
+            inventory().map((v) => v.VolumeId),
+            [theirs],
+        );
+        emu().setFaults([]);
+        // Not claimed: its owner may still import it.
+        assert.equal((await p.create(await inputs({ name: "theirs", importId: `${image}/${theirs}` }))).id, `${image}/${theirs}`);
+    });
+
+    it("a create-or-get answer created before the request (beyond the clock-skew allowance) is not ours: refused", async () => {
+        const theirs = control().create(image, "theirs");
+        answerCreate({ VolumeId: theirs, VolumeName: "data", BelongingImageId: image, CreateTime: "2026-01-07T10:00:00Z" });
+        const err = await rejection(p.create(await inputs()));
+        assert.match(err.message, /its CreateTime 2026-01-07T10:00:00Z is before the request .*allowing 60 s of clock skew/);
+        assert.equal(err.id, undefined);
+        assert.equal(inventory().length, 1);
+    });
+
+    it("a create-or-get answer with an id the pre-check listed (a loose server match) is not ours: refused", async () => {
+        const theirs = control().create(image, "data-old");
+        emu().setFaults([
+            {
+                cloud: "agentbay",
+                action: "ListVolumes",
+                status: 200,
+                body: {
+                    RequestId: "r-list",
+                    Success: true,
+                    Code: "ok",
+                    NextToken: "",
+                    Data: [{ VolumeId: theirs, VolumeName: "data-old", BelongingImageId: image, CreateTime: new Date().toISOString() }],
+                },
+            },
+            {
+                cloud: "agentbay",
+                action: "GetVolume",
+                skip: 1,
+                status: 200,
+                body: {
+                    RequestId: "r-cog",
+                    Success: true,
+                    Code: "ok",
+                    Data: { VolumeId: theirs, VolumeName: "data", CreateTime: new Date().toISOString() },
+                },
+            },
+        ]);
+        const err = await rejection(p.create(await inputs()));
+        assert.match(err.message, /the check before the create listed it already/);
+        assert.equal(err.id, undefined);
+        assert.equal(inventory().length, 1);
+    });
+
+    for (const shape of [
+        "InvalidVolume.NotFound",
+        "NotFound",
+        "ResourceNotFound",
+        "InvalidParameter.VolumeName",
+        "emptyData",
+        "noData",
+    ] as const) {
+        it(`the pre-check's GetVolume(AllowCreate=false) answering "no such volume" as ${shape}: the create goes ahead`, async () => {
+            emu().configure({ agentbay: { lookupNotFound: shape } });
+            const { outs } = await p.create(await inputs());
+            assert.deepEqual(
+                inventory().map((v) => v.VolumeId),
+                [outs.volumeId],
+            );
+        });
+    }
+
+    it("an answer to the pre-check's lookup that is not understood fails the create, quoting it and saying how to report it", async () => {
+        emu().setFaults([
+            {
+                cloud: "agentbay",
+                action: "GetVolume",
+                status: 200,
+                body: { RequestId: "r-odd", Success: true, Code: "ok", Data: { VolumeName: "data" } },
+            },
+        ]);
+        const err = await rejection(p.create(await inputs()));
+        assert.match(err.message, /GetVolume answered \{"RequestId":"r-odd".*"VolumeName":"data"/);
+        assert.match(err.message, /please report it/i);
+        assert.equal(inventory().length, 0, "nothing created");
+    });
+
     it("list lag after create: a read while the list does not show it keeps it (confirmed by name); gone only when it is", async () => {
-        emu().configure({ agentbay: { listLagMs: 3_000 } });
-        const err = await rejection(p.create(await inputs({ timeouts: { create: 1 } })));
-        assert.match(err.message, /still 'not listed yet' after 1 s waiting to show in ListVolumes/);
+        // A create timeout of 3 s, not 1: a busy machine may stall the create's requests for a second.
+        emu().configure({ agentbay: { listLagMs: 5_000 } });
+        const err = await rejection(p.create(await inputs({ timeouts: { create: 3 } })));
+        assert.match(err.message, /still 'not listed yet' after 3 s waiting to show in ListVolumes/);
         const id = String(err.id);
         const props = err.properties as Record<string, unknown>;
         assert.equal(props.listed, false);
@@ -187,7 +331,7 @@ describe("agentbay.Volume provider against the emulator", function () {
         assert.equal(read.id, id, "a lagging list does not drop it");
         assert.equal(read.props.listed, false);
         // The next update finishes the create: waits until listed.
-        const updated = await p.update(id, read.props, await inputs({ timeouts: { create: 1, update: 10 } }));
+        const updated = await p.update(id, read.props, await inputs({ timeouts: { create: 3, update: 10 } }));
         assert.equal(updated.outs.listed, true);
         control().destroy(String(props.volumeId));
         assert.deepEqual(await p.read(id, props as never), { id: "", props: {} });
@@ -228,10 +372,12 @@ describe("agentbay.Volume provider against the emulator", function () {
     });
 
     it("delete of a volume mounted past the timeout names the session", async () => {
-        const { id, outs } = await p.create(await inputs({ timeouts: { delete: 1 } }));
+        // 5 s, not 1: the delete must hear the first InUse answer (naming the session) before its
+        // deadline, on a machine busy enough to stall a request for seconds.
+        const { id, outs } = await p.create(await inputs({ timeouts: { delete: 5 } }));
         control().attach(outs.volumeId, "s-9");
         const err = await rejection(p.delete(id, outs));
-        assert.match(err.message, /agentbay delete volume .*: still mounted by session s-9 after 1 s/);
+        assert.match(err.message, /agentbay delete volume .*: still mounted by session s-9 after 5 s/);
         assert.match(err.message, /InvalidVolume\.InUse/);
         assert.equal(inventory().length, 1);
     });

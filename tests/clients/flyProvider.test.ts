@@ -3,6 +3,7 @@ import { Deadline } from "../../provider/core/deadline";
 import { flyVolumeProvider } from "../../provider/fly/provider";
 import { flySession } from "../../provider/fly/session";
 import { rejection, useEmulator } from "./support";
+import { present } from "../support/present";
 
 const p = flyVolumeProvider;
 /** Each test has its own app: the client's rate-limit buckets are per app and outlive a test. */
@@ -33,12 +34,12 @@ describe("fly.Volume provider against the emulator", function () {
         assert.ok(!("__provider" in outs), "the host adds __provider itself");
         const vols = emu().inventory().fly;
         assert.equal(vols.length, 1);
-        assert.equal(vols[0].state, "created");
+        assert.equal(vols[0]?.state, "created");
         const posts = emu()
             .requests()
             .filter((r) => r.method === "POST");
         assert.equal(posts.length, 1);
-        assert.equal(posts[0].authScheme, "Bearer");
+        assert.equal(posts[0]?.authScheme, "Bearer");
     });
 
     it("an app Fly does not know fails the create naming `app` and how to create the app", async () => {
@@ -61,8 +62,8 @@ describe("fly.Volume provider against the emulator", function () {
 
     it("a create whose wait runs out rejects with partial state that keeps __provider", async () => {
         emu().configure({ fly: { timeToReadyMs: 60_000 } });
-        const err = await rejection(p.create(await inputs({ timeouts: { create: 2 } })));
-        assert.match(err.message, /still 'creating' after 2 s waiting to be created; raise timeouts.create/);
+        const err = await rejection(p.create(await inputs({ timeouts: { create: 3 } })));
+        assert.match(err.message, /still 'creating' after 3 s waiting to be created; raise timeouts.create/);
         assert.match(String(err.id), new RegExp(`^${app}/vol_`));
         const props = err.properties as Record<string, unknown>;
         assert.equal(props.__provider, "serialized-code");
@@ -85,7 +86,7 @@ describe("fly.Volume provider against the emulator", function () {
             .filter((r) => r.method === "PUT")
             .map((r) => r.path);
         assert.deepEqual(writes, [`/v1/apps/${app}/volumes/${outs.volumeId}/extend`, `/v1/apps/${app}/volumes/${outs.volumeId}`]);
-        assert.equal(emu().inventory().fly[0].size_gb, 10);
+        assert.equal(emu().inventory().fly[0]?.size_gb, 10);
     });
 
     it("grow at the floor: when the extend's answer already shows the new size settled, no poll follows", async () => {
@@ -139,7 +140,7 @@ describe("fly.Volume provider against the emulator", function () {
         const { id, outs } = await p.create(await inputs());
         await p.delete(id, outs);
         await p.delete(id, outs);
-        assert.ok(["scheduling_destroy", "pending_destroy"].includes(emu().inventory().fly[0].state));
+        assert.ok(["scheduling_destroy", "pending_destroy"].includes(present(emu().inventory().fly[0]).state));
     });
 
     it("delete retries a volume still bound to a machine until it is detached", async () => {
@@ -157,8 +158,10 @@ describe("fly.Volume provider against the emulator", function () {
     it("delete of a volume bound past the delete timeout fails naming the machine", async () => {
         const { id, outs } = await p.create(await inputs());
         emu().fly.attach(app, String(outs.volumeId), "m_5678");
-        const err = await rejection(p.delete(id, { ...outs, timeouts: { delete: 2 } }));
-        assert.match(err.message, /still attached to machine m_5678 after 2 s/);
+        // 5 s, not less: the delete must hear Fly's first 412 (naming the machine) before its
+        // deadline, on a machine busy enough to stall a request for seconds.
+        const err = await rejection(p.delete(id, { ...outs, timeouts: { delete: 5 } }));
+        assert.match(err.message, /still attached to machine m_5678 after 5 s/);
         assert.match(err.message, /412/);
         assert.match(err.message, /raise timeouts.delete/);
     });
@@ -203,7 +206,8 @@ describe("fly.Volume provider against the emulator", function () {
         emu().setFaults([{ cloud: "fly", method: "GET", status: 503, times: Infinity }]);
         const started = Date.now();
         const err = await rejection(p.create(await inputs({ timeouts: { create: 3 } })));
-        assert.ok(Date.now() - started < 4500, `took ${Date.now() - started} ms`);
+        // Room for a busy machine: without the deadline the retries would go on for minutes.
+        assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
         assert.match(
             err.message,
             /not seen after 3 s waiting to be created; the last poll failed: fly list volumes in app \S+: .*\(503, request [^)]+\).*raise timeouts.create/,
@@ -238,13 +242,50 @@ describe("fly.Volume provider against the emulator", function () {
             const { id } = await p.create(await inputs());
             const vols = emu().inventory().fly;
             assert.equal(vols.length, 1, "no duplicate");
-            assert.equal(`${app}/${vols[0].id}`, id, "the lost volume is the one adopted");
+            assert.equal(`${app}/${vols[0]?.id}`, id, "the lost volume is the one adopted");
             assert.equal(
                 emu()
                     .requests()
                     .filter((r) => r.method === "POST").length,
                 1,
             );
+        });
+        /** The first list after the POST lags (a stale empty answer); later ones show the volume. */
+        const firstLookLags = { cloud: "fly", method: "GET", path: /\/volumes$/, skip: 1, times: 1, status: 200, body: [] } as const;
+        const onePostOneVolume = (id: string) => {
+            const vols = emu().inventory().fly;
+            assert.equal(vols.length, 1, "no duplicate, no orphan");
+            assert.equal(`${app}/${present(vols[0]).id}`, id, "the volume made is the one recorded");
+            assert.equal(
+                emu()
+                    .requests()
+                    .filter((r) => r.method === "POST").length,
+                1,
+                "never sent again",
+            );
+        };
+        it("a 500 after Fly committed the create, the volume missing from the first look's list only (issue 14 §3)", async () => {
+            emu().setFaults([{ cloud: "fly", method: "POST", status: 500, afterCommit: true }, firstLookLags]);
+            const { id } = await p.create(await inputs());
+            onePostOneVolume(id);
+            const stale = emu()
+                .requests()
+                .filter((r) => r.method === "GET" && r.fault);
+            assert.equal(stale.length, 1, "the first look's list was the stale one");
+        });
+        it("a 2xx create whose body has no readable id (a proxy's HTML page) is reconciled by lookup (issue 14 §3)", async () => {
+            emu().setFaults([
+                {
+                    cloud: "fly",
+                    method: "POST",
+                    status: 200,
+                    rawBody: "<html><body>OK</body></html>",
+                    headers: { "content-type": "text/html" },
+                    afterCommit: true,
+                },
+            ]);
+            const { id } = await p.create(await inputs());
+            onePostOneVolume(id);
         });
         it("a lost response beside a same-named volume created at the same moment takes only its own", async () => {
             emu().setFaults([{ cloud: "fly", method: "POST", loseResponse: true }]);
@@ -368,7 +409,9 @@ describe("fly.Volume as Fly really is", function () {
             assert.equal(moved.props.volumeId, forkId);
             assert.equal(moved.props.attachedMachineId, "m_1");
             assert.equal(moved.props.name, "data");
-            assert.equal(stderr, "");
+            // Every follow is logged, naming both ids.
+            assert.match(stderr, /^info: fly volume \S+ is pending_destroy after a host migration; following its fork/);
+            assert.ok(stderr.includes(`${app}/${oldId}`) && stderr.includes(`${app}/${forkId}`), stderr);
             assert.deepEqual(await p.diff(moved.id, moved.props, await inputs()), { changes: false, replaces: [] });
             // The next refresh reads the fork under its own id.
             assert.equal((await p.read!(moved.id, moved.props)).id, `${app}/${forkId}`);
@@ -389,6 +432,62 @@ describe("fly.Volume as Fly really is", function () {
             }
         });
 
+        /** A same-named volume made by hand (raw HTTP: no resource of this process holds or read it). */
+        async function strangerVolume(): Promise<string> {
+            const res = await fetch(`${process.env.FLY_API_URL}/v1/apps/${app}/volumes`, {
+                method: "POST",
+                headers: { authorization: `Bearer ${process.env.FLY_API_TOKEN}`, "content-type": "application/json" },
+                body: JSON.stringify({ name: "data", region: "iad", size_gb: 3 }),
+            });
+            assert.equal(res.status, 200);
+            return ((await res.json()) as { id: string }).id;
+        }
+
+        it(
+            "never follows after a 404: a volume destroyed by hand, purged, and " +
+                "a same-named one attached to its Machine is dropped with a warning",
+            async () => {
+                emu().configure({ fly: { softDeleteRetentionMs: 0 } });
+                const created = await p.create(await inputs());
+                const oldId = String(created.outs.volumeId);
+                emu().fly.attach(app, oldId, "m_3");
+                const seen = await p.read!(created.id, created.outs);
+                emu().fly.destroy(app, oldId);
+                const other = await strangerVolume();
+                emu().fly.attach(app, other, "m_3");
+                const { result, stderr } = await capturingStderr(() => p.read!(created.id, seen.props));
+                assert.deepEqual(result, { id: "", props: {} });
+                assert.match(stderr, /no longer readable in a migration state/);
+                assert.ok(stderr.includes(other) && stderr.includes(`fly.Volume.get(name, "${app}/<vol_id>")`), stderr);
+            },
+        );
+
+        it("never follows onto a volume another resource of the deployment holds", async () => {
+            emu().configure({ fly: { softDeleteRetentionMs: 24 * 3600_000 } });
+            const a = await p.create(await inputs());
+            const oldId = String(a.outs.volumeId);
+            emu().fly.attach(app, oldId, "m_4");
+            const seen = await p.read!(a.id, a.outs);
+            // Destroyed by hand (pending_destroy, still readable); resource B made a same-named volume on that Machine.
+            emu().fly.destroy(app, oldId);
+            const b = await p.create(await inputs());
+            emu().fly.attach(app, String(b.outs.volumeId), "m_4");
+            const { result, stderr } = await capturingStderr(() => p.read!(a.id, seen.props));
+            assert.deepEqual(result, { id: "", props: {} }, "A is dropped, never pointed at B's volume");
+            assert.match(stderr, /held or read by another resource of this deployment/);
+            assert.equal((await p.read!(b.id, b.outs)).id, b.id, "B keeps its volume");
+        });
+
+        it("a refresh of a volume whose app was deleted drops it (Fly's own 404 for the app)", async () => {
+            const created = await p.create(await inputs());
+            emu().configure({ fly: { apps: ["some-other-app"] } });
+            try {
+                assert.deepEqual(await p.read!(created.id, created.outs), { id: "", props: {} });
+            } finally {
+                emu().configure({ fly: { apps: undefined } });
+            }
+        });
+
         it("an ambiguous fork is not taken: the volume is dropped and a warning names the candidates and how to adopt one", async () => {
             const created = await p.create(await inputs());
             const oldId = String(created.outs.volumeId);
@@ -401,6 +500,38 @@ describe("fly.Volume as Fly really is", function () {
             assert.ok(stderr.includes(`fly.Volume.get(name, "${app}/<vol_id>")`), stderr);
             assert.equal(stderr.trim().split("\n").length, 1, "one line");
         });
+    });
+});
+
+describe("fly: a 404 that is not Fly's (a proxy's HTML page) never drops or deletes", function () {
+    this.timeout(30_000);
+    const { emu } = useEmulator({ fly: { timeToReadyMs: 10, rateLimit: false } });
+    const html = "<!DOCTYPE html><html><body><h1>404 Not Found</h1>nginx</body></html>";
+
+    it("read: an error naming the URL and fly:apiUrl, not an empty id", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().setFaults([
+            { cloud: "fly", method: "GET", status: 404, rawBody: html, headers: { "content-type": "text/html" }, times: Infinity },
+        ]);
+        const err = await rejection(p.read!(id, outs));
+        assert.match(err.message, /answered 404 with an HTML page not in fly's error shape/);
+        assert.ok(err.message.includes(`${process.env.FLY_API_URL}/v1/apps/${app}/volumes`), err.message);
+        assert.match(err.message, /`fly:apiUrl` or FLY_API_URL/);
+    });
+
+    it("delete: an error, and the volume is still there", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().setFaults([{ cloud: "fly", method: "DELETE", status: 404, rawBody: html, times: Infinity }]);
+        const err = await rejection(p.delete(id, outs));
+        assert.match(err.message, /answered 404 with an HTML page/);
+        assert.equal(present(emu().inventory().fly[0]).state, "created");
+    });
+
+    it("Fly's own 404 is still gone", async () => {
+        const { id, outs } = await p.create(await inputs());
+        emu().fly.destroy(app, String(outs.volumeId));
+        emu().configure({ fly: { softDeletedGet: "404", softDeleteRetentionMs: 0 } });
+        await p.delete(id, outs);
     });
 });
 

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { flyVolumeProvider } from "../../provider/fly/provider";
 import { networkVolumeProvider } from "../../provider/neevcloud/provider";
 import { useEmulator } from "./support";
+import { present } from "../support/present";
 
 /** Seeds volumes straight through the API (rate limit off), as another tool would have made them. */
 async function post(url: string, token: string, body: unknown): Promise<{ id: string }> {
@@ -38,7 +39,7 @@ describe("refresh at scale and ownership, against the emulator", function () {
         for (let i = 0; i < 200; i++) {
             ids.push((await post(url, process.env.FLY_API_TOKEN!, { name: `v${i}`, region: "iad", size_gb: 1 })).id);
         }
-        emu().fly.destroy(app, ids[7]);
+        emu().fly.destroy(app, present(ids[7]));
         emu().configure({ fly: { rateLimit: flyLimit } });
         emu().clearRequests();
 
@@ -48,8 +49,8 @@ describe("refresh at scale and ownership, against the emulator", function () {
             flyVolumeProvider.read!(missing, { app }),
         ]);
         assert.equal(results.filter((r) => r.id !== "").length, 199, "every live volume read back");
-        assert.equal(results[7].id, "", "the destroyed one is gone");
-        assert.equal(results[200].id, "", "one missing from the list is gone once a GET confirms it");
+        assert.equal(results[7]?.id, "", "the destroyed one is gone");
+        assert.equal(results[200]?.id, "", "one missing from the list is gone once a GET confirms it");
         const reqs = fly();
         assert.equal(reqs.filter((r) => r.status === 429).length, 0, "no 429");
         const lists = reqs.filter((r) => r.method === "GET" && r.path === `/v1/apps/${app}/volumes`).length;
@@ -111,12 +112,12 @@ describe("refresh at scale and ownership, against the emulator", function () {
             const vols = emu()
                 .inventory()
                 .fly.map((v) => v.id);
-            assert.ok(vols.includes(id.split("/")[1]));
+            assert.ok(vols.includes(present(id.split("/")[1])));
             assert.equal(vols.length, 2, "no duplicate");
         });
     }
 
-    it("a NeevCloud create after a 503 beside a stranger's same-named volume never takes it; the resend says the name is taken", async () => {
+    it("a NeevCloud create after a 503 beside a stranger's same-named volume never takes it; the resend finds the name taken", async () => {
         const project = `own${++apps}`;
         const url = `${process.env.NEEVCLOUD_API_URL}/api/v1beta1/orgs/org-o/projects/${project}/volumes`;
         const stranger = await post(url, process.env.NEEVCLOUD_API_TOKEN!, {
@@ -167,7 +168,8 @@ describe("refresh at scale and ownership, against the emulator", function () {
         await networkVolumeProvider.read!(neevMade.id, neevMade.outs);
         const neevRead = neev().length;
         console.log(
-            `      requests: fly create ${flyCreate.join(", ")}; fly read ${flyRead}; neevcloud create ${neevCreate.join(", ")}; neevcloud read ${neevRead}`,
+            `      requests: fly create ${flyCreate.join(", ")}; fly read ${flyRead}; ` +
+                `neevcloud create ${neevCreate.join(", ")}; neevcloud read ${neevRead}`,
         );
         // The snapshot list and the POST: with a 0 ms ready time the emulators answer the create
         // 'created'/'bound' at once, so no poll follows.

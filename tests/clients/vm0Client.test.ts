@@ -158,6 +158,43 @@ describe("vm0 client against the emulator", function () {
         assert.ok(Buffer.from(await (await fetch(byPrefix.url)).arrayBuffer()).equals(one));
     });
 
+    it(
+        "downloads the version asked for from a service that reads " + "only `version_id`, and refuses one that answers HEAD instead",
+        async () => {
+            const one = tarGz([{ path: "a.txt", content: "one" }]);
+            const two = tarGz([{ path: "a.txt", content: "two" }]);
+            const rec = emu().vm0.seedVolume({ name: "dl-param", versions: [{ archive: one }, { archive: two }] });
+            const first = rec.versions[0]?.id ?? "";
+            try {
+                // What the service's handlers read (the docs say `versionId`).
+                emu().configure({ vm0: { downloadVersionParam: "version_id" } });
+                const old = await client().downloadUrl(rec.id, first, deadline());
+                assert.equal(old.versionId, first);
+                assert.ok(Buffer.from(await (await fetch(old.url)).arrayBuffer()).equals(one), "the old version's bytes, not HEAD's");
+                const query = emu()
+                    .requests({ cloud: "vm0", path: `/v1/volumes/${rec.id}/download` })
+                    .at(-1)?.query;
+                assert.deepEqual([query?.["versionId"], query?.["version_id"]], [first, first], "both names sent");
+
+                // A service that reads neither answers HEAD's archive: an error, never other content.
+                emu().configure({ vm0: { downloadVersionParam: "none" } });
+                const err = await rejection(client().downloadUrl(rec.id, first, deadline()));
+                assert.match(
+                    err.message,
+                    new RegExp(
+                        `^vm0 download volume ${rec.id}: asked for version ${first.slice(0, 12)}, ` +
+                            `but VM0 answered the archive of version ${rec.currentVersionId?.slice(0, 12)}`,
+                    ),
+                );
+                assert.doesNotMatch(err.message, /_objects|Signature/);
+                // HEAD asked for is HEAD served.
+                assert.equal((await client().downloadUrl(rec.id, rec.currentVersionId ?? "", deadline())).versionId, rec.currentVersionId);
+            } finally {
+                emu().configure({ vm0: { downloadVersionParam: "both" } });
+            }
+        },
+    );
+
     it("says which version names are too short, ambiguous or unknown, and never shows the URL in an error", async () => {
         const rec = emu().vm0.seedVolume({ name: "amb", versions: [{ id: hexId("abcdef12a", 1) }, { id: hexId("abcdef12b", 2) }] });
         assert.match((await rejection(client().downloadUrl(rec.id, "abcdef1", deadline()))).message, /too short.*at least 8/);

@@ -9,7 +9,11 @@ import { transfer } from "../../provider/core/transfer";
 import { checkVm0Volume, createVm0Volume, deleteVm0Volume, readVm0PublishedVolume, updateVm0Volume } from "../../provider/vm0/provider";
 import type { Vm0VolumeInputs } from "../../provider/vm0/schema";
 import { vm0Session } from "../../provider/vm0/session";
-import { defaultVm0StorageUrl, vm0StorageClient, vm0StorageUrl } from "../../provider/vm0/publish/storageClient";
+import { defaultVm0StorageUrl, Vm0StorageClient, vm0StorageClient, vm0StorageUrl } from "../../provider/vm0/publish/storageClient";
+import { publishVersion } from "../../provider/vm0/publish/publish";
+import { getVolume } from "../../sdk/vm0/getVolume";
+import { uuidFor } from "../emulator/vm0Helpers";
+import { startGateProxy } from "../support/gateProxy";
 import { setStackConfig } from "../../provider/core/config";
 import { rejection, useEmulator } from "./support";
 import { readTree, useTempDirs } from "../support/dirTree";
@@ -48,7 +52,7 @@ describe("vm0 publishing against the emulator", function () {
         return readTree(out);
     }
 
-    it("publishes a directory, and the download URL gives back the same files; change one → one new version; restore → HEAD back", async () => {
+    it("publishes a directory, the download URL gives back the same files; change one → one new version; restore → HEAD back", async () => {
         const files = { "README.md": "# data\n", "train/a.csv": "x,y\n1,2\n", "train/b.csv": "x,y\n3,4\n" };
         const dir = tempDir(files);
         const inputs = await checked(dir, "agent-data", "first");
@@ -168,7 +172,7 @@ describe("vm0 publishing against the emulator", function () {
         const { id } = await createVm0Volume(await checked(dir), deadline());
         assert.deepEqual(
             storage().map((r) => `${r.path.slice(14)} ${r.status}`),
-            ["prepare 200", "commit 409", "prepare 200", "commit 200"],
+            ["list 200", "prepare 200", "download 404", "commit 409", "prepare 200", "download 404", "commit 200"],
         );
         assert.equal(record()?.versions.length, 1);
         assert.deepEqual(await download(id), { "a.txt": "a" });
@@ -180,7 +184,7 @@ describe("vm0 publishing against the emulator", function () {
         await createVm0Volume(await checked(dir), deadline());
         assert.deepEqual(
             storage().map((r) => `${r.path.slice(14)} ${r.status}`),
-            ["prepare 200", "commit 400", "prepare 200", "commit 200"],
+            ["list 200", "prepare 200", "download 404", "commit 400", "prepare 200", "download 404", "commit 200"],
         );
         assert.equal(record()?.versions.length, 1);
 
@@ -227,23 +231,137 @@ describe("vm0 publishing against the emulator", function () {
         assert.equal(record("empty-vol")?.versions.length, 1);
     });
 
-    it("refuses to publish over a volume of that name that holds other content, before any upload or commit", async () => {
-        const seeded = emu().vm0.seedVolume({ name: "agent-data", versions: [{ archive: tarGz([{ path: "theirs.txt", content: "t" }]) }] });
-        const err = await rejection(createVm0Volume(await checked(tempDir({ "mine.txt": "m" })), deadline()));
-        assert.match(err.message, new RegExp(`VM0 already has a volume named 'agent-data' \\(${seeded.id}\\) with other content`));
-        assert.equal(objects().length, 0);
-        assert.equal(storage().filter((r) => r.path === "/api/storages/commit").length, 0);
-        assert.equal(record()?.versions.length, 1);
-        assert.equal(record()?.currentVersionId, seeded.currentVersionId);
+    /** The refusal of a taken name: the volume's id, and how to adopt it explicitly, by id. */
+    const takenBy = (id: string) =>
+        new RegExp(
+            `^vm0 create volume agent-data: VM0 already has a volume named 'agent-data' \\(${id}\\).*` +
+                `adopt it explicitly by id: new vm0\\.Volume\\("<resource name>", ` +
+                `\\{ source, name: "agent-data" \\}, \\{ import: "${id}" \\}\\).*` +
+                `vm0\\.Volume\\.get\\("<resource name>", "${id}"\\) to track it read-only$`,
+        );
+    const commits = () => storage().filter((r) => r.path === "/api/storages/commit");
+    const prepares = () => storage().filter((r) => r.path === "/api/storages/prepare");
+
+    it(
+        "refuses any existing volume of that name — other content, this " +
+            "very content, no version yet — naming its id, before any prepare",
+        async () => {
+            const dir = tempDir({ "mine.txt": "m" });
+            const inputs = await checked(dir);
+            // Other content.
+            const other = emu().vm0.seedVolume({
+                name: "agent-data",
+                versions: [{ archive: tarGz([{ path: "theirs.txt", content: "t" }]) }],
+            });
+            assert.match((await rejection(createVm0Volume(inputs, deadline()))).message, takenBy(other.id));
+            // This very content, pushed by someone else (or by another stack of the same program).
+            emu().reset();
+            await publishVersion({ dir, name: "agent-data" }, deadline());
+            const same = record();
+            assert.ok(same);
+            emu().clearRequests();
+            assert.match((await rejection(createVm0Volume(inputs, deadline()))).message, takenBy(same.id));
+            // No version yet (what an interrupted publish, ours or another's, leaves).
+            emu().reset();
+            const empty = emu().vm0.seedVolume({ name: "agent-data" });
+            emu().clearRequests();
+            assert.match((await rejection(createVm0Volume(inputs, deadline()))).message, takenBy(empty.id));
+            assert.deepEqual([prepares().length, commits().length, objects().length], [0, 0, 0], "nothing sent but lookups");
+            assert.equal(record()?.versions.length, 0);
+        },
+    );
+
+    it("a later run (a new process) creating a second vm0.Volume of a name already published is refused: the name is taken", async () => {
+        const inputs = await checked(tempDir({ "a.txt": "a" }));
+        const first = await createVm0Volume(inputs, deadline());
+        const second = await checked(tempDir({ "b.txt": "b" }));
+        emu().clearRequests();
+        assert.match((await rejection(createVm0Volume(second, deadline()))).message, takenBy(first.id));
+        assert.equal(prepares().length, 0);
+        assert.deepEqual(record()?.versions.length, 1);
+        assert.equal(record()?.currentVersionId, first.outs.currentVersionId);
     });
 
-    it("finishes a create that was interrupted: the same content published again finds the volume and makes no second version", async () => {
-        const dir = tempDir({ "a.txt": "a" });
-        const inputs = await checked(dir);
-        const first = await createVm0Volume(inputs, deadline());
-        const again = await createVm0Volume(inputs, deadline());
-        assert.equal(again.id, first.id);
+    it("checks the name with the storage API's exact list, not the public list whose cursor skips volumes past 100", async () => {
+        const base = Date.UTC(2026, 0, 1);
+        // 150 volumes; ids ordered so that VM0's cursor (`id > cursor` over `createdAt DESC`) never reaches the 50 oldest.
+        for (let i = 0; i < 150; i++) {
+            emu().vm0.seedVolume({
+                name: i === 10 ? "agent-data" : `filler-${i}`,
+                id: uuidFor(i),
+                createdAt: new Date(base + i * 60_000).toISOString(),
+                versions: [{ archive: `archive ${i}`, createdAt: new Date(base + i * 60_000 + 1).toISOString() }],
+            });
+        }
+        const listed = await vm0Session().client.listVolumes(deadline());
+        assert.ok(!listed.some((v) => v.name === "agent-data"), "precondition: the public list skips it");
+        emu().clearRequests();
+        const err = await rejection(createVm0Volume(await checked(tempDir({ "mine.txt": "m" })), deadline()));
+        assert.match(
+            err.message,
+            /^vm0 create volume agent-data: VM0 already has a volume named 'agent-data' \(its id not shown by VM0's public list/,
+        );
+        assert.match(err.message, /\{ import: "<volume id>" \}/);
+        assert.equal(prepares().length, 0);
         assert.equal(record()?.versions.length, 1);
+    });
+
+    it(
+        "re-checks HEAD just before the commit: a volume of that name " +
+            "published by someone else after the check is refused, nothing committed",
+        async () => {
+            const gate = await startGateProxy(emu().urls.vm0);
+            setStackConfig({ get: (k) => ({ "vm0:storageUrl": gate.url })[k] });
+            try {
+                const inputs = await checked(tempDir({ "mine.txt": "mine" }));
+                // Our create checked the name (absent) and sent its prepare: held there.
+                const held = gate.hold((method, path) => method === "POST" && path === "/api/storages/prepare");
+                const ours = createVm0Volume(inputs, deadline());
+                const prepare = await held;
+                // Meanwhile someone else makes the volume and publishes to it (straight to VM0).
+                const theirs = new Vm0StorageClient(emu().urls.vm0, emu().vm0.token);
+                await publishVersion({ dir: tempDir({ "theirs.txt": "theirs" }), name: "agent-data" }, deadline(), { storage: theirs });
+                const stranger = record();
+                assert.ok(stranger?.currentVersionId);
+                await prepare.release();
+                const err = await rejection(ours);
+                assert.match(err.message, takenBy(stranger.id));
+                assert.match(
+                    err.message,
+                    new RegExp(
+                        `to which someone else published version ${stranger.currentVersionId.slice(0, 12)} ` +
+                            `after this create checked the name; nothing was committed`,
+                    ),
+                );
+                assert.equal(commits().length, 1, "only theirs");
+                assert.equal(record()?.versions.length, 1);
+                assert.equal(record()?.currentVersionId, stranger.currentVersionId, "their HEAD is untouched");
+            } finally {
+                setStackConfig(undefined);
+                await gate.close();
+            }
+        },
+    );
+
+    it("after a rollback takes size and fileCount from the version published, not from the volume record VM0 leaves stale", async () => {
+        const dir = tempDir({ "a.txt": "aaaa", "b.txt": "bbbbbbbb", "c.txt": "c" });
+        const first = await createVm0Volume(await checked(dir), deadline());
+        assert.deepEqual([first.outs.size, first.outs.fileCount], [13, 3]);
+        rmSync(join(dir, "b.txt"));
+        rmSync(join(dir, "c.txt"));
+        const second = await updateVm0Volume(first.id, first.outs, await checked(dir), deadline());
+        assert.deepEqual([second.size, second.fileCount], [4, 1]);
+        writeFileSync(join(dir, "b.txt"), "bbbbbbbb");
+        writeFileSync(join(dir, "c.txt"), "c");
+        const back = await updateVm0Volume(first.id, second, await checked(dir), deadline());
+        assert.equal(back.currentVersionId, first.outs.currentVersionId);
+        // VM0 (and so the emulator) leaves the volume record's figures as they were before the rollback.
+        assert.deepEqual([record()?.size, record()?.fileCount], [4, 1], "precondition: the record is stale");
+        assert.deepEqual([back.size, back.fileCount], [13, 3]);
+        const refreshed = await readVm0PublishedVolume(first.id, back as unknown as Record<string, unknown>, deadline());
+        assert.deepEqual([refreshed?.size, refreshed?.fileCount], [13, 3]);
+        const looked = await getVolume({ id: first.id });
+        assert.deepEqual([looked.size, looked.fileCount], [13, 3], "vm0.getVolume too");
     });
 
     it("read drops sourceHash once HEAD moved outside Pulumi, so the next up puts the content back", async () => {
@@ -287,8 +405,10 @@ describe("vm0 publishing against the emulator", function () {
         const dir = tempDir({ "a.txt": "a" });
         emu().setFaults([{ cloud: "vm0", method: "PUT", path: /archive\.tar\.gz$/, status: 503, times: Infinity }]);
         const started = Date.now();
-        const err = await rejection(createVm0Volume(await checked(dir), Deadline.in(2, "create")));
-        assert.ok(Date.now() - started < 4_000, `took ${Date.now() - started} ms`);
+        // 4 s: room for a busy machine to reach the upload before the deadline.
+        const err = await rejection(createVm0Volume(await checked(dir), Deadline.in(4, "create")));
+        // Room for a busy machine: without the deadline the retries would go on for minutes.
+        assert.ok(Date.now() - started < 12_000, `took ${Date.now() - started} ms`);
         assert.match(err.message, /^vm0 upload archive agent-data: .*503/);
         assert.equal(record()?.versions.length, 0);
     });

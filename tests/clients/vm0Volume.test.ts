@@ -45,7 +45,7 @@ describe("the vm0:Volume provider against the emulator", function () {
     });
 
     it("a publish whose read-back fails stays in state (partial), and the next update finishes it without publishing again", async () => {
-        const inputs = await checked({ source: tempDir("partial"), name: "partial-data", timeouts: { create: 2 } });
+        const inputs = await checked({ source: tempDir("partial"), name: "partial-data", timeouts: { create: 4 } });
         emu().setFaults([{ cloud: "vm0", method: "GET", path: /^\/v1\/volumes\/[^/]+$/, status: 500, times: Infinity }]);
         const err = await rejection(vm0VolumeProvider.create(inputs));
         const record = emu().inventory().vm0[0];

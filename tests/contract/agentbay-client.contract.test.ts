@@ -17,25 +17,26 @@
  * `user-agent`, our `accept: application/json`, chunked (theirs) vs `content-length` (ours), and
  * `x-acs-retry-attempts`/`x-acs-retry-delay`, which the transport adds only on its own retries.
  *
- * One known difference is kept out of the raw query comparison by the token chosen: the core
- * encodes the query with URLSearchParams (a space as `+`, `~!'()*` escaped) where the transport
- * uses `querystring.stringify` (`%20`, those left bare). Both decode to the same value with a form
- * decoder; a page token with a space would show it. Form bodies are encoded alike (checked above
- * with a name holding all of those characters).
+ * The raw encodings are compared too: the core encodes the query and the form as the transport
+ * does (`encodeURIComponent` on both sides: a space is `%20`, never `+`). The page token (base64,
+ * with `+`, `/` and `=`) and the volume name (a space, `ü`, `+&=` and `~'()*!`) would show any
+ * difference.
  */
 import { strict as assert } from "node:assert";
 import { dirname } from "node:path";
+import type * as Dara from "@darabonba/typescript";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import { AgentBayClient } from "../../provider/agentbay/client";
 import { Deadline } from "../../provider/core/deadline";
 import { closeAllPools } from "../../provider/core/transport";
-import { json, Loopback, loopback, Seen } from "../unit/httpLoopback";
+import { json, type Loopback, loopback, type Seen } from "../unit/httpLoopback";
+import { present } from "../support/present";
 
 // The transport's runtime, resolved where openapi-core resolves it (a dependency of it, not of ours).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const $dara = require(
     require.resolve("@darabonba/typescript", { paths: [dirname(require.resolve("@alicloud/openapi-core"))] }),
-) as typeof import("@darabonba/typescript");
+) as typeof Dara;
 
 const key = "akm-contract_key_0123";
 const version = "2025-05-06";
@@ -97,7 +98,11 @@ function assertSame(theirs: Seen, ours: Seen, what: string): void {
         } else assert.equal(oq.get(k), v, at(`query ${k}`));
     }
     // The raw encoding too, with the fresh values masked.
-    const mask = (q: string) => rawPairs(q).map((p) => (fresh[p.split("=")[0]] ? `${p.split("=")[0]}=…` : p));
+    const mask = (q: string) =>
+        rawPairs(q).map((p) => {
+            const [field = ""] = p.split("=");
+            return fresh[field] ? `${field}=…` : p;
+        });
     assert.deepEqual(mask(ourQuery), mask(theirQuery), at("raw query"));
 
     assert.deepEqual(rawPairs(ours.body).sort(), rawPairs(theirs.body).sort(), at("raw form fields"));
@@ -135,7 +140,8 @@ describe("agentbay contract: the client sends what the official transport (@alic
         );
         await client.getOrCreateVolume(image, name, deadline());
         assert.equal(server.seen.length, 2);
-        const [theirs, ours] = server.seen;
+        const theirs = present(server.seen[0]);
+        const ours = present(server.seen[1]);
         assertSame(theirs, ours, "GetVolume");
         assert.ok(theirs.body.includes(`Authorization=Bearer%20${key}`) && theirs.body.includes("AllowCreate=true"), theirs.body);
     });
@@ -148,7 +154,10 @@ describe("agentbay contract: the client sends what the official transport (@alic
         const list = await client.listVolumes({ imageId: image, name, volumeIds: ["vol-1", "vol-2"], maxResults: 10 }, deadline());
         assert.equal(list.length, 0, "vol-1 has another name: filtered out here");
         assert.equal(server.seen.length, 4, "two pages each");
-        const [theirFirst, theirNext, ourFirst, ourNext] = server.seen;
+        const theirFirst = present(server.seen[0]);
+        const theirNext = present(server.seen[1]);
+        const ourFirst = present(server.seen[2]);
+        const ourNext = present(server.seen[3]);
         assertSame(theirFirst, ourFirst, "ListVolumes, first page");
         assertSame(theirNext, ourNext, "ListVolumes, next page");
         assert.ok(theirNext.body.includes("VolumeIds.1=vol-1&VolumeIds.2=vol-2"), theirNext.body);
@@ -158,7 +167,8 @@ describe("agentbay contract: the client sends what the official transport (@alic
     it("DeleteVolume: VolumeId and the key, no ImageId", async () => {
         await official(server.port, "DeleteVolume", {}, { Authorization: `Bearer ${key}`, VolumeId: "vol-1" });
         assert.equal(await client.deleteVolume("vol-1", deadline()), true);
-        const [theirs, ours] = server.seen;
+        const theirs = present(server.seen[0]);
+        const ours = present(server.seen[1]);
         assertSame(theirs, ours, "DeleteVolume");
         assert.deepEqual([...new URLSearchParams(ours.body).keys()].sort(), ["Authorization", "VolumeId"]);
     });

@@ -1,25 +1,25 @@
 /**
  * The official transport (`@alicloud/openapi-core`'s `doRPCRequest`, as the AgentBay SDK calls
  * it) against the AgentBay emulator: the emulator answers every request it sends, and the wire
- * is what shared/apis/agentbay.md says. `agentbayWire.ts` exports the captured requests for the
+ * is what docs/apis/agentbay.md says. `agentbayWire.ts` exports the captured requests for the
  * comparison with the package's own client.
  */
 import { ClientError } from "@alicloud/openapi-core";
 import { strict as assert } from "node:assert";
 import { startEmulator, type AgentBayVolume, type Emulator } from "../../emulator";
 import {
-    NONCE_SENT,
+    nonceSent,
     officialTransport,
     officialTransportRequests,
-    SCENARIO_IMAGE,
+    scenarioImage,
     sendRpc,
     startRpcCapture,
-    TIMESTAMP_SENT,
+    timestampSent,
     type RpcCapture,
     type RpcWireRequest,
 } from "./agentbayWire";
 
-const IMAGE = "imgc-contract";
+const image = "imgc-contract";
 
 describe("AgentBay emulator against the official transport (@alicloud/openapi-core doRPCRequest)", () => {
     let emu: Emulator;
@@ -41,24 +41,24 @@ describe("AgentBay emulator against the official transport (@alicloud/openapi-co
     it("creates with GetVolume AllowCreate=true, gets it back with AllowCreate=false, and not-found is Success:false", async () => {
         const t = officialTransport(capture.endpoint);
         const auth = `Bearer ${key}`;
-        const created = await sendRpc(t, "GetVolume", { AllowCreate: true, Authorization: auth, ImageId: IMAGE, VolumeName: "data" });
+        const created = await sendRpc(t, "GetVolume", { AllowCreate: true, Authorization: auth, ImageId: image, VolumeName: "data" });
         assert.equal(created.statusCode, 200);
         assert.equal(created.body["Success"], true);
         const volume = data<AgentBayVolume>(created);
-        assert.deepEqual([volume.VolumeName, volume.BelongingImageId], ["data", IMAGE]);
+        assert.deepEqual([volume.VolumeName, volume.BelongingImageId], ["data", image]);
         assert.deepEqual(
             emu.inventory().agentbay.map((v) => v.VolumeId),
             [volume.VolumeId],
         );
 
-        const got = await sendRpc(t, "GetVolume", { AllowCreate: false, Authorization: auth, ImageId: IMAGE, VolumeName: "data" });
+        const got = await sendRpc(t, "GetVolume", { AllowCreate: false, Authorization: auth, ImageId: image, VolumeName: "data" });
         assert.deepEqual(data(got), volume);
-        const missing = await sendRpc(t, "GetVolume", { AllowCreate: false, Authorization: auth, ImageId: IMAGE, VolumeName: "nope" });
+        const missing = await sendRpc(t, "GetVolume", { AllowCreate: false, Authorization: auth, ImageId: image, VolumeName: "nope" });
         assert.deepEqual([missing.statusCode, missing.body["Success"], missing.body["Code"]], [200, false, "InvalidVolume.NotFound"]);
         assert.equal(emu.inventory().agentbay.length, 1);
 
         const [first, second] = capture.requests();
-        assert.deepEqual(first?.form, { AllowCreate: "true", Authorization: "Bearer%20<key>", ImageId: IMAGE, VolumeName: "data" });
+        assert.deepEqual(first?.form, { AllowCreate: "true", Authorization: "Bearer%20<key>", ImageId: image, VolumeName: "data" });
         assert.equal(second?.form["AllowCreate"], "false");
     });
 
@@ -67,10 +67,10 @@ describe("AgentBay emulator against the official transport (@alicloud/openapi-co
         const auth = `Bearer ${key}`;
         const ids: string[] = [];
         for (const name of ["a", "b", "c"]) {
-            const reply = await sendRpc(t, "GetVolume", { AllowCreate: true, Authorization: auth, ImageId: IMAGE, VolumeName: name });
+            const reply = await sendRpc(t, "GetVolume", { AllowCreate: true, Authorization: auth, ImageId: image, VolumeName: name });
             ids.push(data<AgentBayVolume>(reply).VolumeId);
         }
-        const list = { Authorization: auth, ImageId: IMAGE, MaxResults: 2, VolumeIds: ids };
+        const list = { Authorization: auth, ImageId: image, MaxResults: 2, VolumeIds: ids };
         const page1 = await sendRpc(t, "ListVolumes", list);
         const token = String(page1.body["NextToken"]);
         assert.notEqual(token, "");
@@ -80,7 +80,7 @@ describe("AgentBay emulator against the official transport (@alicloud/openapi-co
             ids,
         );
         assert.deepEqual([page2.body["NextToken"], page2.body["MaxResults"]], ["", 2]);
-        const byName = await sendRpc(t, "ListVolumes", { Authorization: auth, ImageId: IMAGE, MaxResults: 10, VolumeName: "b" });
+        const byName = await sendRpc(t, "ListVolumes", { Authorization: auth, ImageId: image, MaxResults: 10, VolumeName: "b" });
         assert.deepEqual(
             data<AgentBayVolume[]>(byName).map((v) => v.VolumeId),
             [ids[1]],
@@ -106,7 +106,7 @@ describe("AgentBay emulator against the official transport (@alicloud/openapi-co
 
     it("surfaces a bad key's NOT_LOGIN as the transport's ClientError (HTTP 400), with the request id", async () => {
         const t = officialTransport(capture.endpoint);
-        const err: unknown = await sendRpc(t, "ListVolumes", { Authorization: "Bearer akm-emu_wrong", ImageId: IMAGE }).then(
+        const err: unknown = await sendRpc(t, "ListVolumes", { Authorization: "Bearer akm-emu_wrong", ImageId: image }).then(
             () => assert.fail("a bad key was accepted"),
             (e: unknown) => e,
         );
@@ -116,7 +116,7 @@ describe("AgentBay emulator against the official transport (@alicloud/openapi-co
         assert.equal(emu.inventory().agentbay.length, 0);
     });
 
-    it("sends what agentbay.md says, and the scenario for the client comparison is stable between runs", async () => {
+    it("sends what docs/apis/agentbay.md says, and the scenario for the client comparison is stable between runs", async () => {
         const sent = await officialTransportRequests(emu);
         assert.deepEqual(
             sent.map((r) => r.headers["x-acs-action"]),
@@ -126,12 +126,12 @@ describe("AgentBay emulator against the official transport (@alicloud/openapi-co
         assert.deepEqual(sent[0]?.form, {
             AllowCreate: "true",
             Authorization: "Bearer%20<key>",
-            ImageId: SCENARIO_IMAGE,
+            ImageId: scenarioImage,
             VolumeName: "wire_a",
         });
         assert.deepEqual(sent[3]?.form, {
             Authorization: "Bearer%20<key>",
-            ImageId: SCENARIO_IMAGE,
+            ImageId: scenarioImage,
             MaxResults: "1",
             "VolumeIds.1": "<vol:1>",
             "VolumeIds.2": "<vol:2>",
@@ -155,14 +155,14 @@ describe("AgentBay emulator against the official transport (@alicloud/openapi-co
     });
 });
 
-/** The envelope every request must carry (agentbay.md, "Wire format"). */
+/** The envelope every request must carry (docs/apis/agentbay.md, "Wire format"). */
 function checkEnvelope(r: RpcWireRequest): void {
     const action = r.headers["x-acs-action"];
     assert.deepEqual([r.method, r.path], ["POST", "/"]);
     assert.deepEqual(r.queryKeys.slice(0, 5), ["Action", "Format", "Version", "Timestamp", "SignatureNonce"]);
     assert.deepEqual([r.query["Action"], r.query["Format"], r.query["Version"]], [action, "json", "2025-05-06"]);
-    assert.match(r.query["Timestamp"] ?? "", TIMESTAMP_SENT);
-    assert.match(r.query["SignatureNonce"] ?? "", NONCE_SENT);
+    assert.match(r.query["Timestamp"] ?? "", timestampSent);
+    assert.match(r.query["SignatureNonce"] ?? "", nonceSent);
     assert.deepEqual(r.headers, {
         "x-acs-action": action,
         "x-acs-version": "2025-05-06",

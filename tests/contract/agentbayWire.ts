@@ -52,8 +52,8 @@ export interface TransportReply {
 }
 
 /** The Timestamp shape (UTC to the second, `:` encoded) and the nonce shape the transport sends. */
-export const TIMESTAMP_SENT = /^\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A\d\dZ$/;
-export const NONCE_SENT = /^[0-9a-f]{32,}$/;
+export const timestampSent = /^\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A\d\dZ$/;
+export const nonceSent = /^[0-9a-f]{32,}$/;
 
 function pairs(encoded: string): Array<[string, string]> {
     if (encoded === "") return [];
@@ -168,7 +168,7 @@ export async function sendRpc(
 }
 
 /** The image the scenario's volumes belong to. */
-export const SCENARIO_IMAGE = "imgc-wire";
+export const scenarioImage = "imgc-wire";
 
 /**
  * The fixed scenario, through the official transport against `emu` (its AgentBay knobs should
@@ -185,7 +185,7 @@ export async function officialTransportRequests(emu: Emulator): Promise<RpcWireR
             const reply = await sendRpc(t, "GetVolume", {
                 AllowCreate: allowCreate,
                 Authorization: auth,
-                ImageId: SCENARIO_IMAGE,
+                ImageId: scenarioImage,
                 VolumeName: name,
             });
             return String((reply.body["Data"] as Record<string, unknown> | undefined)?.["VolumeId"] ?? "");
@@ -193,10 +193,10 @@ export async function officialTransportRequests(emu: Emulator): Promise<RpcWireR
         const a = await get("wire_a", true);
         const b = await get("wire_b", true);
         await get("wire_a", false);
-        const list = { Authorization: auth, ImageId: SCENARIO_IMAGE, MaxResults: 1, VolumeIds: [a, b] };
+        const list = { Authorization: auth, ImageId: scenarioImage, MaxResults: 1, VolumeIds: [a, b] };
         const first = await sendRpc(t, "ListVolumes", list);
         await sendRpc(t, "ListVolumes", list, { NextToken: String(first.body["NextToken"] ?? "") });
-        await sendRpc(t, "ListVolumes", { Authorization: auth, ImageId: SCENARIO_IMAGE, MaxResults: 10, VolumeName: "wire_b" });
+        await sendRpc(t, "ListVolumes", { Authorization: auth, ImageId: scenarioImage, MaxResults: 10, VolumeName: "wire_b" });
         for (const id of [a, b]) await sendRpc(t, "DeleteVolume", { Authorization: auth, VolumeId: id });
         return capture.requests();
     } finally {

@@ -12,7 +12,7 @@ import { Agent, createServer, request, type IncomingMessage, type OutgoingHttpHe
 import type { AddressInfo } from "node:net";
 
 /** The header that marks a deliberately invalid request. */
-export const PROBE_HEADER = "x-contract-probe";
+export const probeHeader = "x-contract-probe";
 
 /** One request and its response, as seen on the wire. */
 export interface Exchange {
@@ -77,10 +77,10 @@ export async function startCaptureProxy(target: string): Promise<CaptureProxy> {
                 authScheme: auth === undefined ? "none" : (auth.trim().split(/\s+/)[0] ?? "none"),
                 requestContentType: header(req.headers["content-type"]),
                 requestBody: body.toString("utf8"),
-                probe: header(req.headers[PROBE_HEADER]) === "1",
+                probe: header(req.headers[probeHeader]) === "1",
             };
             const headers: OutgoingHttpHeaders = { ...req.headers, host: upstream.host };
-            delete headers[PROBE_HEADER];
+            delete headers[probeHeader];
             const forward = request(
                 { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
                 (up) => {

@@ -48,7 +48,8 @@ describe("neevcloud contract: provider/neevcloud/wire.ts mirrors the spec's comp
     });
 
     for (const m of mirrors) {
-        it(`${m.name}: the same properties, and ${m.sent ? "the same required ones" : "none required that the spec leaves optional"}`, () => {
+        const requiredRule = m.sent ? "the same required ones" : "none required that the spec leaves optional";
+        it(`${m.name}: the same properties, and ${requiredRule}`, () => {
             const shape = shapeOf(m.zod);
             assert.deepEqual(Object.keys(shape).sort(), Object.keys(props(m.component)).sort(), "properties");
             const required = Object.entries(shape)

@@ -2,7 +2,7 @@
  * The NeevCloud contract: the client (provider/neevcloud) and the emulator
  * (emulator/neevcloud) both held to the normative OpenAPI document
  * (tests/contract/neevcloud-network-volumes.openapi.json, a verbatim copy of
- * shared/apis/neevcloud-network-volumes.openapi.json).
+ * tests/contract/neevcloud-network-volumes.openapi.json).
  *
  * A realistic session runs through the real client and provider against the
  * emulator, through a capturing proxy (real HTTP on both sides). Every request
@@ -21,16 +21,16 @@ import { closeAllPools } from "../../provider/core/transport";
 import { NeevcloudClient } from "../../provider/neevcloud/client";
 import { networkVolumeProvider as p } from "../../provider/neevcloud/provider";
 import type { NetworkVolumeOutputs } from "../../provider/neevcloud/schema";
-import { PROBE_HEADER, startCaptureProxy, type CaptureProxy, type Exchange } from "./capture";
+import { probeHeader, startCaptureProxy, type CaptureProxy, type Exchange } from "./capture";
 import { conformanceReport, exchangeProblems, neevcloudSpec } from "./openapi";
 import { sample } from "./zodMirror";
 
 const { doc, spec } = neevcloudSpec();
 
-const ORG = "org-contract";
-const PROJECT = "proj-contract";
-const VOLUMES = `/api/v1beta1/orgs/${ORG}/projects/${PROJECT}/volumes`;
-const scope = { orgId: ORG, projectId: PROJECT };
+const contractOrg = "org-contract";
+const contractProject = "proj-contract";
+const volumesPath = `/api/v1beta1/orgs/${contractOrg}/projects/${contractProject}/volumes`;
+const scope = { orgId: contractOrg, projectId: contractProject };
 const deadline = (): Deadline => Deadline.in(30, "read");
 
 const problemsOf = (ex: Exchange): string[] => exchangeProblems(spec, ex);
@@ -62,7 +62,7 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
         const headers: Record<string, string> = {};
         const auth = opts.auth === undefined ? `Bearer ${emu.token}` : opts.auth;
         if (auth !== null) headers["authorization"] = auth;
-        if (opts.probe) headers[PROBE_HEADER] = "1";
+        if (opts.probe) headers[probeHeader] = "1";
         const payload = opts.rawBody ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
         if (payload !== undefined) headers["content-type"] = "application/json";
         const res = await fetch(`${apiUrl}${path}`, { method, headers, body: payload });
@@ -72,7 +72,7 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
 
     const client = (): NeevcloudClient => new NeevcloudClient(apiUrl, emu.token);
     const inputs = async (extra: Record<string, unknown> = {}) => {
-        const news = { orgId: ORG, projectId: PROJECT, regionId: "in-bom-1", sizeGb: 10, name: "train-data", ...extra };
+        const news = { orgId: contractOrg, projectId: contractProject, regionId: "in-bom-1", sizeGb: 10, name: "train-data", ...extra };
         const { inputs: checkedInputs, failures } = await p.check({}, news);
         assert.deepEqual(failures, []);
         return checkedInputs;
@@ -125,7 +125,7 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
                 attachedTo: [{ instanceId: "6d2c9a4e-1f3b-4c5d-8e7f-90a1b2c3d4e5", instanceName: "rt-1", instanceType: "gpu.a100" }],
             }),
         );
-        assert.match(id, new RegExp(`^${ORG}/${PROJECT}/[0-9a-f-]{36}$`));
+        assert.match(id, new RegExp(`^${contractOrg}/${contractProject}/[0-9a-f-]{36}$`));
         assert.equal(outs.status, "bound");
         trainId = id;
         trainOuts = outs;
@@ -182,13 +182,13 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
             ["train-data"],
         );
         assert.equal(bound.totalPages, 1);
-        const past = await raw("GET", `${VOLUMES}?page=9&limit=2`);
+        const past = await raw("GET", `${volumesPath}?page=9&limit=2`);
         assert.deepEqual(past.body?.pagination, { current_page: 9, items_per_page: 2, total_items: 5, total_pages: 3 });
         assertConforms();
     });
 
     it("a create without a name gets one", async () => {
-        const res = await raw("POST", VOLUMES, { body: { sizeGB: 1, regionID: "in-bom-1", volumeMode: "filesystem" } });
+        const res = await raw("POST", volumesPath, { body: { sizeGB: 1, regionID: "in-bom-1", volumeMode: "filesystem" } });
         assert.equal(res.status, 201);
         assert.match(String(res.body?.name), /^pvc-[0-9a-f]{8}$/);
         assertConforms();
@@ -211,7 +211,7 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
         const inUse = await rejection(client().deleteVolume(scope, uuidOf(trainId), deadline()));
         assert.deepEqual([inUse.status, inUse.code], [400, "VOLUME_IN_USE"]);
         assert.match(inUse.message, /cannot be deleted because it is in use/);
-        const timer = setTimeout(() => emu.neevcloud.detach(ORG, PROJECT, uuidOf(trainId)), 300);
+        const timer = setTimeout(() => emu.neevcloud.detach(contractOrg, contractProject, uuidOf(trainId)), 300);
         try {
             await p.delete(trainId, trainOuts);
         } finally {
@@ -225,7 +225,7 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
         assert.equal(await client().getVolume(scope, uuidOf(trainId), deadline()), undefined);
         assert.equal(await client().deleteVolume(scope, uuidOf(trainId), deadline()), false);
         assert.deepEqual(await p.read!(trainId, trainOuts), { id: "", props: {} });
-        assert.equal((await raw("POST", `${VOLUMES}/${uuidOf(trainId)}/extend`, { body: { sizeGB: 30 } })).status, 404);
+        assert.equal((await raw("POST", `${volumesPath}/${uuidOf(trainId)}/extend`, { body: { sizeGB: 30 } })).status, 404);
         assertConforms();
     });
 
@@ -261,7 +261,7 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
             (await rejection(wrong.createVolume(scope, { name: "x", sizeGb: 1, regionId: "r", volumeMode: "block" }, deadline()))).status,
             401,
         );
-        assert.equal((await raw("GET", VOLUMES, { auth: null, probe: true })).status, 401);
+        assert.equal((await raw("GET", volumesPath, { auth: null, probe: true })).status, 401);
         assertConforms();
     });
 
@@ -269,27 +269,32 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
         const vol = (await client().listVolumes(scope, deadline()))[0];
         const good = { name: "ok", sizeGB: 5, regionID: "in-bom-1", volumeMode: "filesystem" };
         const probes: [string, string, { body?: unknown; rawBody?: string }, number][] = [
-            ["POST", VOLUMES, { body: { ...good, sizeGB: 0 } }, 400],
-            ["POST", VOLUMES, { body: { ...good, sizeGB: 1001 } }, 400],
-            ["POST", VOLUMES, { body: { ...good, sizeGB: 2.5 } }, 400],
-            ["POST", VOLUMES, { body: { ...good, regionID: undefined } }, 400],
-            ["POST", VOLUMES, { body: { ...good, volumeMode: undefined } }, 400],
-            ["POST", VOLUMES, { body: { ...good, volumeMode: "ssd" } }, 400],
-            ["POST", VOLUMES, { body: { ...good, attachedTo: [{ instance_id: "nope", instance_name: "a", instance_type: "b" }] } }, 400],
-            ["POST", VOLUMES, { body: { ...good, attachedTo: [{ instance_name: "a" }] } }, 400],
-            ["POST", VOLUMES, { rawBody: "{not json" }, 400],
-            ["POST", VOLUMES, {}, 400],
-            ["POST", `${VOLUMES}/${vol?.id}/extend`, { body: { sizeGB: 0 } }, 400],
-            ["POST", `${VOLUMES}/${vol?.id}/extend`, { body: {} }, 400],
-            ["POST", `${VOLUMES}/${vol?.id}/extend`, { body: { sizeGB: "50" } }, 400],
-            ["GET", `${VOLUMES}?page=0`, {}, 400],
-            ["GET", `${VOLUMES}?limit=0`, {}, 400],
-            ["GET", `${VOLUMES}?limit=101`, {}, 400],
-            ["GET", `${VOLUMES}?page=two`, {}, 400],
-            ["GET", `${VOLUMES}?available=maybe`, {}, 400],
-            ["GET", `${VOLUMES}/not-a-uuid`, {}, 404],
-            ["DELETE", `${VOLUMES}/not-a-uuid`, {}, 404],
-            ["POST", `${VOLUMES}/not-a-uuid/extend`, { body: { sizeGB: 5 } }, 404],
+            ["POST", volumesPath, { body: { ...good, sizeGB: 0 } }, 400],
+            ["POST", volumesPath, { body: { ...good, sizeGB: 1001 } }, 400],
+            ["POST", volumesPath, { body: { ...good, sizeGB: 2.5 } }, 400],
+            ["POST", volumesPath, { body: { ...good, regionID: undefined } }, 400],
+            ["POST", volumesPath, { body: { ...good, volumeMode: undefined } }, 400],
+            ["POST", volumesPath, { body: { ...good, volumeMode: "ssd" } }, 400],
+            [
+                "POST",
+                volumesPath,
+                { body: { ...good, attachedTo: [{ instance_id: "nope", instance_name: "a", instance_type: "b" }] } },
+                400,
+            ],
+            ["POST", volumesPath, { body: { ...good, attachedTo: [{ instance_name: "a" }] } }, 400],
+            ["POST", volumesPath, { rawBody: "{not json" }, 400],
+            ["POST", volumesPath, {}, 400],
+            ["POST", `${volumesPath}/${vol?.id}/extend`, { body: { sizeGB: 0 } }, 400],
+            ["POST", `${volumesPath}/${vol?.id}/extend`, { body: {} }, 400],
+            ["POST", `${volumesPath}/${vol?.id}/extend`, { body: { sizeGB: "50" } }, 400],
+            ["GET", `${volumesPath}?page=0`, {}, 400],
+            ["GET", `${volumesPath}?limit=0`, {}, 400],
+            ["GET", `${volumesPath}?limit=101`, {}, 400],
+            ["GET", `${volumesPath}?page=two`, {}, 400],
+            ["GET", `${volumesPath}?available=maybe`, {}, 400],
+            ["GET", `${volumesPath}/not-a-uuid`, {}, 404],
+            ["DELETE", `${volumesPath}/not-a-uuid`, {}, 404],
+            ["POST", `${volumesPath}/not-a-uuid/extend`, { body: { sizeGB: 5 } }, 404],
         ];
         const before = proxy.exchanges().length;
         for (const [method, path, opts, status] of probes) {
@@ -311,11 +316,11 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
         const vol = (await client().listVolumes(scope, deadline())).find((v) => v.name === "vol-c");
         const id = vol?.id ?? "";
         const calls: [string, string, unknown][] = [
-            ["GET", VOLUMES, undefined],
-            ["POST", VOLUMES, { name: "five-hundred", sizeGB: 1, regionID: "in-bom-1", volumeMode: "block" }],
-            ["GET", `${VOLUMES}/${id}`, undefined],
-            ["DELETE", `${VOLUMES}/${id}`, undefined],
-            ["POST", `${VOLUMES}/${id}/extend`, { sizeGB: 50 }],
+            ["GET", volumesPath, undefined],
+            ["POST", volumesPath, { name: "five-hundred", sizeGB: 1, regionID: "in-bom-1", volumeMode: "block" }],
+            ["GET", `${volumesPath}/${id}`, undefined],
+            ["DELETE", `${volumesPath}/${id}`, undefined],
+            ["POST", `${volumesPath}/${id}/extend`, { sizeGB: 50 }],
         ];
         for (const [method, path, body] of calls) {
             emu.setFaults([{ cloud: "neevcloud", method, status: 500 }]);
@@ -329,9 +334,9 @@ describe("neevcloud contract: client and emulator against the OpenAPI spec", fun
 
     it("off-spec routes: 404 ErrorResponse", async () => {
         for (const [method, path] of [
-            ["GET", `/api/v1beta1/orgs/${ORG}/projects/${PROJECT}`],
-            ["PUT", `${VOLUMES}/0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e`],
-            ["GET", `/api/v1/orgs/${ORG}/projects/${PROJECT}/volumes`],
+            ["GET", `/api/v1beta1/orgs/${contractOrg}/projects/${contractProject}`],
+            ["PUT", `${volumesPath}/0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e`],
+            ["GET", `/api/v1/orgs/${contractOrg}/projects/${contractProject}/volumes`],
         ] as const) {
             const res = await raw(method, path, { probe: true });
             assert.equal(res.status, 404, `${method} ${path}`);
@@ -359,7 +364,7 @@ describe("neevcloud contract: the validator itself catches drift", () => {
     const exchange = (over: Partial<Exchange>): Exchange => ({
         seq: 1,
         method: "GET",
-        path: `/storage${VOLUMES}/0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e`,
+        path: `/storage${volumesPath}/0b8f7c3e-2a51-4c8e-9d0a-5f3e1b2c4d6e`,
         query: {},
         authScheme: "Bearer",
         requestBody: "",
@@ -393,11 +398,11 @@ describe("neevcloud contract: the validator itself catches drift", () => {
         assert.match(problemsOf(exchange({ method: "DELETE", status: 204, responseBody: "{}" })).join(), /declares no body/);
         assert.match(problemsOf(exchange({ method: "PATCH" })).join(), /not an operation of the spec/);
         assert.match(
-            problemsOf(exchange({ path: `/storage${VOLUMES}`, query: { limit: "500" }, responseBody: "{}" })).join(),
+            problemsOf(exchange({ path: `/storage${volumesPath}`, query: { limit: "500" }, responseBody: "{}" })).join(),
             /query parameters \/limit must be <= 100/,
         );
         assert.match(
-            problemsOf(exchange({ path: `/storage${VOLUMES}`, query: { cursor: "x" }, responseBody: "{}" })).join(),
+            problemsOf(exchange({ path: `/storage${volumesPath}`, query: { cursor: "x" }, responseBody: "{}" })).join(),
             /query parameters.*additional properties \(cursor\)/,
         );
         assert.match(problemsOf(exchange({ authScheme: "none" })).join(), /expected Authorization: Bearer/);

@@ -56,10 +56,10 @@ export interface MatchedOperation {
     readonly pathParams: Record<string, string>;
 }
 
-const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"];
+const methods = ["get", "put", "post", "delete", "patch", "head", "options"];
 /** Keywords OpenAPI 3.0 has and JSON Schema does not (annotations only; dropped). */
-const OPENAPI_ONLY = ["example", "xml", "externalDocs", "discriminator"];
-const SCHEMA_ID = "https://openapi.invalid/components/schemas/";
+const openapiOnly = ["example", "xml", "externalDocs", "discriminator"];
+const schemaId = "https://openapi.invalid/components/schemas/";
 
 /** Load a JSON file that lives beside this test's source (`tests/contract/`), from the source tree or a build under it. */
 export function loadContractFile(file: string): unknown {
@@ -81,11 +81,11 @@ export function toJsonSchema(schema: unknown, closed: boolean): unknown {
     if (schema === null || typeof schema !== "object") return schema;
     const out: Schema = {};
     for (const [key, value] of Object.entries(schema as Schema)) {
-        if (OPENAPI_ONLY.includes(key) || key === "nullable") continue;
+        if (openapiOnly.includes(key) || key === "nullable") continue;
         if (key === "$ref" && typeof value === "string") {
             const m = /^#\/components\/schemas\/(.+)$/.exec(value);
             if (!m) throw new Error(`contract test: unsupported $ref ${value}`);
-            out[key] = SCHEMA_ID + m[1];
+            out[key] = schemaId + m[1];
         } else if (key === "properties" && value && typeof value === "object") {
             out[key] = Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, toJsonSchema(v, closed)]));
         } else {
@@ -136,7 +136,7 @@ export class SpecValidator {
         this.ajv = addFormats(new Ajv({ allErrors: true, strict: true }));
         this.coercing = addFormats(new Ajv({ allErrors: true, strict: true, coerceTypes: true }));
         for (const [name, schema] of Object.entries(doc.components.schemas)) {
-            const converted = { ...(toJsonSchema(schema, closed) as Schema), $id: SCHEMA_ID + name };
+            const converted = { ...(toJsonSchema(schema, closed) as Schema), $id: schemaId + name };
             this.ajv.addSchema(converted);
             this.coercing.addSchema(converted);
         }
@@ -147,7 +147,7 @@ export class SpecValidator {
                 names.push(name);
                 return "([^/]+)";
             });
-            for (const method of METHODS) {
+            for (const method of methods) {
                 const operation = item[method];
                 if (operation)
                     this.routes.push({ method: method.toUpperCase(), template, regex: new RegExp(`^${pattern}$`), names, operation });
@@ -165,7 +165,7 @@ export class SpecValidator {
 
     /** A component schema, compiled. */
     component(name: string): ValidateFunction {
-        const v = this.ajv.getSchema(SCHEMA_ID + name);
+        const v = this.ajv.getSchema(schemaId + name);
         if (!v) throw new Error(`contract test: no component ${name}`);
         return v;
     }

@@ -1,8 +1,8 @@
-/** The AgentBay emulator speaks POP RPC as shared/apis/agentbay.md's checklist says; raw HTTP only. */
+/** The AgentBay emulator speaks POP RPC as docs/apis/agentbay.md describes; raw HTTP only. */
 import { strict as assert } from "node:assert";
 import { request } from "node:http";
 import { startEmulator, type AgentBayListVolumesResponse, type AgentBayVolume, type Emulator } from "../../emulator";
-import { sleep, useEmulator } from "./helpers";
+import { clock, useEmulator } from "./helpers";
 
 /** A reply: HTTP status and the parsed JSON body. */
 interface RpcReply<T> {
@@ -19,7 +19,7 @@ interface RpcOptions {
     method?: string;
 }
 
-const IMAGE = "imgc-emu";
+const testImage = "imgc-emu";
 
 function key(emu: Emulator): string {
     return emu.env["AGENTBAY_API_KEY"] ?? "";
@@ -54,10 +54,10 @@ async function rpc<T = Record<string, unknown>>(
     return { status: res.status, body: (await res.json()) as RpcReply<T>["body"] };
 }
 
-const getVolume = (emu: Emulator, name: string, allowCreate: boolean | string, imageId = IMAGE) =>
+const getVolume = (emu: Emulator, name: string, allowCreate: boolean | string, imageId = testImage) =>
     rpc<{ Data?: AgentBayVolume }>(emu, "GetVolume", { AllowCreate: allowCreate, ImageId: imageId, VolumeName: name });
 
-async function createVolume(emu: Emulator, name: string, imageId = IMAGE): Promise<string> {
+async function createVolume(emu: Emulator, name: string, imageId = testImage): Promise<string> {
     const reply = await getVolume(emu, name, true, imageId);
     assert.equal(reply.body.Success, true, JSON.stringify(reply.body));
     return reply.body.Data?.VolumeId ?? "";
@@ -67,7 +67,7 @@ const listVolumes = (emu: Emulator, params: Record<string, string | number | rea
     rpc<AgentBayListVolumesResponse>(
         emu,
         "ListVolumes",
-        { ImageId: IMAGE, ...params },
+        { ImageId: testImage, ...params },
         nextToken !== undefined ? { query: { NextToken: nextToken } } : {},
     );
 
@@ -79,7 +79,7 @@ describe("agentbay emulator: wiring", () => {
             assert.equal(emu.env["AGENTBAY_ENDPOINT"], emu.urls.agentbay);
             assert.match(key(emu), /^akm-/);
             assert.doesNotMatch(key(emu), /akm-[A-Za-z0-9]{20,}/);
-            assert.deepEqual(emu.knobs().agentbay, { listLagMs: 1_000, allowlisted: true });
+            assert.deepEqual(emu.knobs().agentbay, { listLagMs: 1_000, allowlisted: true, lookupNotFound: "InvalidVolume.NotFound" });
         } finally {
             await emu.close();
         }
@@ -90,7 +90,7 @@ describe("agentbay emulator: the RPC envelope and auth", () => {
     const emu = useEmulator({ agentbay: { listLagMs: 0 } });
 
     it("answers every action with RequestId, Success, Code, Message and HttpStatusCode, and logs the action", async () => {
-        const reply = await rpc(emu(), "ListVolumes", { ImageId: IMAGE });
+        const reply = await rpc(emu(), "ListVolumes", { ImageId: testImage });
         assert.equal(reply.status, 200);
         assert.deepEqual(
             { ...reply.body, RequestId: typeof reply.body.RequestId },
@@ -109,7 +109,7 @@ describe("agentbay emulator: the RPC envelope and auth", () => {
             ["key in the query", { authorization: null, query: { Authorization: `Bearer ${key(emu())}` } }],
         ];
         for (const [what, options] of cases) {
-            const reply = await rpc(emu(), "ListVolumes", { ImageId: IMAGE }, options);
+            const reply = await rpc(emu(), "ListVolumes", { ImageId: testImage }, options);
             assert.equal(reply.status, 400, what);
             assert.equal(reply.body.Code, "NOT_LOGIN", what);
             assert.equal(reply.body.Message, "You are not logged in or your login token has expired");
@@ -120,16 +120,16 @@ describe("agentbay emulator: the RPC envelope and auth", () => {
         const res = await fetch(`${emu().urls.agentbay}/?Action=ListVolumes&Version=2025-05-06`, {
             method: "POST",
             headers: { authorization: `Bearer ${key(emu())}`, "content-type": "application/x-www-form-urlencoded" },
-            body: `ImageId=${IMAGE}`,
+            body: `ImageId=${testImage}`,
         });
         assert.equal(res.status, 400);
         assert.equal(((await res.json()) as { Code: string }).Code, "NOT_LOGIN");
-        assert.equal((await rpc(emu(), "ListVolumes", { ImageId: IMAGE }, { authorization: `bearer ${key(emu())}` })).status, 200);
+        assert.equal((await rpc(emu(), "ListVolumes", { ImageId: testImage }, { authorization: `bearer ${key(emu())}` })).status, 200);
         // `+` for the space, as a form encoder other than Node's may send it.
         const plus = await fetch(`${emu().urls.agentbay}/?Action=ListVolumes&Version=2025-05-06`, {
             method: "POST",
             headers: { "content-type": "application/x-www-form-urlencoded" },
-            body: `Authorization=Bearer+${key(emu())}&ImageId=${IMAGE}`,
+            body: `Authorization=Bearer+${key(emu())}&ImageId=${testImage}`,
         });
         assert.equal(plus.status, 200);
         await plus.text();
@@ -139,10 +139,10 @@ describe("agentbay emulator: the RPC envelope and auth", () => {
 
     it("requires Version=2025-05-06, a known Action and POST /", async () => {
         for (const version of [null, "2023-01-01"]) {
-            const reply = await rpc(emu(), "ListVolumes", { ImageId: IMAGE }, { version });
+            const reply = await rpc(emu(), "ListVolumes", { ImageId: testImage }, { version });
             assert.deepEqual([reply.status, reply.body.Code], [400, "InvalidVersion"]);
         }
-        const unknown = await rpc(emu(), "CreateVolume", { ImageId: IMAGE, VolumeName: "x" });
+        const unknown = await rpc(emu(), "CreateVolume", { ImageId: testImage, VolumeName: "x" });
         assert.deepEqual([unknown.status, unknown.body.Code], [404, "InvalidAction.NotFound"]);
         assert.equal((await rpc(emu(), "ListVolumes", {}, { method: "GET" })).status, 404);
         const elsewhere = await fetch(`${emu().urls.agentbay}/v1/volumes?Action=ListVolumes&Version=2025-05-06`, { method: "POST" });
@@ -152,7 +152,7 @@ describe("agentbay emulator: the RPC envelope and auth", () => {
 
     it("refuses a missing required parameter or a bad boolean with HTTP 400, before any change", async () => {
         assert.deepEqual((await rpc(emu(), "GetVolume", { AllowCreate: true, VolumeName: "x" })).body.Code, "MissingParameter");
-        assert.deepEqual((await rpc(emu(), "GetVolume", { AllowCreate: true, ImageId: IMAGE })).body.Code, "MissingParameter");
+        assert.deepEqual((await rpc(emu(), "GetVolume", { AllowCreate: true, ImageId: testImage })).body.Code, "MissingParameter");
         assert.equal((await rpc(emu(), "ListVolumes", {})).status, 400);
         assert.equal((await rpc(emu(), "DeleteVolume", {})).status, 400);
         const bad = await getVolume(emu(), "x", "yes");
@@ -163,7 +163,7 @@ describe("agentbay emulator: the RPC envelope and auth", () => {
 
     it("reads a chunked form body (Node sends no Content-Length)", async () => {
         const url = new URL(`${emu().urls.agentbay}/?Action=GetVolume&Version=2025-05-06&Format=json`);
-        const body = form({ Authorization: `Bearer ${key(emu())}`, AllowCreate: true, ImageId: IMAGE, VolumeName: "chunked" });
+        const body = form({ Authorization: `Bearer ${key(emu())}`, AllowCreate: true, ImageId: testImage, VolumeName: "chunked" });
         const reply = await new Promise<{ status: number; text: string }>((resolve, reject) => {
             const req = request(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" } }, (res) => {
                 let text = "";
@@ -183,8 +183,8 @@ describe("agentbay emulator: the RPC envelope and auth", () => {
     it("refuses every volume action with Success:false when the key is off the allowlist", async () => {
         emu().configure({ agentbay: { allowlisted: false } });
         for (const [action, params] of [
-            ["GetVolume", { AllowCreate: true, ImageId: IMAGE, VolumeName: "x" }],
-            ["ListVolumes", { ImageId: IMAGE }],
+            ["GetVolume", { AllowCreate: true, ImageId: testImage, VolumeName: "x" }],
+            ["ListVolumes", { ImageId: testImage }],
             ["DeleteVolume", { VolumeId: "vol-x" }],
         ] as const) {
             const reply = await rpc(emu(), action, params);
@@ -204,7 +204,7 @@ describe("agentbay emulator: GetVolume is create-or-get, per image", () => {
         const created = await getVolume(emu(), "data", true);
         const v = created.body.Data as AgentBayVolume;
         assert.match(v.VolumeId, /^vol-[a-z0-9]{16}$/);
-        assert.deepEqual([v.VolumeName, v.BelongingImageId, v.Status], ["data", IMAGE, "Available"]);
+        assert.deepEqual([v.VolumeName, v.BelongingImageId, v.Status], ["data", testImage, "Available"]);
         assert.match(v.CreateTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
         for (const allowCreate of [true, false, "True", "FALSE"]) {
             const again = await getVolume(emu(), "data", allowCreate);
@@ -236,10 +236,10 @@ describe("agentbay emulator: GetVolume is create-or-get, per image", () => {
     });
 
     it("returns a stranger's volume made out of band (the adoption hazard the provider guards against)", async () => {
-        const theirs = emu().agentbay.create(IMAGE, "shared");
+        const theirs = emu().agentbay.create(testImage, "shared");
         const reply = await getVolume(emu(), "shared", true);
         assert.equal(reply.body.Data?.VolumeId, theirs);
-        assert.throws(() => emu().agentbay.create(IMAGE, "shared"), /already has a volume named shared/);
+        assert.throws(() => emu().agentbay.create(testImage, "shared"), /already has a volume named shared/);
     });
 });
 
@@ -289,11 +289,11 @@ describe("agentbay emulator: ListVolumes", () => {
     it("lags behind a create by listLagMs while GetVolume finds the volume at once; out-of-band volumes list at once", async () => {
         emu().configure({ agentbay: { listLagMs: 120 } });
         const id = await createVolume(emu(), "fresh");
-        const stranger = emu().agentbay.create(IMAGE, "old");
+        const stranger = emu().agentbay.create(testImage, "old");
         const listed = async () => (await listVolumes(emu(), {})).body.Data?.map((v) => v.VolumeId);
         assert.deepEqual(await listed(), [stranger]);
         assert.equal((await getVolume(emu(), "fresh", false)).body.Data?.VolumeId, id);
-        await sleep(150);
+        clock.advance(150);
         assert.deepEqual(await listed(), [id, stranger]);
         assert.equal(emu().inventory().agentbay.length, 2, "the inventory shows it all along");
     });

@@ -1,9 +1,9 @@
 /** startEmulator, auth, the request log, rate limits, knobs and the CLI. */
 import { strict as assert } from "node:assert";
 import { startEmulator } from "../../emulator";
-import { call, createBody, createVolume, runCli, sleep, useEmulator } from "./helpers";
+import { call, clock, createBody, createVolume, runCli, useEmulator } from "./helpers";
 
-const VOLUMES = "/v1/apps/demo/volumes";
+const volumesPath = "/v1/apps/demo/volumes";
 
 describe("startEmulator", () => {
     it("listens on loopback and exports FLY_API_URL and a generated emulator-<32 hex> FLY_API_TOKEN", async () => {
@@ -18,7 +18,7 @@ describe("startEmulator", () => {
             await emu.close();
         }
         await emu.close(); // idempotent
-        await assert.rejects(fetch(`${emu.urls.fly}${VOLUMES}`));
+        await assert.rejects(fetch(`${emu.urls.fly}${volumesPath}`));
     });
 
     it("accepts the token it is given and starts from the default knobs merged with options.knobs", async () => {
@@ -48,10 +48,10 @@ describe("fly emulator: auth and the request log", () => {
 
     it("accepts `FlyV1 <token>` and `Bearer <token>` and refuses anything else with 401", async () => {
         const t = emu().token;
-        assert.equal((await call(emu(), "GET", VOLUMES, { auth: `FlyV1 ${t}` })).status, 200);
-        assert.equal((await call(emu(), "GET", VOLUMES, { auth: `Bearer ${t}` })).status, 200);
+        assert.equal((await call(emu(), "GET", volumesPath, { auth: `FlyV1 ${t}` })).status, 200);
+        assert.equal((await call(emu(), "GET", volumesPath, { auth: `Bearer ${t}` })).status, 200);
         for (const auth of [null, `Bearer ${t}x`, `Basic ${t}`, t, "Bearer "]) {
-            const reply = await call<{ error: string }>(emu(), "GET", VOLUMES, { auth });
+            const reply = await call<{ error: string }>(emu(), "GET", volumesPath, { auth });
             assert.equal(reply.status, 401, String(auth));
             assert.match(reply.body.error, /unauthorized/);
         }
@@ -60,11 +60,11 @@ describe("fly emulator: auth and the request log", () => {
 
     it("logs the auth scheme of each request but never the token or Authorization value", async () => {
         const t = emu().token;
-        await call(emu(), "GET", VOLUMES, { auth: `FlyV1 ${t}` });
-        await call(emu(), "GET", VOLUMES, { auth: `Bearer ${t}` });
-        await call(emu(), "GET", VOLUMES, { auth: null });
-        await call(emu(), "GET", VOLUMES, { auth: `Basic ${t}` });
-        await call(emu(), "GET", VOLUMES, { auth: t });
+        await call(emu(), "GET", volumesPath, { auth: `FlyV1 ${t}` });
+        await call(emu(), "GET", volumesPath, { auth: `Bearer ${t}` });
+        await call(emu(), "GET", volumesPath, { auth: null });
+        await call(emu(), "GET", volumesPath, { auth: `Basic ${t}` });
+        await call(emu(), "GET", volumesPath, { auth: t });
         await call(emu(), "GET", `/v1/apps/${t}/volumes?x=${t}`);
         const log = emu().requests();
         assert.deepEqual(
@@ -77,12 +77,12 @@ describe("fly emulator: auth and the request log", () => {
 
     it("records cloud, method, path, query, status, time and duration of every request, in order", async () => {
         const before = Date.now();
-        await call(emu(), "GET", `${VOLUMES}?summary=true`);
-        await call(emu(), "POST", VOLUMES, { body: createBody({ size_gb: 0 }) });
+        await call(emu(), "GET", `${volumesPath}?summary=true`);
+        await call(emu(), "POST", volumesPath, { body: createBody({ size_gb: 0 }) });
         const [list, create] = emu().requests();
         assert.deepEqual(
             { cloud: list?.cloud, method: list?.method, path: list?.path, query: list?.query, status: list?.status },
-            { cloud: "fly", method: "GET", path: VOLUMES, query: { summary: "true" }, status: 200 },
+            { cloud: "fly", method: "GET", path: volumesPath, query: { summary: "true" }, status: 200 },
         );
         assert.equal(create?.status, 400);
         assert.ok((list?.at ?? 0) >= before && (list?.durationMs ?? -1) >= 0);
@@ -92,8 +92,8 @@ describe("fly emulator: auth and the request log", () => {
 
     it("sends a unique fly-request-id on every response, errors included, and logs it", async () => {
         const replies = [
-            await call(emu(), "GET", VOLUMES),
-            await call(emu(), "GET", VOLUMES, { auth: null }),
+            await call(emu(), "GET", volumesPath),
+            await call(emu(), "GET", volumesPath, { auth: null }),
             await call(emu(), "GET", "/v1/unknown"),
         ];
         const ids = replies.map((r) => r.headers.get("fly-request-id"));
@@ -109,7 +109,7 @@ describe("fly emulator: auth and the request log", () => {
     it("adds latencyMs to every request", async () => {
         emu().configure({ latencyMs: 50 });
         const started = Date.now();
-        await call(emu(), "GET", VOLUMES);
+        await call(emu(), "GET", volumesPath);
         assert.ok(Date.now() - started >= 45);
     });
 
@@ -120,7 +120,7 @@ describe("fly emulator: auth and the request log", () => {
         emu().reset();
         assert.deepEqual(emu().inventory().fly, []);
         assert.deepEqual(emu().requests(), []);
-        assert.equal((await call(emu(), "GET", VOLUMES)).status, 200);
+        assert.equal((await call(emu(), "GET", volumesPath)).status, 200);
         assert.equal(emu().knobs().fly.timeToReadyMs, 5);
     });
 });
@@ -130,29 +130,29 @@ describe("fly emulator: rate limits", () => {
 
     it("allows a burst of 3 per (app, action), then answers 429 without Retry-After and logs it", async () => {
         const statuses: number[] = [];
-        for (let i = 0; i < 4; i++) statuses.push((await call(emu(), "GET", VOLUMES)).status);
+        for (let i = 0; i < 4; i++) statuses.push((await call(emu(), "GET", volumesPath)).status);
         assert.deepEqual(statuses, [200, 200, 200, 429]);
-        const limited = await call(emu(), "GET", VOLUMES);
+        const limited = await call(emu(), "GET", volumesPath);
         assert.deepEqual(limited.body, { error: "rate limit exceeded" });
         assert.equal(limited.headers.get("retry-after"), null);
         assert.equal(emu().requests()[3]?.status, 429);
         // other actions and other apps have their own buckets
-        assert.equal((await call(emu(), "POST", VOLUMES, { body: createBody() })).status, 200);
+        assert.equal((await call(emu(), "POST", volumesPath, { body: createBody() })).status, 200);
         assert.equal((await call(emu(), "GET", "/v1/apps/other/volumes")).status, 200);
     });
 
     it("recovers as the bucket refills at perSecond", async () => {
         emu().configure({ fly: { rateLimit: { perSecond: 20, burst: 1 } } });
-        assert.equal((await call(emu(), "GET", VOLUMES)).status, 200);
-        assert.equal((await call(emu(), "GET", VOLUMES)).status, 429);
-        await sleep(70);
-        assert.equal((await call(emu(), "GET", VOLUMES)).status, 200);
+        assert.equal((await call(emu(), "GET", volumesPath)).status, 200);
+        assert.equal((await call(emu(), "GET", volumesPath)).status, 429);
+        clock.advance(70);
+        assert.equal((await call(emu(), "GET", volumesPath)).status, 200);
     });
 
     it("sends Retry-After when retryAfterOn429 is set", async () => {
         emu().configure({ fly: { rateLimit: { perSecond: 0.001, burst: 1 }, retryAfterOn429: 2 } });
-        await call(emu(), "GET", VOLUMES);
-        const limited = await call(emu(), "GET", VOLUMES);
+        await call(emu(), "GET", volumesPath);
+        const limited = await call(emu(), "GET", volumesPath);
         assert.equal(limited.status, 429);
         assert.equal(limited.headers.get("retry-after"), "2");
     });
@@ -183,7 +183,7 @@ describe("pulumi-volumes-emulator CLI", () => {
         }
         assert.ok(lines.some((l) => /^export AGENTBAY_ENDPOINT=http:\/\/127\.0\.0\.1:\d+$/.test(l)));
         const url = flyUrl.slice("export FLY_API_URL=".length);
-        const res = await fetch(`${url}${VOLUMES}`, { headers: { authorization: "Bearer emulator-cli" } });
+        const res = await fetch(`${url}${volumesPath}`, { headers: { authorization: "Bearer emulator-cli" } });
         assert.equal(res.status, 200);
         await res.text();
         assert.equal(await stop(), 0);

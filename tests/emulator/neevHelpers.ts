@@ -2,14 +2,14 @@
 import type { Emulator } from "../../emulator";
 import type { NeevNetworkVolume } from "../../emulator/neevcloud";
 
-export const ORG = "org-1";
-export const PROJECT = "proj-1";
-export const VOLUMES = `/api/v1beta1/orgs/${ORG}/projects/${PROJECT}/volumes`;
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const INSTANCE = { instance_id: "6d2c9a4e-1f3b-4c5d-8e7f-90a1b2c3d4e5", instance_name: "rt-1", instance_type: "gpu.a100" };
-/** Short state lags, and a sleep comfortably past them. */
-export const FAST = { timeToBoundMs: 80, timeToExtendMs: 80 };
-export const SETTLE = 160;
+export const testOrg = "org-1";
+export const testProject = "proj-1";
+export const volumesPath = `/api/v1beta1/orgs/${testOrg}/projects/${testProject}/volumes`;
+export const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const instance = { instance_id: "6d2c9a4e-1f3b-4c5d-8e7f-90a1b2c3d4e5", instance_name: "rt-1", instance_type: "gpu.a100" };
+/** Short state lags, and a step of the emulator clock comfortably past them. */
+export const fast = { timeToBoundMs: 80, timeToExtendMs: 80 };
+export const settle = 160;
 
 export interface Reply<T> {
     status: number;
@@ -39,10 +39,10 @@ export function createBody(overrides: Record<string, unknown> = {}): Record<stri
     return { name: "data", sizeGB: 10, regionID: "in-bom-1", volumeMode: "filesystem", ...overrides };
 }
 
-export async function create(emu: Emulator, overrides: Record<string, unknown> = {}, path = VOLUMES): Promise<NeevNetworkVolume> {
+export async function create(emu: Emulator, overrides: Record<string, unknown> = {}, path = volumesPath): Promise<NeevNetworkVolume> {
     const reply = await neev(emu, "POST", path, { body: createBody(overrides) });
     if (reply.status !== 201) throw new Error(`create failed: ${reply.status} ${reply.text}`);
     return reply.body;
 }
 
-export const get = (emu: Emulator, id: string): Promise<Reply<NeevNetworkVolume>> => neev(emu, "GET", `${VOLUMES}/${id}`);
+export const get = (emu: Emulator, id: string): Promise<Reply<NeevNetworkVolume>> => neev(emu, "GET", `${volumesPath}/${id}`);

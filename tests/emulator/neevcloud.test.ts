@@ -1,12 +1,15 @@
-/** The NeevCloud network volumes emulator: wiring, auth, routes, validation, states, extend lag, in-use delete, retention. (List, hooks, faults: neevcloudListHooks.test.ts.) */
+/**
+ * The NeevCloud network volumes emulator: wiring, auth, routes, validation, states, extend lag, in-use
+ * delete, retention. (List, hooks, faults: neevcloudListHooks.test.ts.)
+ */
 import { strict as assert } from "node:assert";
 import { startEmulator } from "../../emulator";
 import { neevcloudCloud, type NeevErrorBody, type NeevListResponse } from "../../emulator/neevcloud";
-import { runCli, sleep, useEmulator } from "./helpers";
-import { create, createBody, FAST, get, INSTANCE, neev, ORG, PROJECT, SETTLE, UUID, VOLUMES } from "./neevHelpers";
+import { clock, runCli, useEmulator } from "./helpers";
+import { create, createBody, fast, get, instance, neev, testOrg, testProject, settle, uuidShape, volumesPath } from "./neevHelpers";
 
 describe("neevcloud emulator: wiring", () => {
-    it("serves under /storage, exports NEEVCLOUD_API_URL (with /storage), NEEVCLOUD_API_TOKEN and an org and project it serves", async () => {
+    it("serves under /storage; exports NEEVCLOUD_API_URL (with /storage), the token, and an org and project it serves", async () => {
         const emu = await startEmulator({ token: "emulator-neev" });
         try {
             assert.match(emu.urls.neevcloud, /^http:\/\/127\.0\.0\.1:\d+\/storage$/);
@@ -53,7 +56,7 @@ describe("neevcloud emulator: wiring", () => {
         assert.ok(lines.includes("export NEEVCLOUD_API_TOKEN=emulator-cli"), lines.join("\n"));
         const urlLine = lines.find((l) => l.startsWith("export NEEVCLOUD_API_URL=")) ?? "";
         assert.match(urlLine, /^export NEEVCLOUD_API_URL=http:\/\/127\.0\.0\.1:\d+\/storage$/);
-        const res = await fetch(`${urlLine.slice("export NEEVCLOUD_API_URL=".length)}${VOLUMES}`, {
+        const res = await fetch(`${urlLine.slice("export NEEVCLOUD_API_URL=".length)}${volumesPath}`, {
             headers: { authorization: "Bearer emulator-cli" },
         });
         assert.equal(res.status, 200);
@@ -63,13 +66,13 @@ describe("neevcloud emulator: wiring", () => {
 });
 
 describe("neevcloud emulator: auth, routes and errors", () => {
-    const emu = useEmulator({ neevcloud: FAST });
+    const emu = useEmulator({ neevcloud: fast });
 
     it("accepts only `Bearer <token>` (scheme case-insensitive); anything else is 401 {code, message}", async () => {
         const t = emu().token;
-        assert.equal((await neev(emu(), "GET", VOLUMES, { auth: `bearer ${t}` })).status, 200);
+        assert.equal((await neev(emu(), "GET", volumesPath, { auth: `bearer ${t}` })).status, 200);
         for (const auth of [null, `Bearer ${t}x`, `Basic ${t}`, t, "Bearer "]) {
-            const reply = await neev<NeevErrorBody>(emu(), "GET", VOLUMES, { auth });
+            const reply = await neev<NeevErrorBody>(emu(), "GET", volumesPath, { auth });
             assert.equal(reply.status, 401, String(auth));
             assert.deepEqual(Object.keys(reply.body).sort(), ["code", "message"]);
             assert.equal(reply.body.code, "UNAUTHORIZED");
@@ -84,12 +87,12 @@ describe("neevcloud emulator: auth, routes and errors", () => {
 
     it("sends a unique x-request-id on every response, errors included, and logs it", async () => {
         const replies = [
-            await neev(emu(), "GET", VOLUMES),
-            await neev(emu(), "GET", VOLUMES, { auth: null }),
+            await neev(emu(), "GET", volumesPath),
+            await neev(emu(), "GET", volumesPath, { auth: null }),
             await neev(emu(), "GET", "/nope"),
         ];
         const ids = replies.map((r) => r.headers.get("x-request-id"));
-        for (const id of ids) assert.match(id ?? "", UUID);
+        for (const id of ids) assert.match(id ?? "", uuidShape);
         assert.equal(new Set(ids).size, 3);
         assert.deepEqual(
             emu()
@@ -103,22 +106,22 @@ describe("neevcloud emulator: auth, routes and errors", () => {
         const v = await create(emu());
         const paths: [string, string][] = [
             ["GET", "/api/v1beta1/orgs/o/projects/p"],
-            ["GET", `/api/v1/orgs/${ORG}/projects/${PROJECT}/volumes`],
-            ["PUT", `${VOLUMES}/${v.id}`],
-            ["PATCH", `${VOLUMES}/${v.id}`],
-            ["GET", `${VOLUMES}/not-a-uuid`],
-            ["DELETE", `${VOLUMES}/not-a-uuid`],
-            ["POST", `${VOLUMES}/not-a-uuid/extend`],
-            ["GET", `/api/v1beta1/orgs/${ORG}/projects/other/volumes/${v.id}`],
-            ["GET", `/api/v1beta1/orgs/other/projects/${PROJECT}/volumes/${v.id}`],
-            ["GET", `${VOLUMES}/00000000-0000-4000-8000-000000000000`],
+            ["GET", `/api/v1/orgs/${testOrg}/projects/${testProject}/volumes`],
+            ["PUT", `${volumesPath}/${v.id}`],
+            ["PATCH", `${volumesPath}/${v.id}`],
+            ["GET", `${volumesPath}/not-a-uuid`],
+            ["DELETE", `${volumesPath}/not-a-uuid`],
+            ["POST", `${volumesPath}/not-a-uuid/extend`],
+            ["GET", `/api/v1beta1/orgs/${testOrg}/projects/other/volumes/${v.id}`],
+            ["GET", `/api/v1beta1/orgs/other/projects/${testProject}/volumes/${v.id}`],
+            ["GET", `${volumesPath}/00000000-0000-4000-8000-000000000000`],
         ];
         for (const [method, path] of paths) {
             const reply = await neev<NeevErrorBody>(emu(), method, path);
             assert.equal(reply.status, 404, `${method} ${path}`);
             assert.equal(reply.body.code, "NOT_FOUND");
         }
-        const outside = await fetch(`${new URL(emu().urls.neevcloud).origin}${VOLUMES}`, {
+        const outside = await fetch(`${new URL(emu().urls.neevcloud).origin}${volumesPath}`, {
             headers: { authorization: `Bearer ${emu().token}` },
         });
         assert.equal(outside.status, 404, "the API lives only under /storage");
@@ -140,17 +143,17 @@ describe("neevcloud emulator: auth, routes and errors", () => {
             [{ name: 5 }, "name"],
             [{ mountPath: false }, "mountPath"],
             [{ attachedTo: {} }, "attachedTo"],
-            [{ attachedTo: [{ ...INSTANCE, instance_id: "nope" }] }, "attachedTo[0].instance_id"],
-            [{ attachedTo: [{ instance_id: INSTANCE.instance_id, instance_name: "a" }] }, "attachedTo[0].instance_type"],
+            [{ attachedTo: [{ ...instance, instance_id: "nope" }] }, "attachedTo[0].instance_id"],
+            [{ attachedTo: [{ instance_id: instance.instance_id, instance_name: "a" }] }, "attachedTo[0].instance_type"],
         ];
         for (const [overrides, field] of cases) {
-            const reply = await neev<NeevErrorBody>(emu(), "POST", VOLUMES, { body: createBody(overrides) });
+            const reply = await neev<NeevErrorBody>(emu(), "POST", volumesPath, { body: createBody(overrides) });
             assert.equal(reply.status, 400, JSON.stringify(overrides));
             assert.equal(reply.body.code, "INVALID_ARGUMENT");
             assert.deepEqual(reply.body.details, { field }, JSON.stringify(overrides));
         }
         for (const rawBody of ["", "{nope", "[1]"]) {
-            assert.equal((await neev(emu(), "POST", VOLUMES, { rawBody })).status, 400, rawBody);
+            assert.equal((await neev(emu(), "POST", volumesPath, { rawBody })).status, 400, rawBody);
         }
         assert.deepEqual(emu().inventory().neevcloud, []);
         // The spec does not close its schemas: unknown fields are accepted and ignored.
@@ -162,28 +165,28 @@ describe("neevcloud emulator: auth, routes and errors", () => {
     it("refuses a region not in the `regions` knob", async () => {
         emu().configure({ neevcloud: { regions: ["in-bom-1"] } });
         await create(emu());
-        const reply = await neev<NeevErrorBody>(emu(), "POST", VOLUMES, { body: createBody({ name: "b", regionID: "us-east-1" }) });
+        const reply = await neev<NeevErrorBody>(emu(), "POST", volumesPath, { body: createBody({ name: "b", regionID: "us-east-1" }) });
         assert.deepEqual([reply.status, reply.body.code, reply.body.details], [400, "INVALID_ARGUMENT", { field: "regionID" }]);
     });
 });
 
 describe("neevcloud emulator: volume life cycle", () => {
-    const emu = useEmulator({ neevcloud: FAST });
+    const emu = useEmulator({ neevcloud: fast });
 
     it("create answers 201 pending with server fields, then reads bound after timeToBoundMs", async () => {
-        const before = Date.now();
+        const before = clock.now();
         const v = await create(emu(), { mountPath: "/mnt/data" });
-        assert.match(v.id, UUID);
+        assert.match(v.id, uuidShape);
         assert.deepEqual(
             [v.name, v.orgID, v.projectID, v.regionID, v.sizeGB, v.volumeMode, v.planID, v.status],
-            ["data", ORG, PROJECT, "in-bom-1", 10, "filesystem", "plan-standard", "pending"],
+            ["data", testOrg, testProject, "in-bom-1", 10, "filesystem", "plan-standard", "pending"],
         );
         assert.equal(v.extension_status, undefined);
         assert.equal(v.actual_sizeGB, undefined);
         assert.deepEqual([v.airuntime_instances, v.volumeAttachments], [[], []]);
-        assert.ok(Date.parse(v.createdAt) >= before - 5 && v.updatedAt === v.createdAt);
+        assert.ok(Date.parse(v.createdAt) === before && v.updatedAt === v.createdAt);
         assert.equal((await get(emu(), v.id)).body.status, "pending");
-        await sleep(SETTLE);
+        clock.advance(settle);
         const bound = (await get(emu(), v.id)).body;
         assert.equal(bound.status, "bound");
         assert.ok(Date.parse(bound.updatedAt) > Date.parse(bound.createdAt));
@@ -192,7 +195,7 @@ describe("neevcloud emulator: volume life cycle", () => {
     it("createOutcome failed: pending → failed", async () => {
         emu().configure({ neevcloud: { createOutcome: "failed" } });
         const v = await create(emu());
-        await sleep(SETTLE);
+        clock.advance(settle);
         assert.equal((await get(emu(), v.id)).body.status, "failed");
     });
 
@@ -206,12 +209,12 @@ describe("neevcloud emulator: volume life cycle", () => {
 
     it("names are unique per (org, project) among non-terminated volumes, unless uniqueNames is off", async () => {
         const first = await create(emu());
-        const dup = await neev<NeevErrorBody>(emu(), "POST", VOLUMES, { body: createBody() });
+        const dup = await neev<NeevErrorBody>(emu(), "POST", volumesPath, { body: createBody() });
         assert.deepEqual([dup.status, dup.body.code], [400, "ALREADY_EXISTS"]);
-        await create(emu(), {}, `/api/v1beta1/orgs/${ORG}/projects/other/volumes`);
-        await create(emu(), {}, `/api/v1beta1/orgs/other/projects/${PROJECT}/volumes`);
+        await create(emu(), {}, `/api/v1beta1/orgs/${testOrg}/projects/other/volumes`);
+        await create(emu(), {}, `/api/v1beta1/orgs/other/projects/${testProject}/volumes`);
         emu().configure({ neevcloud: { terminatedRetentionMs: 60_000 } });
-        assert.equal((await neev(emu(), "DELETE", `${VOLUMES}/${first.id}`)).status, 204);
+        assert.equal((await neev(emu(), "DELETE", `${volumesPath}/${first.id}`)).status, 204);
         assert.equal((await get(emu(), first.id)).body.status, "terminated");
         const again = await create(emu());
         assert.notEqual(again.id, first.id);
@@ -220,110 +223,114 @@ describe("neevcloud emulator: volume life cycle", () => {
     });
 
     it("attachedTo at create shows as airuntime_instances and as mounted airuntime volumeAttachments", async () => {
-        const v = await create(emu(), { mountPath: "/mnt/data", attachedTo: [INSTANCE] });
-        assert.deepEqual(v.airuntime_instances, [INSTANCE]);
+        const v = await create(emu(), { mountPath: "/mnt/data", attachedTo: [instance] });
+        assert.deepEqual(v.airuntime_instances, [instance]);
         assert.equal(v.volumeAttachments.length, 1);
         const [a] = v.volumeAttachments;
-        assert.match(a?.id ?? "", UUID);
+        assert.match(a?.id ?? "", uuidShape);
         assert.deepEqual(
             [a?.volume_id, a?.resource_type, a?.resource_id, a?.resource_name, a?.mount_path, a?.status],
-            [v.id, "airuntime", INSTANCE.instance_id, "rt-1", "/mnt/data", "mounted"],
+            [v.id, "airuntime", instance.instance_id, "rt-1", "/mnt/data", "mounted"],
         );
     });
 
     it("extend: 400 unless bound; 202 resizing with the old size; the new size only after timeToExtendMs", async () => {
         const v = await create(emu());
-        const early = await neev<NeevErrorBody>(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 20 } });
+        const early = await neev<NeevErrorBody>(emu(), "POST", `${volumesPath}/${v.id}/extend`, { body: { sizeGB: 20 } });
         assert.deepEqual([early.status, early.body.code], [400, "FAILED_PRECONDITION"]);
         assert.match(early.body.message, /cannot be extended in its current state \(pending\)/);
-        await sleep(SETTLE);
-        const queued = await neev(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 20 } });
+        clock.advance(settle);
+        const queued = await neev(emu(), "POST", `${volumesPath}/${v.id}/extend`, { body: { sizeGB: 20 } });
         assert.equal(queued.status, 202);
         assert.deepEqual(
             [queued.body.extension_status, queued.body.sizeGB, queued.body.actual_sizeGB, queued.body.status],
             ["resizing", 10, 10, "bound"],
         );
-        const again = await neev<NeevErrorBody>(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 30 } });
+        const again = await neev<NeevErrorBody>(emu(), "POST", `${volumesPath}/${v.id}/extend`, { body: { sizeGB: 30 } });
         assert.deepEqual([again.status, again.body.code], [400, "FAILED_PRECONDITION"]);
         assert.equal((await get(emu(), v.id)).body.sizeGB, 10);
-        await sleep(SETTLE);
+        clock.advance(settle);
         const done = (await get(emu(), v.id)).body;
         assert.deepEqual([done.extension_status, done.sizeGB, done.actual_sizeGB], ["succeeded", 20, 20]);
         // No maximum on extend (the 1000 GB cap is on create only).
-        assert.equal((await neev(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 5000 } })).status, 202);
+        assert.equal((await neev(emu(), "POST", `${volumesPath}/${v.id}/extend`, { body: { sizeGB: 5000 } })).status, 202);
     });
 
     it("extend: 400 when the size is not greater or not an integer ≥ 1; 404 for an unknown id before the body", async () => {
         const v = await create(emu());
-        await sleep(SETTLE);
+        clock.advance(settle);
         for (const body of [{ sizeGB: 10 }, { sizeGB: 5 }, { sizeGB: 0 }, { sizeGB: 12.5 }, { sizeGB: "20" }, {}]) {
-            const reply = await neev<NeevErrorBody>(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body });
+            const reply = await neev<NeevErrorBody>(emu(), "POST", `${volumesPath}/${v.id}/extend`, { body });
             assert.deepEqual([reply.status, reply.body.code], [400, "INVALID_ARGUMENT"], JSON.stringify(body));
         }
-        const unknown = await neev(emu(), "POST", `${VOLUMES}/00000000-0000-4000-8000-000000000000/extend`, { rawBody: "{" });
+        const unknown = await neev(emu(), "POST", `${volumesPath}/00000000-0000-4000-8000-000000000000/extend`, { rawBody: "{" });
         assert.equal(unknown.status, 404);
     });
 
     it("extendOutcome failed: extension_status failed, size unchanged; a later extend may succeed", async () => {
         emu().configure({ neevcloud: { extendOutcome: "failed" } });
         const v = await create(emu());
-        await sleep(SETTLE);
-        assert.equal((await neev(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 20 } })).status, 202);
-        await sleep(SETTLE);
+        clock.advance(settle);
+        assert.equal((await neev(emu(), "POST", `${volumesPath}/${v.id}/extend`, { body: { sizeGB: 20 } })).status, 202);
+        clock.advance(settle);
         const failed = (await get(emu(), v.id)).body;
         assert.deepEqual([failed.extension_status, failed.sizeGB, failed.actual_sizeGB, failed.status], ["failed", 10, 10, "bound"]);
         emu().configure({ neevcloud: { extendOutcome: "succeeded" } });
-        assert.equal((await neev(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 20 } })).status, 202);
-        await sleep(SETTLE);
+        assert.equal((await neev(emu(), "POST", `${volumesPath}/${v.id}/extend`, { body: { sizeGB: 20 } })).status, 202);
+        clock.advance(settle);
         assert.equal((await get(emu(), v.id)).body.sizeGB, 20);
     });
 
     it("delete: 204 without a body, then 404 everywhere", async () => {
         const v = await create(emu());
-        const reply = await neev(emu(), "DELETE", `${VOLUMES}/${v.id}`);
+        const reply = await neev(emu(), "DELETE", `${volumesPath}/${v.id}`);
         assert.equal(reply.status, 204);
         assert.equal(reply.text, "");
         assert.equal(reply.headers.get("content-type"), null);
         assert.equal(reply.headers.get("content-length"), null);
         assert.equal((await get(emu(), v.id)).status, 404);
-        assert.equal((await neev(emu(), "DELETE", `${VOLUMES}/${v.id}`)).status, 404);
+        assert.equal((await neev(emu(), "DELETE", `${volumesPath}/${v.id}`)).status, 404);
         assert.deepEqual(emu().inventory().neevcloud, []);
     });
 
     it("delete of a volume in use: 400 VOLUME_IN_USE until detached", async () => {
-        const v = await create(emu(), { attachedTo: [INSTANCE] });
-        const refused = await neev<NeevErrorBody>(emu(), "DELETE", `${VOLUMES}/${v.id}`);
+        const v = await create(emu(), { attachedTo: [instance] });
+        const refused = await neev<NeevErrorBody>(emu(), "DELETE", `${volumesPath}/${v.id}`);
         assert.deepEqual([refused.status, refused.body.code], [400, "VOLUME_IN_USE"]);
         assert.match(refused.body.message, /cannot be deleted because it is in use by airuntime rt-1/);
-        emu().neevcloud.detach(ORG, PROJECT, v.id);
-        const attachmentId = emu().neevcloud.attach(ORG, PROJECT, v.id, { resourceType: "vm", resourceName: "box", mountPath: "/data" });
+        emu().neevcloud.detach(testOrg, testProject, v.id);
+        const attachmentId = emu().neevcloud.attach(testOrg, testProject, v.id, {
+            resourceType: "vm",
+            resourceName: "box",
+            mountPath: "/data",
+        });
         const mounted = (await get(emu(), v.id)).body;
         assert.deepEqual(mounted.airuntime_instances, []);
         assert.deepEqual(
             mounted.volumeAttachments.map((a) => [a.id, a.resource_type, a.resource_name, a.mount_path, a.status]),
             [[attachmentId, "vm", "box", "/data", "mounted"]],
         );
-        assert.match((await neev<NeevErrorBody>(emu(), "DELETE", `${VOLUMES}/${v.id}`)).body.message, /in use by vm box/);
-        emu().neevcloud.detach(ORG, PROJECT, v.id);
-        emu().neevcloud.attach(ORG, PROJECT, v.id, { status: "unmounted" });
-        assert.equal((await neev(emu(), "DELETE", `${VOLUMES}/${v.id}`)).status, 204, "an unmounted attachment does not hold it");
+        assert.match((await neev<NeevErrorBody>(emu(), "DELETE", `${volumesPath}/${v.id}`)).body.message, /in use by vm box/);
+        emu().neevcloud.detach(testOrg, testProject, v.id);
+        emu().neevcloud.attach(testOrg, testProject, v.id, { status: "unmounted" });
+        assert.equal((await neev(emu(), "DELETE", `${volumesPath}/${v.id}`)).status, 204, "an unmounted attachment does not hold it");
     });
 
     it("terminatedRetentionMs: a deleted volume reads terminated (GET and list, not available) for that long, then 404", async () => {
         emu().configure({ neevcloud: { terminatedRetentionMs: 200 } });
         const v = await create(emu());
-        await sleep(SETTLE);
-        assert.equal((await neev(emu(), "DELETE", `${VOLUMES}/${v.id}`)).status, 204);
+        clock.advance(settle);
+        assert.equal((await neev(emu(), "DELETE", `${volumesPath}/${v.id}`)).status, 204);
         assert.equal((await get(emu(), v.id)).body.status, "terminated");
         assert.deepEqual(
-            (await neev<NeevListResponse>(emu(), "GET", VOLUMES)).body.volumes.map((x) => x.status),
+            (await neev<NeevListResponse>(emu(), "GET", volumesPath)).body.volumes.map((x) => x.status),
             ["terminated"],
         );
-        assert.equal((await neev<NeevListResponse>(emu(), "GET", `${VOLUMES}?available=true`)).body.volumes.length, 0);
-        assert.equal((await neev(emu(), "DELETE", `${VOLUMES}/${v.id}`)).status, 404, "deleting it again: already gone");
-        assert.equal((await neev(emu(), "POST", `${VOLUMES}/${v.id}/extend`, { body: { sizeGB: 20 } })).status, 400);
+        assert.equal((await neev<NeevListResponse>(emu(), "GET", `${volumesPath}?available=true`)).body.volumes.length, 0);
+        assert.equal((await neev(emu(), "DELETE", `${volumesPath}/${v.id}`)).status, 404, "deleting it again: already gone");
+        assert.equal((await neev(emu(), "POST", `${volumesPath}/${v.id}/extend`, { body: { sizeGB: 20 } })).status, 400);
         assert.equal(emu().inventory().neevcloud[0]?.status, "terminated");
-        await sleep(220);
+        clock.advance(220);
         assert.equal((await get(emu(), v.id)).status, 404);
         assert.deepEqual(emu().inventory().neevcloud, []);
     });

@@ -252,7 +252,9 @@ describe("vm0 emulator", () => {
             assert.equal(back.commit.deduplicated, true);
             const got = (await vm0(emu, "GET", `/v1/volumes/${vol.id}`)).body as Vm0VolumeDetail;
             assert.equal(got.currentVersionId, one.prepare.versionId);
-            assert.equal(got.size, 5);
+            // As VM0 does, a commit that only moves HEAD back leaves the record's figures stale; the version's are right.
+            assert.deepEqual([got.size, got.fileCount], [12, 1]);
+            assert.equal(got.currentVersion?.size, 5);
             assert.equal(got.currentVersion?.message, "first");
             assert.equal(((await vm0(emu, "GET", `/v1/volumes/${vol.id}/versions`)).body as Vm0Page<Vm0Version>).data.length, 2);
             const dl = await vm0(emu, "GET", `/v1/volumes/${vol.id}/download`);
@@ -260,6 +262,26 @@ describe("vm0 emulator", () => {
             // Same content in another volume: another version id (salted with the volume id).
             const other = await publish("inputs-2", "hello");
             assert.notEqual(other.prepare.versionId, one.prepare.versionId);
+        });
+
+        it("looks a name up exactly: the unpaginated list (volumes without a version too) and download by name", async () => {
+            const one = await publish("named", "hello");
+            await vm0(emu, "POST", "/api/storages/prepare", { body: { storageName: "bare", storageType: "volume", files: files("x") } });
+            const list = await vm0(emu, "GET", "/api/storages/list?type=volume");
+            assert.deepEqual(
+                (list.body as { name: string; fileCount: number }[]).map((r) => [r.name, r.fileCount]),
+                [
+                    ["bare", 0],
+                    ["named", 1],
+                ],
+            );
+            const head = await vm0(emu, "GET", "/api/storages/download?name=named&type=volume");
+            assert.equal(head.status, 200);
+            assert.equal((head.body as { versionId: string }).versionId, one.prepare.versionId);
+            const none = await vm0(emu, "GET", "/api/storages/download?name=bare&type=volume");
+            assert.deepEqual([none.status, none.body], [404, { error: { message: 'Storage "bare" has no versions', code: "NOT_FOUND" } }]);
+            const missing = await vm0(emu, "GET", "/api/storages/download?name=nope&type=volume");
+            assert.deepEqual([missing.status, missing.body], [404, { error: { message: 'Storage "nope" not found', code: "NOT_FOUND" } }]);
         });
 
         it("upserts at prepare: a prepared volume shows with no current version", async () => {

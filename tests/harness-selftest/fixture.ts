@@ -7,7 +7,7 @@ import * as path from "node:path";
  * `ResourceProvider` whose "cloud" is a JSON file named by `FIXTURE_STORE`, so the test can look
  * at (and tamper with) what exists, across host processes.
  */
-export const FIXTURE_INDEX = String.raw`
+export const fixtureIndex = String.raw`
 "use strict";
 const fs = require("fs");
 function load() {
@@ -70,7 +70,7 @@ module.exports = { provider };
  * The program: a provider object whose methods only do require("fixture-provider").provider.<m>(...),
  * one dynamic resource per entry of config "fixture:items", and an optional read of "fixture:getId".
  */
-export const FIXTURE_PROGRAM = String.raw`
+export const fixtureProgram = String.raw`
 "use strict";
 const pulumi = require("@pulumi/pulumi");
 const provider = {
@@ -119,7 +119,7 @@ export function writeFixtureRepo(): string {
             2,
         ),
     );
-    fs.writeFileSync(path.join(dir, "index.js"), FIXTURE_INDEX);
+    fs.writeFileSync(path.join(dir, "index.js"), fixtureIndex);
     fs.writeFileSync(path.join(dir, "notes.txt"), "not shipped\n");
     return dir;
 }

@@ -16,7 +16,7 @@ import {
     type Step,
     writeProgramFile,
 } from "../harness";
-import { FIXTURE_PROGRAM, readStore, writeFixtureRepo } from "./fixture";
+import { fixtureProgram, readStore, writeFixtureRepo } from "./fixture";
 
 interface Item {
     resource: string;
@@ -27,7 +27,7 @@ interface Item {
     delayMs?: number;
 }
 
-const TOKEN = "tok-do-not-print-4711";
+const secretToken = "tok-do-not-print-4711";
 
 function step(steps: readonly Step[], name: string): Step {
     const found = steps.find((s) => s.name === name);
@@ -51,11 +51,11 @@ describe("test harness (fixture provider through the real dynamic-provider host)
     before(async () => {
         fixtureRepo = writeFixtureRepo();
         project = await installPackedPackage({ repoRoot: fixtureRepo, dependencySource: findRepoRoot() });
-        writeProgramFile(project.dir, "program.js", FIXTURE_PROGRAM);
+        writeProgramFile(project.dir, "program.js", fixtureProgram);
         store = path.join(project.dir, "store.json");
         statePath = path.join(project.dir, "state", "stack.json");
         host = await startHost({ cwd: project.dir, env: { FIXTURE_STORE: store } });
-        engine = new Engine({ host, config: { "fixture:token": TOKEN }, statePath });
+        engine = new Engine({ host, config: { "fixture:token": secretToken }, statePath });
     });
 
     after(async () => {
@@ -333,6 +333,6 @@ describe("test harness (fixture provider through the real dynamic-provider host)
 
     it("captures the host's output, which never contains the configured token", () => {
         assert.ok(host.logs().length > 0);
-        assert.ok(!host.logs().includes(TOKEN));
+        assert.ok(!host.logs().includes(secretToken));
     });
 });

@@ -84,7 +84,7 @@ export interface EngineOptions {
     parallel?: boolean;
 }
 
-const PROVIDER_KEY = "__provider";
+const providerKey = "__provider";
 
 function nameOf(urn: string): string {
     return urn.slice(urn.lastIndexOf("::") + 2);
@@ -137,6 +137,16 @@ class Working {
  * unregistered → Delete at the end, skipped when a step failed. Preview runs Check, Diff and Read only.
  * A resource registered with `retainOnDelete` is dropped from state where it would be deleted, without a
  * Delete call (step `delete` with `retained`), as the engine does.
+ *
+ * It is our reading of the engine, for faults and timing aimed at one step; `tests/engine/` runs the
+ * real CLI and is the reference. It does NOT show, and its results must not be read as showing:
+ * the engine's preview display and JSON events (the host sends Diff no changed keys; the engine
+ * compares inputs itself); `up --refresh` (refresh then up in one operation); dependency order
+ * (`dependsOn` and output references: steps here run all at once, deletes too); `protect`;
+ * `aliases`; the `import` option (ignored here, so it creates; the real host fails on it);
+ * `customTimeouts`; the default `pulumi-nodejs` provider resource, which holds the stack config
+ * (secrets as ciphertext) in the real state; the engine reading and hashing a `FileArchive` when it
+ * is registered; the state file's own format (`pulumi stack export`).
  */
 export class Engine {
     private current: EngineState;
@@ -265,8 +275,8 @@ export class Engine {
         const existing = work.resources.get(r.urn);
         const old = existing && !existing.external ? existing : undefined;
         const base = { urn: r.urn, name: r.name, type: r.type };
-        if (typeof r.inputs[PROVIDER_KEY] !== "string") {
-            return { ...base, op: old ? "update" : "create", error: `${r.urn} has no ${PROVIDER_KEY} input: not a dynamic resource` };
+        if (typeof r.inputs[providerKey] !== "string") {
+            return { ...base, op: old ? "update" : "create", error: `${r.urn} has no ${providerKey} input: not a dynamic resource` };
         }
         const news = applyIgnoreChanges(old?.inputs, r.inputs, r.ignoreChanges);
         let checked: PropertyMap;

@@ -30,7 +30,7 @@ export class HostError extends Error {
     }
 }
 
-const INIT_FAILED = "pulumirpc.ErrorResourceInitFailed";
+const initFailed = "pulumirpc.ErrorResourceInitFailed";
 
 function isServiceError(err: unknown): err is grpcT.ServiceError {
     return typeof err === "object" && err !== null && "code" in err && "metadata" in err;
@@ -43,8 +43,8 @@ function decodePartial(err: grpcT.ServiceError): PartialState | undefined {
         const bytes = typeof raw === "string" ? Buffer.from(raw, "base64") : raw;
         const status = statuspb.Status.deserializeBinary(new Uint8Array(bytes));
         for (const detail of status.getDetailsList()) {
-            if (detail.getTypeName() !== INIT_FAILED) continue;
-            const failed = detail.unpack(provpb.ErrorResourceInitFailed.deserializeBinary, INIT_FAILED);
+            if (detail.getTypeName() !== initFailed) continue;
+            const failed = detail.unpack(provpb.ErrorResourceInitFailed.deserializeBinary, initFailed);
             if (!failed) continue;
             return {
                 id: failed.getId(),

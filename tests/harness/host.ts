@@ -10,7 +10,7 @@ import { fromStruct, type PropertyMap, toStruct, wire } from "./wire";
 export { HostError, type PartialState } from "./host-error";
 
 /** Default deadline of one gRPC call: generous, so slow waits in providers are not cut short. */
-export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
+export const defaultCallTimeoutMs = 120_000;
 
 /** How to start the dynamic-provider host. */
 export interface HostOptions {
@@ -22,7 +22,7 @@ export interface HostOptions {
     inheritEnv?: boolean;
     /** Project name the host uses for unprefixed `config.get(key)` (`PULUMI_NODEJS_PROJECT`; host default "project"). */
     project?: string;
-    /** Default deadline of each call in ms (default {@link DEFAULT_CALL_TIMEOUT_MS}). */
+    /** Default deadline of each call in ms (default {@link defaultCallTimeoutMs}). */
     timeoutMs?: number;
     /** How long to wait for the host to print its port (default 30 s). */
     startTimeoutMs?: number;
@@ -186,7 +186,7 @@ export class Host {
             });
             child.once("error", (err) => fail(`failed to start: ${err.message}`));
         });
-        return new Host(child, port, output, exit, opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+        return new Host(child, port, output, exit, opts.timeoutMs ?? defaultCallTimeoutMs);
     }
 
     /** Everything the host printed so far (stdout, including the port line, and stderr, interleaved). */

@@ -6,5 +6,5 @@ export * from "./engine";
 export * from "./host";
 export * from "./pack";
 export * from "./program";
-export { findRepoRoot, PACKAGE_NAME, repoRequire } from "./repo";
-export { deepEqual, type PropertyMap, type PropertyValue, UNKNOWN } from "./wire";
+export { findRepoRoot, packageName, repoRequire } from "./repo";
+export { deepEqual, type PropertyMap, type PropertyValue, unknownSentinel } from "./wire";

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import { callRunningLookups, type LocalLookup } from "./lookups";
 
 /** What program.ts hands the runner. @internal */
 export interface RunnerSpec {
@@ -111,9 +112,11 @@ async function run(spec: RunnerSpec, result: RunnerResult, fail: (err: unknown) 
             const id = args.id ? args.id : args.custom ? `${args.name}-${digest.slice(0, 8)}` : undefined;
             return { id, state: args.inputs };
         },
-        call() {
-            return {};
-        },
+        // A lookup runs in the program's process, through the module instance the program loaded.
+        call: callRunningLookups(() => {
+            const sdkDir = path.dirname(projectRequire.resolve("pulumi-volumes"));
+            return (projectRequire(path.join(sdkDir, "core", "lookup.js")) as { runLookupLocally: LocalLookup }).runLookupLocally;
+        }),
     };
     await pulumi.runtime.setMocks(mocks, spec.project, spec.stack, spec.preview);
     pulumi.runtime.setAllConfig(spec.config, spec.secretKeys);

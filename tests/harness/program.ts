@@ -18,7 +18,7 @@ export interface Registration {
     id?: string;
     /** Set when the `import` resource option was used. */
     importId?: string;
-    /** Inputs fully resolved, secrets unwrapped, `__provider` included; unknowns (preview) are {@link UNKNOWN}. */
+    /** Inputs fully resolved, secrets unwrapped, `__provider` included; unknowns (preview) are `unknownSentinel` (`wire.ts`). */
     inputs: PropertyMap;
     /** Top-level input keys whose value was (or contained) a secret, e.g. `__provider` if the provider captured one. */
     secretInputs: string[];
@@ -79,15 +79,15 @@ export class ProgramError extends Error {
     }
 }
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const sigKey = "4dabf18193072939515e22adb298388d";
+const secretSig = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Removes Pulumi's secret wrappers from a serialized value; reports whether one was seen. */
 function unwrapSecrets(value: unknown, seen: { secret: boolean }): PropertyValue {
     if (value === null || typeof value !== "object") return value as PropertyValue;
     if (Array.isArray(value)) return value.map((v) => unwrapSecrets(v, seen));
     const obj = value as Record<string, unknown>;
-    if (obj[SIG_KEY] === SECRET_SIG) {
+    if (obj[sigKey] === secretSig) {
         seen.secret = true;
         return unwrapSecrets(obj.value, seen);
     }

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 
 /** The npm name of the package under test; its package.json marks the repository root. */
-export const PACKAGE_NAME = "pulumi-volumes";
+export const packageName = "pulumi-volumes";
 
 const roots = new Map<string, string>();
 
@@ -12,7 +12,7 @@ const roots = new Map<string, string>();
  * `name` (default: `pulumi-volumes`). Compiled tests may live outside the repository (e.g. in
  * /tmp/harness-dist), so `__dirname` is not used.
  */
-export function findRepoRoot(start: string = process.cwd(), name: string = PACKAGE_NAME): string {
+export function findRepoRoot(start: string = process.cwd(), name: string = packageName): string {
     const key = `${start}\0${name}`;
     const cached = roots.get(key);
     if (cached) return cached;

@@ -14,7 +14,7 @@ export type PropertyValue = null | boolean | number | string | PropertyValue[] |
 export type PropertyMap = { [key: string]: PropertyValue };
 
 /** The string the engine sends for a value not known until apply (`@pulumi/pulumi/runtime/rpc` `unknownValue`). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const unknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** The gRPC and protobuf modules the harness speaks with, loaded from the repository's node_modules. */
 export interface Wire {

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { findStep } from "../harness";
 import { useLifecycle } from "./support";
+import { present } from "../support/present";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -30,14 +31,15 @@ exports.size = v.sizeGb;
 `;
 
 describe("fly.Volume through the real provider host (package from npm pack)", function () {
-    this.timeout(120_000);
+    // Every step starts real host processes: generous, for a busy machine.
+    this.timeout(300_000);
     const ctx = useLifecycle(
         { fly: { timeToReadyMs: 200, timeToExtendMs: 300, rateLimit: { perSecond: 1, burst: 3 } } },
         { "fly.js": program, "bad.js": badProgram, "adopt.js": adoptProgram },
     );
 
     it("serializes a provider under 4 KB that reaches the package only through require", async () => {
-        const [reg] = await ctx().program("fly.js");
+        const reg = present((await ctx().program("fly.js"))[0]);
         assert.equal(reg.type, "pulumi-nodejs:dynamic/fly:Volume");
         const code = String(reg.inputs.__provider);
         assert.ok(Buffer.byteLength(code) < 4096, `__provider is ${Buffer.byteLength(code)} bytes`);
@@ -46,7 +48,7 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
         assert.equal(reg.inputs.name, "data", "the default name derives from the resource name");
     });
 
-    it("holds the whole lifecycle: create, grow, retention, refused shrink, rename, refresh after an out-of-band delete, delete", async () => {
+    it("holds the lifecycle: create, grow, retention, refused shrink, rename, refresh after an out-of-band delete, delete", async () => {
         const { emu } = ctx();
         emu.reset();
         const engine = ctx().engine();
@@ -61,7 +63,7 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
         const first = engine.resource("data")!;
         assert.match(first.id, /^web\/vol_/);
         assert.equal(first.outputs.state, "created");
-        assert.equal(emu.inventory().fly[0].size_gb, 3);
+        assert.equal(present(emu.inventory().fly[0]).size_gb, 3);
 
         // grow: one extend, in place, waited on
         const growPlan = await engine.preview(await deploy({ size: "5" }));
@@ -71,12 +73,12 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
         assert.ok(grown.ok, JSON.stringify(grown.steps));
         assert.equal(engine.resource("data")!.outputs.sizeGb, 5);
         assert.equal(emu.requests().filter((r) => r.path.endsWith("/extend")).length, 1);
-        assert.equal(emu.inventory().fly[0].size_gb, 5);
+        assert.equal(present(emu.inventory().fly[0]).size_gb, 5);
 
         // change retention in place
         const retained = await engine.up(await deploy({ size: "5", retention: "12" }));
         assert.equal(findStep(retained, "data")?.op, "update");
-        assert.equal(emu.inventory().fly[0].snapshot_retention, 12);
+        assert.equal(present(emu.inventory().fly[0]).snapshot_retention, 12);
 
         // nothing changed is no change
         const same = await engine.up(await deploy({ size: "5", retention: "12" }));
@@ -130,21 +132,30 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
     });
 
     it("a create that times out after Fly accepted it stays in state and the next up finishes it", async () => {
-        const { emu } = ctx();
+        const { emu, clock } = ctx();
         emu.reset();
-        // Ready 8 s after the POST: the first up gives up at 2 s, the next one waits it out.
-        emu.configure({ fly: { timeToReadyMs: 8_000 } });
+        // Ready 8 s after the POST on the emulator's clock, held still for the first up: it gives
+        // up at 4 s (room for a busy machine to poll once) with the volume still creating, however
+        // long it takes; then time moves past the 8 s and the next up finds it ready.
+        // No rate limit: its bucket would not refill while the clock is held.
+        emu.configure({ fly: { timeToReadyMs: 8_000, rateLimit: false } });
         const engine = ctx().engine();
-        const first = await engine.up(await ctx().program("fly.js", { createTimeout: "2" }));
-        const step = findStep(first, "data")!;
-        assert.equal(first.ok, false);
-        assert.match(step.error ?? "", /still 'creating' after 2 s waiting to be created; raise timeouts.create/);
-        assert.match(step.partial?.id ?? "", /^web\/vol_/);
-        const tracked = engine.resource("data")!;
-        assert.equal(tracked.id, step.partial?.id, "Pulumi keeps tracking the volume");
-        assert.equal(tracked.outputs.state, "creating");
-        assert.ok(tracked.initErrors?.length, "with its init error");
-        assert.equal(emu.inventory().fly[0].state, "creating", "not ready yet when the next up starts");
+        let tracked: NonNullable<ReturnType<typeof engine.resource>>;
+        clock.hold();
+        try {
+            const first = await engine.up(await ctx().program("fly.js", { createTimeout: "4" }));
+            const step = findStep(first, "data")!;
+            assert.equal(first.ok, false);
+            assert.match(step.error ?? "", /still 'creating' after 4 s waiting to be created; raise timeouts.create/);
+            assert.match(step.partial?.id ?? "", /^web\/vol_/);
+            tracked = engine.resource("data")!;
+            assert.equal(tracked.id, step.partial?.id, "Pulumi keeps tracking the volume");
+            assert.equal(tracked.outputs.state, "creating");
+            assert.ok(tracked.initErrors?.length, "with its init error");
+            assert.equal(present(emu.inventory().fly[0]).state, "creating", "not ready yet when the next up starts");
+        } finally {
+            clock.release(8_000);
+        }
 
         // The next up is an update (init errors) that waits until the volume is created, as create does.
         const plan = await engine.preview(await ctx().program("fly.js"));
@@ -157,7 +168,7 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
         assert.equal(finished.outputs.state, "created");
         assert.equal(finished.initErrors, undefined);
         assert.equal(emu.inventory().fly.length, 1, "no second volume");
-        assert.equal(emu.inventory().fly[0].state, "created");
+        assert.equal(present(emu.inventory().fly[0]).state, "created");
 
         // A change to timeouts alone is an update that sends nothing to Fly and stores the new values.
         emu.clearRequests();

@@ -17,10 +17,11 @@ exports.volumeId = v.volumeId;
 `;
 
 describe("neevcloud.NetworkVolume through the real provider host (package from npm pack)", function () {
-    this.timeout(120_000);
+    // Every step starts real host processes: generous, for a busy machine.
+    this.timeout(300_000);
     const ctx = useLifecycle({ neevcloud: { timeToBoundMs: 300, timeToExtendMs: 400 } }, { "neev.js": program });
 
-    it("holds the lifecycle: create (bound), grow 100→250 with one extend, refused shrink, rename, refresh-drop, in-use delete", async () => {
+    it("holds the lifecycle: create (bound), grow 100→250 in one extend, no shrink, rename, refresh-drop, in-use delete", async () => {
         const { emu } = ctx();
         const neev = emu.neevcloud;
         const inventory = () => emu.inventory().neevcloud;
@@ -33,7 +34,7 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
         const first = engine.resource("datasets")!;
         assert.match(first.id, /^org-demo\/proj-demo\/[0-9a-f-]{36}$/);
         assert.equal(first.outputs.status, "bound");
-        assert.equal(inventory()[0].status, "bound");
+        assert.equal(inventory()[0]?.status, "bound");
 
         emu.clearRequests();
         const grown = await engine.up(await deploy({ size: "250" }));
@@ -41,7 +42,7 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
         assert.equal(emu.requests().filter((r) => r.path.endsWith("/extend")).length, 1, "one extend call");
         assert.equal(engine.resource("datasets")!.outputs.sizeGb, 250);
         assert.equal(engine.resource("datasets")!.outputs.extensionStatus, "succeeded");
-        assert.equal(inventory()[0].sizeGB, 250);
+        assert.equal(inventory()[0]?.sizeGB, 250);
 
         emu.clearRequests();
         const shrink = await engine.preview(await deploy({ size: "100" }));
@@ -68,7 +69,7 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
         assert.equal(findStep(refreshed, "datasets")?.op, "refresh-drop");
 
         // in use: the delete fails clearly after its timeout, naming what mounts it
-        await engine.up(await deploy({ size: "250", volName: "datasets2", deleteTimeout: "2" }));
+        await engine.up(await deploy({ size: "250", volName: "datasets2", deleteTimeout: "5" }));
         const third = engine.resource("datasets")!;
         neev.attach("org-demo", "proj-demo", String(third.outputs.volumeId), {
             resourceType: "airuntime",
@@ -79,7 +80,7 @@ describe("neevcloud.NetworkVolume through the real provider host (package from n
         assert.equal(blocked.ok, false);
         assert.match(
             findStep(blocked, "datasets")?.error ?? "",
-            /still in use by airuntime trainer-1 at \/mnt\/datasets after 2 s.*Detach/,
+            /still in use by airuntime trainer-1 at \/mnt\/datasets after 5 s.*Detach/,
         );
         assert.ok(engine.resource("datasets"), "still tracked");
         neev.detach("org-demo", "proj-demo", String(third.outputs.volumeId));

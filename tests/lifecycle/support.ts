@@ -13,8 +13,27 @@ import {
 /** The stack's config keys the example programs read (project `lifecycle`). */
 export type ProgramConfig = Record<string, string>;
 
+/** The emulator's clock: real time, except while a test holds it still to keep a state for as long as it needs. */
+export class HeldClock {
+    private heldAt: number | undefined;
+    private offset = 0;
+    readonly now = (): number => this.heldAt ?? Date.now() + this.offset;
+    /** Stops the emulator's time: nothing becomes ready, however long a busy machine takes. */
+    hold(): void {
+        this.heldAt = this.now();
+    }
+    /** Lets time run again, `skipMs` later than where it stood. */
+    release(skipMs = 0): void {
+        const at = this.now() + skipMs;
+        this.heldAt = undefined;
+        this.offset = at - Date.now();
+    }
+}
+
 export interface Lifecycle {
     emu: Emulator;
+    /** The emulator's clock. */
+    clock: HeldClock;
     scratch: ScratchProject;
     /** Runs the program under mocks with this config and returns its registrations. */
     program(entry: string, config?: ProgramConfig): Promise<Registration[]>;
@@ -32,13 +51,16 @@ export interface Lifecycle {
 export function useLifecycle(knobs: DeepPartial<Knobs>, programs: Record<string, string>): () => Lifecycle {
     let ctx: Lifecycle | undefined;
     before(async function () {
-        this.timeout(120_000);
+        // Real processes (npm pack, npm install): generous, for a busy machine.
+        this.timeout(300_000);
         const scratch = await installPackedPackage();
         for (const [file, source] of Object.entries(programs)) writeProgramFile(scratch.dir, file, source);
-        const emu = await startEmulator({ knobs });
+        const clock = new HeldClock();
+        const emu = await startEmulator({ knobs, now: clock.now });
         const hosts: Host[] = [];
         ctx = {
             emu,
+            clock,
             scratch,
             hosts,
             program: (entry, config = {}) =>

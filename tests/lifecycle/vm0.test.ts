@@ -6,6 +6,7 @@ import { tarGz } from "../../emulator";
 import { findStep, runProgramDetailed, type Engine } from "../harness";
 import { useLifecycle } from "./support";
 import { readTree, useTempDirs, writeTree } from "../support/dirTree";
+import { startGateProxy } from "../support/gateProxy";
 
 const publish = `
 const pulumi = require("@pulumi/pulumi");
@@ -41,7 +42,8 @@ exports.download = vm0.getVolumeDownloadUrlOutput({ id: new pulumi.Config().requ
 `;
 
 describe("vm0.Volume through the real provider host (package from npm pack)", function () {
-    this.timeout(120_000);
+    // Every step starts real host processes: generous, for a busy machine.
+    this.timeout(300_000);
     const ctx = useLifecycle(
         { vm0: { cursorQuirk: true } },
         { "publish.js": publish, "nosource.js": noSource, "adopt.js": adopt, "download.js": download },
@@ -179,7 +181,7 @@ describe("vm0.Volume through the real provider host (package from npm pack)", fu
         assert.match(said, new RegExp(`warning: vm0 volume agent-data \\(${id}\\) is left in VM0: VM0 has no delete; `));
     });
 
-    it("takes a pulumi.asset.FileArchive of a relative path: the provider gets its absolute path, and a plain path is the same volume", async () => {
+    it("takes a FileArchive of a relative path: the provider gets its absolute path, and a plain path is the same volume", async () => {
         const { emu } = ctx();
         emu.reset();
         const dir = tempDir({ "notes.md": "archive\n" });
@@ -266,6 +268,101 @@ describe("vm0.Volume through the real provider host (package from npm pack)", fu
         assert.equal(e.resource("adopted"), undefined);
     });
 
+    describe("ownership across stacks and runs: two provider host processes per case, one per stack", () => {
+        /** The refusal a stack gets for a name another holds: the holder's id, and how to adopt it by id. */
+        const refusedFor = (id: string) =>
+            new RegExp(
+                `^vm0 create volume agent-data: VM0 already has a volume named ` +
+                    `'agent-data' \\(${id}\\).*\\{ import: "${id}" \\}.*vm0\\.Volume\\.get\\(`,
+            );
+        const commits = () => ctx().emu.requests({ cloud: "vm0", path: "/api/storages/commit" });
+
+        it("stack B of the same program (same name, same directory) does not take stack A's volume, on a later run", async () => {
+            const { emu } = ctx();
+            emu.reset();
+            const dir = tempDir({ "a.txt": "same content\n" });
+            const a = engine();
+            assert.ok((await a.up(await ctx().program("publish.js", { dir }))).ok);
+            const held = a.resource("agent-data")!;
+            const b = engine();
+            const second = await b.up(await ctx().program("publish.js", { dir }));
+            assert.equal(second.ok, false);
+            assert.match(findStep(second, "agent-data")?.error ?? "", refusedFor(held.id));
+            assert.equal(b.resource("agent-data"), undefined, "stack B records nothing");
+            assert.deepEqual(
+                volumes().map((v) => [v.id, v.versions.length]),
+                [[held.id, 1]],
+            );
+        });
+
+        it(
+            "two stacks publishing one name at once: B publishes between " + "A's check and A's commit; A refuses at its re-check, B holds",
+            async () => {
+                const { emu } = ctx();
+                emu.reset();
+                const gate = await startGateProxy(emu.urls.vm0);
+                try {
+                    // Stack A reaches the storage API through the gate, which holds A's prepare (A checked the name: free).
+                    const a = ctx().engine({ config: { ...vm0Config(), "vm0:storageUrl": gate.url } });
+                    const held = gate.hold((method, path) => method === "POST" && path === "/api/storages/prepare");
+                    const upA = a.up(await ctx().program("publish.js", { dir: tempDir({ "a.txt": "stack a\n" }) }));
+                    const prepareA = await held;
+                    // Stack B, another process, publishes the same name meanwhile, start to end.
+                    const b = engine();
+                    const upB = await b.up(await ctx().program("publish.js", { dir: tempDir({ "b.txt": "stack b\n" }) }));
+                    assert.ok(upB.ok, JSON.stringify(upB.steps));
+                    const holder = b.resource("agent-data")!;
+                    await prepareA.release();
+                    const resultA = await upA;
+                    assert.equal(resultA.ok, false);
+                    const error = findStep(resultA, "agent-data")?.error ?? "";
+                    assert.match(error, refusedFor(holder.id));
+                    assert.match(
+                        error,
+                        /someone else published version [0-9a-f]{12} after this create checked the name; nothing was committed/,
+                    );
+                    assert.equal(a.resource("agent-data"), undefined);
+                    assert.deepEqual(
+                        volumes().map((v) => [v.id, v.currentVersionId, v.versions.length]),
+                        [[holder.id, holder.outputs.currentVersionId, 1]],
+                    );
+                    assert.equal(commits().length, 1, "A never committed");
+                } finally {
+                    await gate.close();
+                }
+            },
+        );
+
+        it("two stacks publishing one name at once: A has passed its re-check when B checks the name; B refuses, A holds", async () => {
+            const { emu } = ctx();
+            emu.reset();
+            const gate = await startGateProxy(emu.urls.vm0);
+            try {
+                const a = ctx().engine({ config: { ...vm0Config(), "vm0:storageUrl": gate.url } });
+                const held = gate.hold((method, path) => method === "POST" && path === "/api/storages/commit");
+                const upA = a.up(await ctx().program("publish.js", { dir: tempDir({ "a.txt": "stack a\n" }) }));
+                const commitA = await held;
+                const [made] = volumes();
+                assert.ok(made, "A's prepare made the volume (no version yet)");
+                const b = engine();
+                const upB = await b.up(await ctx().program("publish.js", { dir: tempDir({ "b.txt": "stack b\n" }) }));
+                assert.equal(upB.ok, false);
+                assert.match(findStep(upB, "agent-data")?.error ?? "", refusedFor(made.id));
+                assert.equal(b.resource("agent-data"), undefined);
+                await commitA.release();
+                const resultA = await upA;
+                assert.ok(resultA.ok, JSON.stringify(resultA.steps));
+                assert.equal(a.resource("agent-data")?.id, made.id);
+                assert.deepEqual(
+                    volumes().map((v) => [v.id, v.currentVersionId, v.versions.length]),
+                    [[made.id, a.resource("agent-data")?.outputs.currentVersionId, 1]],
+                );
+            } finally {
+                await gate.close();
+            }
+        });
+    });
+
     it("a bad token gives the credential message, naming the config key and the env vars, and never the token", async () => {
         const { emu } = ctx();
         emu.reset();
@@ -273,7 +370,7 @@ describe("vm0.Volume through the real provider host (package from npm pack)", fu
         const result = await engine("vm0_live_not-the-right-one").up(await ctx().program("publish.js", { dir }));
         const error = findStep(result, "agent-data")?.error ?? "";
         assert.equal(result.ok, false);
-        assert.match(error, /^vm0 list volumes for agent-data: Invalid API key provided \(401 invalid_api_key, request req_/);
+        assert.match(error, /^vm0 list volumes for agent-data: Not authenticated \(401 UNAUTHORIZED, request req_/);
         assert.match(error, /vm0:token/);
         assert.match(error, /VM0_TOKEN/);
         assert.doesNotMatch(error, /not-the-right-one/);

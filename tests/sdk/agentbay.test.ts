@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type Emulator } from "../../emulator";
 import { closeAllPools } from "../../provider/core/transport";
 import { setStackConfig } from "../../provider/core/config";
-import { agentbay } from "../../sdk";
+import { agentbay, fly, neevcloud, vm0 } from "../../sdk";
+import { runLookupLocally } from "../../sdk/core/lookup";
+import { callRunningLookups } from "../harness/lookups";
 
 /** Registrations seen by the mocks, by resource name. */
 const seen = new Map<string, pulumi.runtime.MockResourceArgs>();
@@ -26,7 +28,7 @@ describe("agentbay in a program under pulumi.runtime.setMocks", function () {
                         : { ...args.inputs, volumeId: "vol-mock", status: "Available", listed: true };
                     return { id: args.id ?? `imgc-1/${args.name}-id`, state };
                 },
-                call: () => ({}),
+                call: callRunningLookups(() => runLookupLocally),
             },
             "mocks",
             "test",
@@ -67,7 +69,31 @@ describe("agentbay in a program under pulumi.runtime.setMocks", function () {
         assert.equal(await value(v.adoptExisting), true);
     });
 
-    it("adopts with get: a read of <imageId>/<volumeId> whose outputs come from the cloud", async () => {
+    it("the import option of every class is sent as the importId input, and never reaches the engine as an import", async () => {
+        const made = [
+            new agentbay.Volume("imp-ab", { imageId: "imgc-1" }, { import: "imgc-1/vol-1" }),
+            new fly.Volume("imp-fly", { app: "web", region: "iad", sizeGb: 1 }, { import: "web/vol_1" }),
+            new neevcloud.NetworkVolume("imp-neev", { regionId: "r", sizeGb: 1 }, { import: "o/p/00000000-0000-0000-0000-000000000000" }),
+            new vm0.Volume("imp-vm0", { source: "." }, { import: "0b1c2d3e-0000-0000-0000-000000000000" }),
+        ];
+        await Promise.all(made.map((r) => value(r.urn)));
+        for (const [name, id] of <Array<[string, string]>>[
+            ["imp-ab", "imgc-1/vol-1"],
+            ["imp-fly", "web/vol_1"],
+            ["imp-neev", "o/p/00000000-0000-0000-0000-000000000000"],
+            ["imp-vm0", "0b1c2d3e-0000-0000-0000-000000000000"],
+        ]) {
+            const reg = seen.get(name);
+            assert.equal(reg?.inputs.importId, id, name);
+            assert.ok(!reg?.id, `${name}: no engine import (the dynamic-provider host cannot read without __provider)`);
+        }
+        // Without the option: no importId.
+        new agentbay.Volume("plain", { imageId: "imgc-1" });
+        await new Promise((r) => setTimeout(r, 50));
+        assert.equal(seen.get("plain")?.inputs.importId, undefined);
+    });
+
+    it("tracks with get, read-only: a read of <imageId>/<volumeId> whose outputs come from the cloud", async () => {
         const v = agentbay.Volume.get("adopted", "imgc-1/vol-adopted");
         assert.equal(await value(v.id), "imgc-1/vol-adopted");
         assert.equal(await value(v.name), "found");

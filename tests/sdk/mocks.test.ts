@@ -60,8 +60,8 @@ describe("the SDK classes in a program under pulumi.runtime.setMocks", () => {
     it("shares one serialized provider object per resource type", async () => {
         new fly.Volume("a1", { app: "web", region: "iad", sizeGb: 1 });
         new fly.Volume("a2", { app: "web", region: "iad", sizeGb: 1 });
-        await value(pulumi.output("settle"));
-        await new Promise((r) => setTimeout(r, 100));
+        // Until both registrations have reached the mocks, however long a busy machine takes: no fixed sleep.
+        while (!(seen.has("a1") && seen.has("a2"))) await new Promise((r) => setTimeout(r, 10));
         assert.equal(seen.get("a1")?.inputs.__provider, seen.get("a2")?.inputs.__provider);
     });
 

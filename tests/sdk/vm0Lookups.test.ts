@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { startEmulator, tarGz, type Emulator } from "../../emulator";
+import * as pulumi from "@pulumi/pulumi";
 import { vm0 } from "../../sdk";
+import { runLookupLocally } from "../../sdk/core/lookup";
+import { callRunningLookups } from "../harness/lookups";
 import { findRepoRoot, ProgramError, runProgramDetailed, type ProgramRun } from "../harness";
 import { quirkyVolumes } from "../emulator/vm0Helpers";
 
@@ -95,6 +98,11 @@ describe("vm0 lookups in a program under pulumi.runtime.setMocks, against the em
     });
 
     it("refuses bad arguments in the program's process before any request", async () => {
+        // In this process too, mocks that answer a lookup by running it, as the harness's engine does.
+        await pulumi.runtime.setMocks({
+            newResource: (a) => ({ id: a.id, state: a.inputs }),
+            call: callRunningLookups(() => runLookupLocally),
+        });
         const saved = { url: process.env["VM0_API_URL"], token: process.env["VM0_TOKEN"] };
         process.env["VM0_API_URL"] = emu.urls.vm0;
         process.env["VM0_TOKEN"] = emu.vm0.token;

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { Backoff, backoffCap, backoffPause } from "../../provider/core/backoff";
+import { type Backoff, backoffCap, backoffPause } from "../../provider/core/backoff";
 import { defaultRetryPolicy } from "../../provider/core/retry";
 
 /** The pauses a loop that multiplies its last pause would take: how every loop counted before Backoff. */

@@ -139,7 +139,8 @@ describe("core", () => {
             });
             assert.equal(
                 e.message,
-                "fly delete volume app/vol_1: volume is currently bound to machine: m1 (412 failed_precondition, request req-1). destroy the machine",
+                "fly delete volume app/vol_1: volume is currently bound to machine: " +
+                    "m1 (412 failed_precondition, request req-1). destroy the machine",
             );
         });
         it("scrubs registered secrets and token shapes from every message", () => {

@@ -37,6 +37,18 @@ describe("fly host migration: findMigrationFork", () => {
         assert.equal(findMigrationFork({ ...old, attachedMachineId: "m_2" }, [fork], last).outcome, "followed");
     });
 
+    it("never after a 404: an old volume no longer readable in a migration state gives candidates, never a follow", () => {
+        const r = findMigrationFork({ ...old, state: "not found" }, [vol("vol_new")], last);
+        assert.equal(r.outcome, "ambiguous");
+        assert.match((r as { why: string }).why, /no longer readable in a migration state/);
+    });
+
+    it("never onto an id another resource of the deployment holds or has read", () => {
+        const r = findMigrationFork(old, [old, vol("vol_new")], last, { heldElsewhere: (id) => id === "vol_new" });
+        assert.equal(r.outcome, "ambiguous");
+        assert.match((r as { why: string }).why, /vol_new is held or read by another resource/);
+    });
+
     it("nothing same-named made after it: simply gone", () => {
         assert.deepEqual(findMigrationFork(old, [old, vol("vol_x", { name: "logs" }), vol("vol_y", { region: "ams" })], last), {
             outcome: "none",

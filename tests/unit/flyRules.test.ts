@@ -4,7 +4,7 @@ import { changedFields, diffByRules } from "../../provider/core/rules";
 import { unknownValue } from "../../provider/core/unknown";
 import { flyVolumeRules, flyVolumeSpec } from "../../provider/fly/rules";
 import { defaultFlyVolumeName, flyVolumeInputs } from "../../provider/fly/schema";
-import { CreateVolumeRequest, flyAuthorization, toWireCreate } from "../../provider/fly/client";
+import { type CreateVolumeRequest, flyAuthorization, toWireCreate } from "../../provider/fly/client";
 
 const valid = { app: "my-app", region: "iad", sizeGb: 10, name: "data" };
 
@@ -69,17 +69,22 @@ describe("fly.Volume rules", () => {
             });
         }
 
-        it("a failure inside an object echoes the bad value (the engine shows only top-level ones): a scalar, cut to 40 characters, never a token", () => {
-            const reason = (news: Record<string, unknown>, property: string) =>
-                check(news).failures.find((f) => f.property === property)?.reason;
-            assert.match(reason({ ...valid, compute: { cpus: 0 } }, "compute.cpus") ?? "", /\(got 0\)$/);
-            assert.match(reason({ ...valid, compute: { memoryMb: "x".repeat(100) } }, "compute.memoryMb") ?? "", /\(got "x{39}…"\)$/);
-            const token = reason({ ...valid, compute: { cpuKind: 5, gpuKind: ["fm2_abcdefghijklmnopqrstuvwx"] } }, "compute.cpuKind") ?? "";
-            assert.match(token, /\(got 5\)$/);
-            const masked = reason({ ...valid, compute: { memoryMb: "fm2_abcdefghijklmnopqrstuvwx" } }, "compute.memoryMb") ?? "";
-            assert.match(masked, /\(got "\*\*\*"\)$/);
-            assert.doesNotMatch(reason({ ...valid, region: "IAD" }, "region") ?? "", /got/, "top level: the engine prints the value");
-        });
+        it(
+            "a failure inside an object echoes the bad value (the engine shows " +
+                "only top-level ones): a scalar, cut to 40 characters, never a token",
+            () => {
+                const reason = (news: Record<string, unknown>, property: string) =>
+                    check(news).failures.find((f) => f.property === property)?.reason;
+                assert.match(reason({ ...valid, compute: { cpus: 0 } }, "compute.cpus") ?? "", /\(got 0\)$/);
+                assert.match(reason({ ...valid, compute: { memoryMb: "x".repeat(100) } }, "compute.memoryMb") ?? "", /\(got "x{39}…"\)$/);
+                const token =
+                    reason({ ...valid, compute: { cpuKind: 5, gpuKind: ["fm2_abcdefghijklmnopqrstuvwx"] } }, "compute.cpuKind") ?? "";
+                assert.match(token, /\(got 5\)$/);
+                const masked = reason({ ...valid, compute: { memoryMb: "fm2_abcdefghijklmnopqrstuvwx" } }, "compute.memoryMb") ?? "";
+                assert.match(masked, /\(got "\*\*\*"\)$/);
+                assert.doesNotMatch(reason({ ...valid, region: "IAD" }, "region") ?? "", /got/, "top level: the engine prints the value");
+            },
+        );
 
         it("a fork or a restore gets no defaults: Fly fills what was not declared from the source", () => {
             for (const source of [{ sourceVolumeId: "vol_1" }, { snapshotId: "vs_1" }, { snapshotId: unknownValue }]) {
@@ -124,10 +129,10 @@ describe("fly.Volume rules", () => {
         it("refuses a shrink at preview, naming both sizes and saying volumes only grow", () => {
             const { failures } = check({ ...valid, sizeGb: 5 }, { ...valid, sizeGb: 10 });
             assert.equal(failures.length, 1);
-            assert.equal(failures[0].property, "sizeGb");
-            assert.match(failures[0].reason, /10 GB/);
-            assert.match(failures[0].reason, /5 GB/);
-            assert.match(failures[0].reason, /only grow/);
+            assert.equal(failures[0]?.property, "sizeGb");
+            assert.match(failures[0]?.reason, /10 GB/);
+            assert.match(failures[0]?.reason, /5 GB/);
+            assert.match(failures[0]?.reason, /only grow/);
         });
 
         it("does not treat unknown values as failures, and still checks the known ones", () => {

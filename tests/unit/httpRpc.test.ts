@@ -1,13 +1,14 @@
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
-import { Clock, Deadline } from "../../provider/core/deadline";
+import { type Clock, Deadline } from "../../provider/core/deadline";
 import { AmbiguousRequestError, ApiError } from "../../provider/core/errors";
 import { flattenForm } from "../../provider/agentbay/client";
-import { CloudErrorInfo, formBody, HttpClient, HttpClientOptions, HttpRequest, queryString } from "../../provider/core/http";
-import { defaultRetryPolicy, RetryPolicy } from "../../provider/core/retry";
+import { type CloudErrorInfo, formBody, HttpClient, type HttpClientOptions, type HttpRequest, queryString } from "../../provider/core/http";
+import { defaultRetryPolicy, type RetryPolicy } from "../../provider/core/retry";
 import { closeAllPools } from "../../provider/core/transport";
 import { registerSecret } from "../../provider/core/secrets";
-import { fakeClock, json, Loopback, loopback, Seen } from "./httpLoopback";
+import { fakeClock, json, type Loopback, loopback, type Seen } from "./httpLoopback";
+import { present } from "../support/present";
 
 /**
  * The RPC seams, as AgentBay's POP RPC uses them: every action a `POST /?Action=…`, a fresh
@@ -214,8 +215,8 @@ describe("http core: RPC", () => {
         await rpcClient(server.url, clock).request(
             action("ListVolumes", Deadline.in(60, "read", clock), { query: { Action: "ListVolumes", NextToken: "x y" } }),
         );
-        assert.match(server.seen[0].url, /[?&]NextToken=x%20y(&|$)/);
-        assert.ok(!server.seen[0].url.includes("+"), server.seen[0].url);
+        assert.match(present(server.seen[0]).url, /[?&]NextToken=x%20y(&|$)/);
+        assert.ok(!present(server.seen[0]).url.includes("+"), present(server.seen[0]).url);
     });
 
     it("flattens RPC parameters and encodes them as the official transport does", () => {

@@ -5,7 +5,7 @@ import { ApiError, VolumeError } from "../../provider/core/errors";
 import { HttpClient } from "../../provider/core/http";
 import { closeAllPools } from "../../provider/core/transport";
 import { transfer } from "../../provider/core/transfer";
-import { fakeClock, json, Loopback, loopback } from "./httpLoopback";
+import { fakeClock, json, type Loopback, loopback } from "./httpLoopback";
 
 const signed = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20260101&X-Amz-Signature=0123456789abcdef0123";
 
@@ -53,7 +53,7 @@ describe("http core: transfers to presigned URLs", () => {
         assert.equal(made, 2, "a stream is made again for the retry");
         const puts = server.seen.filter((s) => s.method === "PUT");
         assert.equal(puts.length, 2);
-        assert.equal(server.seen[0].headers.authorization, "Bearer vm0_live_0123456789abcdef");
+        assert.equal(server.seen[0]?.headers.authorization, "Bearer vm0_live_0123456789abcdef");
         for (const p of puts) {
             assert.equal(p.body, "hello");
             assert.equal(p.headers.authorization, undefined, "the API token never rides along");
@@ -66,7 +66,8 @@ describe("http core: transfers to presigned URLs", () => {
         server = await loopback((_req, res) => {
             res.writeHead(403, { "content-type": "application/xml", "x-amz-request-id": "S3REQ1" });
             res.end(
-                `<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message>` +
+                `<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>The ` +
+                    `request signature we calculated does not match</Message>` +
                     `<CanonicalQueryString>${signed}</CanonicalQueryString><RequestId>S3REQ1</RequestId></Error>`,
             );
         });

@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
-import { ApiError } from "../../provider/core/errors";
+import { ApiError, DeadlineError } from "../../provider/core/errors";
 import { AmbiguousRequestError } from "../../provider/core/errors";
-import { claimVolume, createOwned, isClaimed, releaseClaim, withNameLock } from "../../provider/core/ownership";
+import { claimVolume, createOwned, isClaimed, lookupGraceMs, releaseClaim, withNameLock } from "../../provider/core/ownership";
 import type { Freshness } from "../../provider/core/sharedList";
-import { VirtualClock, virtualClock } from "./virtualClock";
+import { type VirtualClock, virtualClock } from "./virtualClock";
+import { present } from "../support/present";
 
 interface Vol {
     id: string;
@@ -33,8 +34,13 @@ class FakeCloud {
      * `lost` (made, response lost); `refused` (503, not made); `hang` (made, the response never
      * comes before the send's deadline).
      */
+    /** Time the first send waits for its rate-limit slot before it goes out (`beforeSend` runs then). */
+    slotWaitMs = 0;
+
     sender(name: string, fates: Array<"ok" | "lost" | "refused" | "hang">, latencyMs = 50) {
-        return async (deadline: Deadline): Promise<Vol> => {
+        return async (deadline: Deadline, beforeSend?: () => Promise<void>): Promise<Vol> => {
+            if (this.sends === 0 && this.slotWaitMs > 0) await this.clock.sleep(this.slotWaitMs);
+            await beforeSend?.();
             const fate = fates[this.sends++] ?? "ok";
             await this.clock.sleep(latencyMs);
             if (fate === "refused") throw ambiguous(503);
@@ -45,10 +51,17 @@ class FakeCloud {
         };
     }
 
+    /** How long one list takes; a list that cannot finish by its deadline fails at it. */
+    listMs = 20;
+
     finder(name: string) {
-        return async (_d: Deadline, _since: Freshness): Promise<Vol[]> => {
+        return async (d: Deadline, _since: Freshness): Promise<Vol[]> => {
             this.lists++;
-            await this.clock.sleep(20);
+            if (d.remaining() < this.listMs) {
+                await this.clock.sleep(d.remaining());
+                throw new DeadlineError(`list: gave up after ${d.seconds} s`);
+            }
+            await this.clock.sleep(this.listMs);
             return this.vols.filter((v) => v.name === name && v.listedAt <= this.clock.now());
         };
     }
@@ -93,6 +106,27 @@ describe("ownership: a create owns only what it made", () => {
         assert.equal(cloud.vols.length, 2);
     });
 
+    it(
+        "a same-named volume made while the create waited for its rate-limit " +
+            "slot is never taken after a POST that made nothing (issue 14 §3)",
+        async () => {
+            cloud.slotWaitMs = 3_000;
+            const p = create("data", ["refused"]);
+            // A stranger makes one while our request waits for its slot, after our snapshot.
+            void clock.sleep(1_500).then(() => cloud.make("data"));
+            const mine = await clock.run(p);
+            assert.notEqual(mine.id, present(cloud.vols[0]).id, "the stranger's volume is not taken");
+            assert.equal(cloud.sends, 2, "nothing of ours was found: sent again");
+            assert.equal(cloud.lists, 1 + 1 + 2, "snapshot, the snapshot again at send (it had aged), two looks");
+        },
+    );
+
+    it("a snapshot answered just before the send is not taken again (a slow list alone is no reason)", async () => {
+        const mine = await clock.run(create("data", ["ok"]));
+        assert.equal(cloud.lists, 1);
+        assert.equal(mine.id, present(cloud.vols[0]).id);
+    });
+
     it("takes its own volume after a lost response beside a stranger's same-named one", async () => {
         const stranger = cloud.make("data");
         const mine = await clock.run(create("data", ["lost"]));
@@ -130,7 +164,7 @@ describe("ownership: a create owns only what it made", () => {
         cloud.listLagMs = 800;
         const mine = await clock.run(create("data", ["lost"]));
         assert.equal(cloud.vols.length, 1);
-        assert.equal(mine.id, cloud.vols[0].id);
+        assert.equal(mine.id, cloud.vols[0]?.id);
         assert.equal(cloud.sends, 1);
     });
 
@@ -152,11 +186,25 @@ describe("ownership: a create owns only what it made", () => {
         const started = clock.now();
         const deadline = Deadline.in(30, "create", clock);
         const mine = await clock.run(create("data", ["hang"], 30));
-        assert.equal(mine.id, cloud.vols[0].id);
+        assert.equal(mine.id, cloud.vols[0]?.id);
         assert.equal(cloud.vols.length, 1);
         assert.ok(clock.now() < deadline.at, "found before the operation's deadline");
         assert.ok(clock.now() - started >= 24_000, "the send ran on the deadline minus the reserve (6 s of 30)");
     });
+
+    it(
+        "a response that hangs past a 3 s timeout with a 1.5 s list: " + "the lookup gets its grace and returns the volume (issue 14 §3)",
+        async () => {
+            cloud.listMs = 1_500;
+            const started = clock.now();
+            const mine = await clock.run(create("data", ["hang"], 3));
+            assert.equal(cloud.vols.length, 1);
+            assert.equal(mine.id, present(cloud.vols[0]).id, "found and returned: no orphan");
+            assert.equal(cloud.sends, 1);
+            const took = clock.now() - started;
+            assert.ok(took > 3_000 && took <= 3_000 + lookupGraceMs, `ended ${took} ms after the start, within the stated grace`);
+        },
+    );
 
     it("without a snapshot (the list failed), a lost response takes nothing and says how to adopt", async () => {
         const deadline = Deadline.in(60, "create", clock);

@@ -1,11 +1,12 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
 import { ApiError } from "../../provider/core/errors";
-import { Progress, ProgressLine, withProgress } from "../../provider/core/progress";
+import { Progress, type ProgressLine, withProgress } from "../../provider/core/progress";
 import { defaultRetryPolicy, retryLoop } from "../../provider/core/retry";
 import { registerSecret } from "../../provider/core/secrets";
-import { SharedPoller, waitFor, WaitStep } from "../../provider/core/wait";
-import { virtualClock, VirtualClock } from "./virtualClock";
+import { SharedPoller, waitFor, type WaitStep } from "../../provider/core/wait";
+import { present } from "../support/present";
+import { virtualClock, type VirtualClock } from "./virtualClock";
 
 /** A reporter on `clock` that records each line with the virtual second it was said at. */
 function recorder(clock: VirtualClock) {
@@ -84,8 +85,8 @@ describe("progress: what a wait or a retry tells the person running pulumi up", 
         const { progress, lines } = recorder(clock);
         progress.retrying("fly get volume web/vol_1", "401 echoed progress-secret-value-1234", 1, 250);
         assert.equal(lines.length, 1);
-        assert.doesNotMatch(lines[0].message, /progress-secret-value/);
-        assert.match(lines[0].message, /401 echoed \*\*\*/);
+        assert.doesNotMatch(present(lines[0]).message, /progress-secret-value/);
+        assert.match(present(lines[0]).message, /401 echoed \*\*\*/);
     });
 
     it("outside an operation nothing is said, and a sink that throws never fails the operation", async () => {

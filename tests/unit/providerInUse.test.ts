@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
 import { ApiError } from "../../provider/core/errors";
-import { InUseVerdict, retryWhileInUse, WhileInUseOptions } from "../../provider/core/inUse";
+import { type InUseVerdict, retryWhileInUse, type WhileInUseOptions } from "../../provider/core/inUse";
 import { fakeClock } from "./virtualClock";
 
 const busy = () =>

@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
-import { Clock, Deadline, expiry, untilDeadline } from "../../provider/core/deadline";
+import { type Clock, Deadline, expiry, untilDeadline } from "../../provider/core/deadline";
 import { ApiError, DeadlineError } from "../../provider/core/errors";
 import { fromNow, markNow, readThrough, SharedList } from "../../provider/core/sharedList";
-import { outcome, VirtualClock, virtualClock } from "./virtualClock";
+import { outcome, type VirtualClock, virtualClock } from "./virtualClock";
+import { present } from "../support/present";
 
 type Item = { id: string; state: string };
 
@@ -12,7 +13,7 @@ function scripted(clock: VirtualClock, ms: number, answers: Array<Item[] | Error
     const list = new SharedList<Item>(
         async (scope, deadline) => {
             calls.push({ scope, at: clock.now(), deadlineAt: deadline.at });
-            const answer = answers[Math.min(calls.length - 1, answers.length - 1)];
+            const answer = present(answers[Math.min(calls.length - 1, answers.length - 1)], "a scripted answer");
             await clock.sleep(ms);
             if (answer instanceof Error) throw answer;
             return answer;
@@ -24,10 +25,12 @@ function scripted(clock: VirtualClock, ms: number, answers: Array<Item[] | Error
     return { list, calls };
 }
 
-const notFound = () => new ApiError({ cloud: "fly", operation: "list volumes", status: 404, cloudMessage: "app not found" });
+/** Fly's own 404 (its error shape); one from a proxy would not be `cloudShaped`. */
+const notFound = () =>
+    new ApiError({ cloud: "fly", operation: "list volumes", status: 404, cloudMessage: "app not found", cloudShaped: true });
 
 describe("SharedList on the virtual clock", () => {
-    it("a failed list rejects every caller that shared it, is not kept as the last answer, and the next caller gets a new list", async () => {
+    it("a failed list rejects every caller that shared it, is not kept as the last answer; the next caller gets a new list", async () => {
         const clock = virtualClock();
         const boom = new Error("503 from the cloud");
         const { list, calls } = scripted(clock, 100, [boom, [{ id: "x", state: "ok" }]]);
@@ -52,7 +55,7 @@ describe("SharedList on the virtual clock", () => {
         const long = Deadline.in(90, "read", clock);
         await clock.run(Promise.all([list.get("app", short), list.get("app", long), list.get("app", short)]));
         assert.equal(calls.length, 1);
-        assert.equal(calls[0].deadlineAt, long.at);
+        assert.equal(calls[0]?.deadlineAt, long.at);
     });
 
     it("a caller with a later deadline than the running list waits for the next one, which runs on its deadline", async () => {
@@ -66,8 +69,8 @@ describe("SharedList on the virtual clock", () => {
         assert.equal(a.get("x")?.state, "first");
         assert.equal(b.get("x")?.state, "second", "a list that could end before its deadline would cut it short");
         assert.equal(calls.length, 2);
-        assert.equal(calls[1].at, t0 + 1_000, "the next list starts as the running one ends");
-        assert.equal(calls[1].deadlineAt, t0 + 1 + 100_000);
+        assert.equal(calls[1]?.at, t0 + 1_000, "the next list starts as the running one ends");
+        assert.equal(calls[1]?.deadlineAt, t0 + 1 + 100_000);
     });
 
     it("a caller whose deadline has passed is refused before any list is sent", async () => {
@@ -177,6 +180,10 @@ describe("readThrough on the virtual clock", () => {
         let gets = 0;
         await assert.rejects(clock.run(readThrough(failing.list, "app", "x", d, async () => (gets++, item))), /boom/);
         assert.equal(gets, 0, "a failed list is not read as 'missing'");
+        // A 404 not in the cloud's error shape (a proxy's page) is no "the scope is gone" either.
+        const proxied = scripted(clock, 10, [new ApiError({ cloud: "fly", operation: "list volumes", status: 404, cloudShaped: false })]);
+        await assert.rejects(clock.run(readThrough(proxied.list, "app", "x", d, async () => (gets++, item))), /HTTP 404/);
+        assert.equal(gets, 0);
     });
 
     it("a lone read in a scope whose list costs more than one request skips the list once its size is known", async () => {

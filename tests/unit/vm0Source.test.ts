@@ -36,6 +36,23 @@ describe("vm0 source: scan, check and fingerprint", () => {
     };
     after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+    it("leaves out every top-level path starting with .vm0, as the vm0 CLI does (.vm0rc, .vm0-cache/), and no deeper one", async () => {
+        const dir = mk({
+            "data.txt": "d",
+            ".vm0/storage.yaml": "name: x",
+            ".vm0rc": "token",
+            ".vm0-cache/blob": "cached",
+            "sub/.vm0rc": "kept",
+            ".vm0x/file": "skipped too",
+            vm0rc: "kept",
+        });
+        const scan = await scanSource(dir);
+        assert.deepEqual(
+            scan.files.map((f) => f.path),
+            ["data.txt", "sub/.vm0rc", "vm0rc"],
+        );
+    });
+
     it("lists relative POSIX paths, sorted, with SHA-256 and size; leaves .vm0 out", async () => {
         const dir = mk({ "b.txt": "bee", "a/z.txt": "zed", "a/b/c.txt": "", ".vm0/storage.yaml": "name: x" });
         const scan = await scanSource(dir);

@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
 import { Deadline } from "../../provider/core/deadline";
-import { ApiError, WaitError } from "../../provider/core/errors";
+import { ApiError, DeadlineError, WaitError } from "../../provider/core/errors";
 import { SharedList } from "../../provider/core/sharedList";
-import { SharedPoller, WaitStep } from "../../provider/core/wait";
-import { outcome, VirtualClock, virtualClock } from "./virtualClock";
+import { SharedPoller, type WaitStep } from "../../provider/core/wait";
+import { defaultRetryPolicy, retryLoop } from "../../provider/core/retry";
+import { outcome, type VirtualClock, virtualClock } from "./virtualClock";
 
 type Item = { id: string; state: string };
 
@@ -66,6 +67,73 @@ describe("SharedPoller: each waiter keeps its own deadline", () => {
         assert.ok(short.rec.at! - t0 <= 1_500);
         assert.equal(long.rec.value?.id, "b");
         assert.equal(calls, 4);
+    });
+
+    /** A shared list whose every request answers 500: each list retries (as HttpClient does) until its own deadline. */
+    function failingList(clock: VirtualClock) {
+        let requests = 0;
+        const list = new SharedList<Item>(
+            (scope, deadline) =>
+                retryLoop({ deadline, policy: defaultRetryPolicy, clock, random: () => 0.5, what: `list ${scope}` }, async () => {
+                    requests++;
+                    await clock.sleep(50);
+                    return { failure: new ApiError({ cloud: "fly", operation: "list volumes", status: 500 }), retryable: true };
+                }),
+            (i) => i.id,
+            clock,
+        );
+        const poller = new SharedPoller<Item>((scope, deadline) => list.get(scope, deadline), undefined, clock);
+        return { poller, requests: () => requests };
+    }
+
+    it("a 3 s waiter whose list answers 500 every time fails at its own deadline, saying so (issue 14 §3)", async () => {
+        const clock = virtualClock();
+        const t0 = clock.now();
+        const { poller, requests } = failingList(clock);
+        const a = outcome(clock, poller.waitFor("app", "a", judge, opts(clock, 3, "vol a")));
+        await clock.run(a.done);
+        assert.ok(a.rec.error instanceof WaitError, String(a.rec.error));
+        assert.match(a.rec.error.message, /vol a not seen after 3 s waiting to be ready; the last poll failed: .*500/);
+        assert.ok(a.rec.at! - t0 <= 3_000, `ended at ${a.rec.at! - t0} ms`);
+        assert.ok(requests() >= 3);
+    });
+
+    it("a 12 s waiter survives a 3 s one's timeout on the shared failing list, and ends at its own deadline (issue 14 §3)", async () => {
+        const clock = virtualClock();
+        const t0 = clock.now();
+        const { poller } = failingList(clock);
+        const short = outcome(clock, poller.waitFor("app", "a", judge, opts(clock, 3, "vol a")));
+        // Joins while the first list (on the 3 s deadline) runs.
+        const long = outcome(
+            clock,
+            clock.sleep(200).then(() => poller.waitFor("app", "b", judge, opts(clock, 12, "vol b"))),
+        );
+        await clock.run(Promise.all([short.done, long.done]));
+        assert.ok(short.rec.at! - t0 <= 3_000);
+        assert.ok(long.rec.error instanceof WaitError, String(long.rec.error));
+        assert.match(long.rec.error.message, /vol b not seen after 12 s/);
+        assert.ok(long.rec.at! - t0 >= 11_000 && long.rec.at! - t0 <= 12_200, `the 12 s waiter ended at ${long.rec.at! - t0} ms`);
+    });
+
+    it("a list that ran out of another waiter's (shorter) deadline ends nobody who still has time (issue 14 §3)", async () => {
+        const clock = virtualClock();
+        let calls = 0;
+        const poller = new SharedPoller<Item>(
+            async () => {
+                calls++;
+                await clock.sleep(100);
+                // As a list run on a 3 s deadline fails when its rate-limit slot comes after it.
+                if (calls === 1) throw new DeadlineError("rate limit: the next request slot is 4 s away, past the deadline");
+                return new Map([["b", { id: "b", state: "ready" }]]);
+            },
+            undefined,
+            clock,
+        );
+        const long = outcome(clock, poller.waitFor("app", "b", judge, opts(clock, 12, "vol b")));
+        await clock.run(long.done);
+        assert.equal(long.rec.error, undefined, String(long.rec.error));
+        assert.equal(long.rec.value?.id, "b");
+        assert.equal(calls, 2);
     });
 
     it("a final list error (401) ends every waiter at once", async () => {

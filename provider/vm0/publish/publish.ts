@@ -4,7 +4,7 @@
  * public API. Exactly one version results under faults:
  * - prepare and commit are resent freely: the version id is a function of (volume, files), and a
  *   commit of a stored version only re-points HEAD, so a lost commit response, resent, changes
- *   nothing more (vm0.md §2; the emulator's commit does the same);
+ *   nothing more (docs/apis/vm0.md §2; the emulator's commit does the same);
  * - an upload that fails with a 5xx or a broken connection is retried by `transfer`;
  * - a refused presigned URL (403: expired) or a commit answering that an upload is missing (409
  *   `S3_FILES_MISSING`, or the 400 "… not uploaded") starts a new round: prepare again (fresh
@@ -20,7 +20,7 @@ import { vm0StorageClient, type PrepareResult, type Vm0StorageClient } from "./s
 import type { Vm0Volume, Vm0VolumeDetail } from "../wire";
 
 /** Rounds of prepare → upload → commit before a refused URL or missing upload is reported. */
-const MAX_ROUNDS = 3;
+const maxRounds = 3;
 
 export interface PublishArgs {
     /** The directory to publish. */
@@ -48,6 +48,8 @@ export interface PublishOptions {
     storage?: Vm0StorageClient;
     /** Called with the first prepare's answer, before anything is uploaded or committed; throws to stop. */
     beforeUpload?: (prepared: PrepareResult, scan: SourceScan) => void | Promise<void>;
+    /** Called just before each commit (after the uploads); throws to stop: nothing is committed. */
+    beforeCommit?: (prepared: PrepareResult) => void | Promise<void>;
     /** A scan made already (check, a guard); scanned afresh when absent. */
     scan?: SourceScan;
 }
@@ -100,10 +102,11 @@ export async function publishVersion(args: PublishArgs, deadline: Deadline, opti
                     });
                 } catch (error) {
                     // A presigned URL that expired (or was refused) is replaced by a fresh prepare.
-                    if (round < MAX_ROUNDS && error instanceof ApiError && error.status === 403) continue;
+                    if (round < maxRounds && error instanceof ApiError && error.status === 403) continue;
                     throw error;
                 }
             }
+            await options.beforeCommit?.(prepared);
             try {
                 const committed = await storage.commit(
                     { storageName: args.name, versionId: prepared.versionId, files: scan.files, message: args.message },
@@ -118,7 +121,7 @@ export async function publishVersion(args: PublishArgs, deadline: Deadline, opti
                 };
             } catch (error) {
                 // The store lost (or never got) an upload: upload again to fresh URLs, then commit again.
-                if (round < MAX_ROUNDS && uploadMissing(error)) continue;
+                if (round < maxRounds && uploadMissing(error)) continue;
                 throw error;
             }
         }

@@ -6,7 +6,8 @@
  * Symlinks: one that resolves to a regular file inside the directory is followed (its content is
  * published under the link's path, as a regular file); one that points out of the directory, at a
  * directory (loops, duplicated trees) or at nothing is refused. Sockets, FIFOs and devices are
- * refused. A `.vm0` folder at the top (the vm0 CLI's own settings) is left out, as the CLI does.
+ * refused. Every top-level path starting with `.vm0` (the vm0 CLI's own `.vm0/`, `.vm0rc`, `.vm0-cache/`)
+ * is left out, as the CLI does; deeper ones are files like any other.
  */
 import { createHash } from "node:crypto";
 import { createReadStream, type Dirent, type Stats } from "node:fs";
@@ -16,11 +17,11 @@ import { pipeline } from "node:stream/promises";
 import type { CheckFailure } from "../../core/check";
 import { VolumeError } from "../../core/errors";
 
-/** VM0's limits (vm0.md §2): 100 MB per file and per upload, 50,000 files, 8 MiB of paths. */
-export const MAX_FILE_BYTES = 104_857_600;
-export const MAX_TOTAL_BYTES = 104_857_600;
-export const MAX_FILES = 50_000;
-export const MAX_PATH_BYTES = 8 * 1024 * 1024;
+/** VM0's limits (docs/apis/vm0.md §2): 100 MB per file and per upload, 50,000 files, 8 MiB of paths. */
+export const fileBytesLimit = 104_857_600;
+export const totalBytesLimit = 104_857_600;
+export const filesLimit = 50_000;
+export const pathBytesLimit = 8 * 1024 * 1024;
 
 /** One file of a manifest: VM0's `{path, hash, size}`. */
 export interface Vm0FileEntry {
@@ -63,10 +64,10 @@ export interface SourceLimits {
 }
 
 export const vm0Limits: SourceLimits = {
-    maxFileBytes: MAX_FILE_BYTES,
-    maxTotalBytes: MAX_TOTAL_BYTES,
-    maxFiles: MAX_FILES,
-    maxPathBytes: MAX_PATH_BYTES,
+    maxFileBytes: fileBytesLimit,
+    maxTotalBytes: totalBytesLimit,
+    maxFiles: filesLimit,
+    maxPathBytes: pathBytesLimit,
 };
 
 interface Found {
@@ -99,7 +100,9 @@ export async function listSource(dir: string, limits: SourceLimits = vm0Limits):
         for (const ent of entries) {
             const abs = join(absDir, ent.name);
             const rel = posix(relative(root, abs));
-            if (rel === ".vm0") continue;
+            // The vm0 CLI leaves out every top-level path starting with `.vm0` (`.vm0/`, `.vm0rc`, `.vm0-cache/`):
+            // the same directory pushed by the CLI and by Pulumi must give the same version.
+            if (absDir === root && ent.name.startsWith(".vm0")) continue;
             if (!isInside(rel)) throw new SourceError(`path '${rel}' is not a relative path inside the directory`);
             let stats: Stats;
             try {
@@ -120,7 +123,8 @@ export async function listSource(dir: string, limits: SourceLimits = vm0Limits):
             total += stats.size;
             if (total > limits.maxTotalBytes) {
                 throw new SourceError(
-                    `holds more than ${mb(limits.maxTotalBytes)} (${bytes(total)} so far): VM0 takes at most ${mb(limits.maxTotalBytes)} per version`,
+                    `holds more than ${mb(limits.maxTotalBytes)} (${bytes(total)} so ` +
+                        `far): VM0 takes at most ${mb(limits.maxTotalBytes)} per version`,
                 );
             }
             pathBytes += Buffer.byteLength(rel, "utf8");

@@ -1,6 +1,6 @@
 /**
  * VM0's STORAGE API, the one the vm0 CLI publishes with (`POST /api/storages/prepare` and
- * `/commit`, shared/apis/vm0.md §2). It is VM0's internal API, NOT the documented public API: it
+ * `/commit`, docs/apis/vm0.md §2). It is VM0's internal API, NOT the documented public API: it
  * may change without notice, which is why every call to it lives in this one file. Same Bearer
  * token as the public API; host `vm0:storageUrl` / `VM0_STORAGE_URL`, else `vm0:apiUrl` /
  * `VM0_API_URL` when set, else `https://www.vm0.ai`.
@@ -34,6 +34,16 @@ const wireCommit = z.looseObject({
     fileCount: z.number().optional().catch(undefined),
     deduplicated: z.boolean().optional().catch(undefined),
 });
+
+/** `GET /api/storages/list`: a bare array, each row read leniently (only `name` matters here). */
+const wireList = z.array(z.unknown());
+const wireListRow = z.looseObject({ name: z.string() });
+
+/** `GET /api/storages/download` by name: HEAD's version id (its URL is never kept). */
+const wireHead = z.looseObject({ versionId: z.string().min(1) });
+
+/** The storage API's own not-found body (`{"error":{"code":"NOT_FOUND",…}}`); a proxy's 404 page is not one. */
+const wireNotFound = z.looseObject({ error: z.looseObject({ code: z.literal("NOT_FOUND") }) });
 
 /** What prepare answers. */
 export interface PrepareResult {
@@ -97,6 +107,51 @@ export class Vm0StorageClient {
     }
 
     /**
+     * Whether VM0 has a volume of exactly this name, whatever its content, even none: the storage
+     * API's list, which is neither paginated nor cursored (the public list's cursor skips rows), and
+     * shows volumes that have no version yet.
+     */
+    async volumeExists(name: string, deadline: Deadline): Promise<boolean> {
+        const res = await this.http.request({
+            method: "GET",
+            kind: "read",
+            path: "/api/storages/list",
+            query: { type: "volume" },
+            operation: "list volumes",
+            target: `for ${name}`,
+            deadline,
+        });
+        const rows = parseResponse("vm0", wireList, res.body, "list volumes", `for ${name}`);
+        return rows.some((row) => wireListRow.safeParse(row).data?.name === name);
+    }
+
+    /**
+     * HEAD of the volume named exactly `name`, by the storage API's download (one exact lookup, no
+     * list): its version id, or undefined when the volume has no version or does not exist (VM0's own
+     * 404). A 404 in any other shape (a proxy, a wrong URL) is an error, never "no HEAD".
+     */
+    async headOf(name: string, deadline: Deadline): Promise<string | undefined> {
+        const res = await this.http.request({
+            method: "GET",
+            kind: "read",
+            path: "/api/storages/download",
+            query: { name, type: "volume" },
+            operation: "read HEAD of volume",
+            target: name,
+            deadline,
+            allowStatuses: [404],
+        });
+        if (res.status === 404) {
+            if (wireNotFound.safeParse(res.body).success) return undefined;
+            throw new VolumeError(
+                `vm0 read HEAD of volume ${name}: the storage API answered 404 without VM0's error body` +
+                    `${res.requestId ? ` (request ${res.requestId})` : ""}; check \`vm0:storageUrl\` / VM0_STORAGE_URL`,
+            );
+        }
+        return parseResponse("vm0", wireHead, res.body, "read HEAD of volume", name).versionId;
+    }
+
+    /**
      * Makes `versionId` HEAD (storing it first when new). Resent freely (`write`): committing the
      * same version again only re-points HEAD at it, so a lost response cannot make a second version.
      */
@@ -122,7 +177,8 @@ export class Vm0StorageClient {
         const body = parseResponse("vm0", wireCommit, res.body, "commit version", args.storageName);
         if (body.versionId !== args.versionId) {
             throw new VolumeError(
-                `vm0 commit version ${args.storageName}: VM0 committed version ${body.versionId.slice(0, 12)} instead of ${args.versionId.slice(0, 12)}; ` +
+                `vm0 commit version ${args.storageName}: VM0 committed version ` +
+                    `${body.versionId.slice(0, 12)} instead of ${args.versionId.slice(0, 12)}; ` +
                     "the storage API may have changed, please report it",
             );
         }
@@ -130,7 +186,10 @@ export class Vm0StorageClient {
     }
 }
 
-/** The storage API base URL (interface.md): `vm0:storageUrl`/`VM0_STORAGE_URL`, else `vm0:apiUrl`/`VM0_API_URL`, else www.vm0.ai. */
+/**
+ * The storage API base URL (the README's credentials table): `vm0:storageUrl`/`VM0_STORAGE_URL`, else `vm0:apiUrl`/`VM0_API_URL`,
+ * else www.vm0.ai.
+ */
 export function vm0StorageUrl(): string {
     return resolveSetting(storageUrlSource) ?? resolveSetting(vm0Endpoint.apiUrl) ?? defaultVm0StorageUrl;
 }
