@@ -118,7 +118,8 @@ export default tseslint.config(
     {
         // The SDK reaches the provider only for what a user's program needs at declaration time: a
         // cloud's schema (defaults, types), rules (the field table the classes' outputs follow) and
-        // wire types, and core's config, errors, deadline and schema types. The lookups also need a
+        // wire types, and core's config, errors, deadline and schema types, and account (a lookup's
+        // `account` runs it with that account's credentials). The lookups also need a
         // session and the outputs mapping (`to…Outputs` in the cloud's provider.ts), in-process. No
         // client, transport or the core's assembly: the serialized provider reaches those only
         // through `require("pulumi-volumes/provider")` in the provider host.
@@ -126,9 +127,11 @@ export default tseslint.config(
         rules: walls(
             { regex: "^(\\.\\./)+(emulator|tests)(/|$)", message: "The SDK never imports the emulator or the tests." },
             {
-                regex: `^(\\.\\./)+provider/(?!core/(config|errors|deadline|schemas)$|${clouds}/(schema|rules|wire|session|provider)$)`,
+                regex:
+                    "^(\\.\\./)+provider/(?!core/(account|config|errors|deadline|schemas)$|" +
+                    `${clouds}/(schema|rules|wire|session|provider)$)`,
                 message:
-                    "The SDK reaches provider/ only for core/{config,errors,deadline,schemas} " +
+                    "The SDK reaches provider/ only for core/{account,config,errors,deadline,schemas} " +
                     "and <cloud>/{schema,rules,wire,session,provider}.",
             },
         ),

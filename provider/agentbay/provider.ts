@@ -8,7 +8,7 @@ import { waitFor } from "../core/wait";
 import type { AgentBayClient } from "./client";
 import { agentbayVolumeSpec } from "./rules";
 import type { AgentBayVolumeInputs, AgentBayVolumeOutputs } from "./schema";
-import { agentbaySession, parseAgentBayId } from "./session";
+import { agentbayEndpoint, agentbaySession, parseAgentBayId } from "./session";
 import type { AgentBayVolume } from "./wire";
 
 /** Where ids are claimed: names are unique per image (as far as anyone knows), so ids are claimed per image. */
@@ -220,6 +220,7 @@ async function finishCreate(
 
 export const agentbayVolumeProvider = resourceProvider({
     inputs: agentbayVolumeSpec,
+    endpoint: agentbayEndpoint,
     // `import: "<imageId>/<volumeId>"`: the only way to adopt (adoptExisting is refused at check).
     adoption: {
         subject: "agentbay volume",

@@ -12,6 +12,8 @@ export const agentbayVolumeRules = {
     // Refused at check when true (schema.ts); false is never a change by itself.
     adoptExisting: "ignore",
     timeouts: "stored",
+    // Which credentials and endpoint: a change re-points later operations, nothing is sent.
+    account: "stored",
     volumeId: "output",
     status: "output",
     belongingImageId: "output",

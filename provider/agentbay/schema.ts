@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pathSegment } from "../core/ids";
+import { accountSchema } from "../core/account";
 import { timeoutsSchema } from "../core/timeouts";
 
 /**
@@ -30,6 +31,7 @@ export const agentbayVolumeInputs = z.object({
         .refine((adopt) => !adopt, { error: adoptExistingRefused })
         .default(false),
     timeouts: timeoutsSchema,
+    account: accountSchema,
 });
 
 export type AgentBayVolumeInputs = z.infer<typeof agentbayVolumeInputs>;

@@ -27,7 +27,7 @@ export function agentbaySession(): AgentBaySession {
 /** `<imageId>/<volumeId>`: the image is needed even to read by id (ListVolumes requires it). */
 export function parseAgentBayId(id: string): { imageId: string; volumeId: string } {
     return parseCompositeId("agentbay", id, {
-        what: "agentbay volume id",
+        what: "AgentBay volume id",
         parts: [{ name: "imageId" }, { name: "volumeId" }],
         example: "imgc-0a1b2c3d/vol-0123456789abcdef",
     });

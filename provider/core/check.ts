@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { definedOnly } from "./objects";
+import { safeText } from "./secrets";
 import type { FieldRules } from "./rules";
 import { containsUnknown, isUnknown } from "./unknown";
 
@@ -81,7 +82,10 @@ export function checkInputs<Shape extends z.ZodRawShape>(
         for (const issue of result.error.issues) {
             const path = [key, ...issue.path.map(String)];
             if (unknownPaths.some((u) => isPrefix(u, path))) continue;
-            failures.push({ property: path.join("."), reason: issue.message });
+            // The engine prints a top-level property's value itself (`property region value {IAD} has a
+            // problem`) but `{<nil>}` for a nested one: that one the reason echoes.
+            const shown = issue.path.length > 0 ? echo(valueAt(value, issue.path)) : "";
+            failures.push({ property: path.join("."), reason: issue.message + shown });
         }
     }
 
@@ -132,6 +136,25 @@ function shrinkFailures(rules: FieldRules, olds: Record<string, unknown>, parsed
         }
     }
     return failures;
+}
+
+/** The value at `path` inside `value`, or undefined. */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+    let v = value;
+    for (const k of path) v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+    return v;
+}
+
+/**
+ * ` (got "IAD")`: the bad value, so a person sees what was refused. Scalars only, cut to 40
+ * characters and scrubbed (a credential registered or token-shaped is masked, and a token pasted
+ * into a field is caught by its shape); an object or a missing value is not shown.
+ */
+export function echo(value: unknown): string {
+    if (typeof value === "string") return ` (got ${JSON.stringify(safeText(value, 40))})`;
+    if (typeof value === "number" || typeof value === "boolean") return ` (got ${String(value)})`;
+    if (value === null) return " (got null)";
+    return "";
 }
 
 function collectUnknownPaths(value: unknown, at: string[]): string[][] {

@@ -105,11 +105,13 @@ export class DeadlineError extends VolumeError {}
 
 /** No credential in stack config nor environment. */
 export class MissingCredentialError extends VolumeError {
-    constructor(cloud: CloudName, configKey: string, envVars: readonly string[]) {
+    /** `configKey` is a config path (`fly:accounts.staging.token`) when `account` is named. */
+    constructor(cloud: CloudName, configKey: string, envVars: readonly string[], account?: string) {
         const env = envVars.map((v) => `\`${v}\``).join(" or ");
+        const set = account === undefined ? `--secret ${configKey}` : `--secret --path '${configKey}'`;
         super(
-            `${cloud}: no credential found. Set it with \`pulumi config set --secret ${configKey} <value>\` ` +
-                `or the environment variable ${env}.`,
+            `${cloud}: no credential found${account === undefined ? "" : ` for account '${account}'`}. ` +
+                `Set it with \`pulumi config set ${set} <value>\` or the environment variable ${env}.`,
         );
     }
 }

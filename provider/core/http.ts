@@ -108,8 +108,8 @@ export interface HttpClientOptions {
      * it ran): retried for every kind, a create included, which is then never ambiguous.
      */
     notProcessedCodes?: readonly string[];
-    /** What the user can do about a failure, by status and code. */
-    remedy?: (status: number | undefined, code: string | undefined) => string | undefined;
+    /** What the user can do about a failure, by status, code and the cloud's message. */
+    remedy?: (status: number | undefined, code: string | undefined, message: string | undefined) => string | undefined;
     rateLimit?: RateLimit;
     /** Ceiling for one attempt, ms, body included; the deadline may cut it shorter. */
     attemptTimeoutMs?: number;
@@ -216,7 +216,7 @@ export class HttpClient {
             code: info.code,
             cloudMessage: info.message ? safeText(info.message, 500) : undefined,
             requestId: res.requestId ?? info.requestId,
-            remedy: this.options.remedy?.(status, info.code) ?? defaultRemedy(status, retryable),
+            remedy: this.options.remedy?.(status, info.code, info.message) ?? defaultRemedy(status, retryable),
             cloudShaped: this.cloudShaped(res),
         };
         return {

@@ -76,7 +76,7 @@ export function parseCompositeId<R extends string, O extends string = never>(
     const fail = (why?: string): never => {
         const shown = typeof id === "string" ? id : String(id);
         throw new VolumeError(
-            `${cloud}: '${shown}' is not a ${shape.what}${why ? ` (${why})` : ""}; expected '${expected}', e.g. '${shape.example}'`,
+            `${cloud}: '${shown}' is not ${/^[aeiou]/i.test(shape.what) ? "an" : "a"} ${shape.what}${why ? ` (${why})` : ""}; expected '${expected}', e.g. '${shape.example}'`,
         );
     };
     if (typeof id !== "string") return fail();

@@ -1,6 +1,7 @@
 import { type Backoff, backoffPause } from "./backoff";
 import type { Deadline } from "./deadline";
 import { answerFacts, ApiError, VolumeError } from "./errors";
+import { currentProgress } from "./progress";
 
 /** What a failed attempt means: held by something (retry), gone already (done), or a real failure. */
 export type InUseVerdict = { status: "inUse"; holder?: string } | { status: "gone" } | { status: "failed" };
@@ -30,6 +31,8 @@ const inUseBackoff: Backoff = { firstMs: 1_000, factor: 1.5, maxMs: 5_000, jitte
  */
 export async function retryWhileInUse(attempt: () => Promise<unknown>, opts: WhileInUseOptions): Promise<void> {
     const backoff = opts.backoff ?? inUseBackoff;
+    const progress = currentProgress();
+    let waiting: string | undefined;
     // The last "in use" answer: an attempt that then runs into the deadline is still that story.
     let held: { holder?: string; error: unknown } | undefined;
     const outOfTime = (error: unknown) => (held && opts.deadline.expired() ? inUseError(opts, held.holder, held.error) : error);
@@ -50,6 +53,13 @@ export async function retryWhileInUse(attempt: () => Promise<unknown>, opts: Whi
         if (verdict.status === "gone") return;
         if (verdict.status === "failed") throw outOfTime(error);
         held = { holder: verdict.holder, error };
+        // A wait, not a storm of retries: one line now, then one every ~10 s.
+        const what = `${opts.subject} to be released (${opts.held(verdict.holder)})`;
+        if (waiting !== what) {
+            if (waiting) progress.waitEnded(waiting);
+            waiting = what;
+            progress.waitStarted(what);
+        } else progress.stillWaiting(what, undefined);
         if (!(await opts.deadline.sleep(backoffPause(backoff, n)))) throw inUseError(opts, verdict.holder, error);
     }
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { withAccount } from "./account";
 import {
     type AdoptionSpec,
     adoptedOutputs,
@@ -12,12 +13,16 @@ import {
     spareAdopted,
     withoutImportId,
 } from "./adoption";
-import { checkInputs, type CheckOutcome, inputDefaults, type InputSpec } from "./check";
+import { checkInputs, type CheckFailure, type CheckOutcome, inputDefaults, type InputSpec } from "./check";
+import { credentialsOf, type Endpoint } from "./config";
 import { definedOnly } from "./objects";
 import type { Deadline } from "./deadline";
-import { errorMessage, partialState, VolumeError } from "./errors";
+import { errorMessage, MissingCredentialError, partialState, VolumeError } from "./errors";
 import { changedFields, type DeleteBeforeReplace, type DiffOutcome, diffByRules, fieldsWith, valueOf } from "./rules";
 import { deadlineFor } from "./timeouts";
+import { isUnknown } from "./unknown";
+import { engineSink } from "./engineLog";
+import { Progress, withProgress } from "./progress";
 
 /** Lets an operation say "the cloud has accepted this", so a later failure keeps the resource in state. */
 export interface OperationContext<O> {
@@ -64,6 +69,8 @@ export interface Capabilities<I, O> {
 /** A resource this package can create. */
 export interface ResourceSpec<Shape extends z.ZodRawShape, O extends z.infer<z.ZodObject<Shape>>> {
     inputs: InputSpec<Shape>;
+    /** Where the credential comes from: check fails at preview, naming the key, when there is none. */
+    endpoint?: Endpoint;
     operations: Capabilities<z.infer<z.ZodObject<Shape>>, O>;
     /** Whether the old resource must go before its replacement exists (e.g. names unique). */
     deleteBeforeReplace?: DeleteBeforeReplace<O, z.infer<z.ZodObject<Shape>>>;
@@ -94,7 +101,9 @@ export interface TypedResourceProvider<I, O> {
 /**
  * Assembles the engine-facing provider of one resource type from what its cloud offers: check and
  * diff from the input spec and rules table, deadlines from `timeouts`, partial state once the cloud
- * accepted, every message scrubbed. A change to stored fields alone (`timeouts`) sends nothing.
+ * accepted, every message scrubbed. A change to stored fields alone (`timeouts`, `account`) sends
+ * nothing. Each operation runs under its resource's `account` (`withAccount`), so every session it
+ * opens uses that account's credentials and endpoint; check fails when they cannot be found.
  */
 export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<z.ZodObject<Shape>>>(
     spec: ResourceSpec<Shape, O>,
@@ -114,17 +123,18 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
     const readinessOf = (outs: O): Readiness => spec.readiness?.of(outs) ?? "ready";
 
     return {
-        async check(olds, news) {
+        async check(olds, rawNews) {
+            const { [urnKey]: urn, ...news } = rawNews ?? {};
             // `importId` is the core's: the cloud's check never sees it, and it comes back beside the checked inputs.
-            const declared = news ?? {};
-            const importId = declared[importIdField];
-            const rest = withoutImportId(declared);
-            const prior = withoutImportId(olds ?? {});
-            const out = spec.check ? await spec.check(prior, rest) : checkInputs(spec.inputs, prior, rest);
+            const importId = news[importIdField];
+            const out = await checkWithCredentials(withoutImportId(olds ?? {}), withoutImportId(news));
             const failures = [...out.failures, ...importIdFailures(importId, spec.adoption)];
-            return { inputs: importId === undefined ? out.inputs : { ...out.inputs, [importIdField]: importId }, failures };
+            const inputs = importId === undefined ? out.inputs : { ...out.inputs, [importIdField]: importId };
+            // The URN rides along (never checked, never diffed) so the operations can report on its row.
+            return { inputs: typeof urn === "string" ? { ...inputs, [urnKey]: urn } : inputs, failures };
         },
         async diff(id, olds, news) {
+            // (the URN is in neither the rules nor the diff)
             const readiness = readinessOf(olds);
             const failed = readiness === "failed" ? spec.readiness?.fields : undefined;
             const outcome = diffByRules(diffRules, olds, news, {
@@ -146,41 +156,116 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
             // engine drops them when a refresh (`up --refresh`) reads the resource.
             return readiness === "pending" && !outcome.changes ? { ...outcome, changes: true } : outcome;
         },
-        async create(inputs) {
-            const ctx = tracking<O>(deadlineFor(inputs, "create"));
-            try {
-                const importId = importIdOf(inputs);
-                if (importId !== undefined) return await adopt(importId, withoutImportId(inputs), ctx);
-                return await ops.create(withoutImportId(inputs), ctx);
-            } catch (error) {
-                if (!ctx.state) throw clean(error);
-                throw partialState(error, ctx.state.id, inputs, await lastReported(ops.read, ctx.state, ctx.deadline));
-            }
-        },
-        read: (id, props) => readWith(spec.operations.read, id, props, spec.idOf),
-        async update(id, olds, declared) {
-            const news = withoutImportId(declared);
-            const ctx = tracking<O>(deadlineFor(news, "update"));
-            try {
-                let current = olds;
-                if (spec.readiness && readinessOf(olds) !== "ready") {
-                    // A create that did not finish (partial state): finish it first, as create does.
-                    ctx.accepted(id, olds);
-                    current = await spec.readiness.finish(id, olds, ctx);
-                    ctx.accepted(id, current);
+        create: (given) =>
+            operation(given, given, async (inputs) => {
+                const ctx = tracking<O>(deadlineFor(inputs, "create"));
+                try {
+                    const importId = importIdOf(inputs);
+                    const declared = withoutImportId(inputs);
+                    const made = importId !== undefined ? await adopt(importId, declared, ctx) : await ops.create(declared, ctx);
+                    return { id: made.id, outs: withUrn(withStored(made.outs, inputs, stored), given) };
+                } catch (error) {
+                    if (!ctx.state) throw clean(error);
+                    const last = withStored(await lastReported(ops.read, ctx.state, ctx.deadline), inputs, stored);
+                    throw partialState(error, ctx.state.id, inputs, last);
                 }
-                const { updates } = changedFields(rules, current, news, { defaults: defaultsOf() });
-                // Only stored fields (or nothing) changed: no request, the new values go to state.
-                const outs = updates.length > 0 && ops.update ? await ops.update(id, current, news, ctx) : current;
-                return { outs: withStored(outs, news, stored) };
-            } catch (error) {
-                if (!ctx.state) throw clean(error);
-                // Stored fields as declared now: a raised timeout is kept for the next try and the destroy.
-                throw partialState(error, id, news, withStored(await lastReported(ops.read, ctx.state, ctx.deadline), news, stored));
-            }
-        },
-        delete: (id, props) => (spareAdopted(id, `${subject} delete ${id}`) ? Promise.resolve() : deleteWith(ops.delete, id, props)),
+            }),
+        read: (id, given) =>
+            operation(given ?? {}, given ?? {}, async (props) => {
+                const r = await readWith(spec.operations.read, id, props, spec.idOf, stored);
+                return r.id ? { id: r.id, props: withUrn(r.props, given) } : r;
+            }),
+        update: (id, olds, given) =>
+            operation(given, given, async (declared) => {
+                const r = await updateWith(id, stripUrn(olds), withoutImportId(declared));
+                return { outs: withUrn(r.outs, given) };
+            }),
+        delete: (id, given) =>
+            operation(given, given, (props) =>
+                spareAdopted(id, `${subject} delete ${id}`) ? Promise.resolve() : deleteWith(ops.delete, id, props),
+            ),
     };
+
+    /**
+     * Runs one operation under its resource's account (credentials and endpoint) and progress
+     * reporter (on the row of the URN the SDK passed), with the URN itself taken out of what the
+     * cloud's code sees.
+     */
+    function operation<P extends object, T>(props: P, carrier: object, run: (props: P) => Promise<T>): Promise<T> {
+        const urn = urnOf(carrier);
+        const sink = engineSink(urn);
+        const go = () => run(stripUrn(props));
+        return withAccount(accountOf(props), () => (sink ? withProgress(new Progress(sink), go) : go())).catch((error: unknown) => {
+            // Partial state keeps the URN, so a later delete still reports on the resource's row.
+            if (
+                urn &&
+                error &&
+                typeof error === "object" &&
+                "properties" in error &&
+                error.properties &&
+                typeof error.properties === "object"
+            ) {
+                Object.assign(error.properties, { [urnKey]: urn });
+            }
+            throw error;
+        });
+    }
+
+    async function checkWithCredentials(olds: Props | undefined, news: Props): Promise<CheckOutcome<z.infer<z.ZodObject<Shape>>>> {
+        const account = news.account;
+        // An account unknown at preview: its credential cannot be looked up yet (create will).
+        if (isUnknown(account)) return checkOnce(spec, stripUrn(olds ?? {}), news);
+        return withAccount(typeof account === "string" ? account : undefined, async () => {
+            const outcome = await checkOnce(spec, stripUrn(olds ?? {}), news);
+            if (!outcome.failures.some((f) => f.property === "account"))
+                outcome.failures.push(...credentialFailures(spec.endpoint, account));
+            return outcome;
+        });
+    }
+
+    async function updateWith(id: string, olds: O, news: z.infer<z.ZodObject<Shape>>): Promise<{ outs: O }> {
+        const ctx = tracking<O>(deadlineFor(news, "update"));
+        try {
+            let current = olds;
+            if (accountOf(olds) !== accountOf(news)) await visibleUnder(id, olds, news, ctx.deadline);
+            if (spec.readiness && readinessOf(olds) !== "ready") {
+                // A create that did not finish (partial state): finish it first, as create does.
+                ctx.accepted(id, olds);
+                current = await spec.readiness.finish(id, olds, ctx);
+                ctx.accepted(id, current);
+            }
+            const { updates } = changedFields(rules, current, news, { defaults: defaultsOf() });
+            // Only stored fields (or nothing) changed: no request, the new values go to state.
+            const outs = updates.length > 0 && ops.update ? await ops.update(id, current, news, ctx) : current;
+            return { outs: withStored(outs, news, stored) };
+        } catch (error) {
+            if (!ctx.state) throw clean(error);
+            // Stored fields as declared now: a raised timeout is kept for the next try and the destroy.
+            throw partialState(error, id, news, withStored(await lastReported(ops.read, ctx.state, ctx.deadline), news, stored));
+        }
+    }
+
+    /**
+     * A new `account` for a tracked volume: later reads and the delete will use its credentials,
+     * so it must see this volume now (else a refresh would drop it from state, a destroy leave it).
+     */
+    async function visibleUnder(id: string, olds: O, news: z.infer<z.ZodObject<Shape>>, deadline: Deadline): Promise<void> {
+        const to = accountOf(news);
+        let seen: O | undefined;
+        try {
+            seen = await ops.read(id, olds, deadline);
+        } catch (error) {
+            throw new VolumeError(`${id}: cannot switch to ${named(to)}: reading the volume with it failed: ${errorMessage(error)}`, {
+                cause: error,
+            });
+        }
+        if (!seen) {
+            throw new VolumeError(
+                `${id}: cannot switch from ${named(accountOf(olds))} to ${named(to)}: the volume is not visible with its credentials. ` +
+                    `Check the account's token and API URL, or keep \`account\` as it was`,
+            );
+        }
+    }
 
     /**
      * The create of a resource declared with `import: "<id>"`: exactly that volume, read as it is,
@@ -218,11 +303,73 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
     }
 }
 
-async function readWith<O extends object>(read: ReadCapability<O>, id: string, props: Partial<O> | undefined, idOf?: (outs: O) => string) {
+/**
+ * The resource's URN, which the SDK class passes as this hidden input so that progress shows on its
+ * row (the engine hands a dynamic provider no URN). Kept in outputs for read and delete; never
+ * checked, diffed, or seen by a cloud's code.
+ */
+const urnKey = "__urn";
+
+function urnOf(props: object | undefined): string | undefined {
+    const urn = props && urnKey in props ? (props as Record<string, unknown>)[urnKey] : undefined;
+    return typeof urn === "string" && urn.startsWith("urn:pulumi:") ? urn : undefined;
+}
+
+function stripUrn<P extends object>(props: P): P {
+    if (!(urnKey in props)) return props;
+    const { [urnKey]: _urn, ...rest } = props as Record<string, unknown>;
+    return rest as P;
+}
+
+/** `outs` with the URN of `from` (when it has one). */
+function withUrn<O extends object>(outs: O, from: object | undefined): O {
+    const urn = urnOf(from);
+    return urn ? { ...outs, [urnKey]: urn } : outs;
+}
+
+function accountOf(props: object | undefined): string | undefined {
+    const account = props && "account" in props ? props.account : undefined;
+    return typeof account === "string" ? account : undefined;
+}
+
+function named(account: string | undefined): string {
+    return account === undefined ? "the default account" : `account '${account}'`;
+}
+
+async function checkOnce<Shape extends z.ZodRawShape, O extends z.infer<z.ZodObject<Shape>>>(
+    spec: ResourceSpec<Shape, O>,
+    olds: Props,
+    news: Props,
+): Promise<CheckOutcome<z.infer<z.ZodObject<Shape>>>> {
+    return spec.check ? spec.check(olds, news) : checkInputs(spec.inputs, olds, news);
+}
+
+/**
+ * A missing credential, caught at preview: config is there, since the host calls `configure`
+ * before the first check. Failed on `account` when one is named, else on the resource itself.
+ */
+function credentialFailures(endpoint: Endpoint | undefined, account: unknown): CheckFailure[] {
+    if (!endpoint) return [];
+    try {
+        credentialsOf(endpoint);
+        return [];
+    } catch (error) {
+        if (!(error instanceof MissingCredentialError)) throw error;
+        return [{ property: typeof account === "string" ? "account" : "", reason: error.message }];
+    }
+}
+
+async function readWith<O extends object>(
+    read: ReadCapability<O>,
+    id: string,
+    props: Partial<O> | undefined,
+    idOf: ((outs: O) => string) | undefined,
+    stored: readonly string[],
+) {
     const given: Partial<O> = props ?? {};
     try {
         const outs = await read(id, given, deadlineFor(given, "read"));
-        return outs ? { id: idOf?.(outs) ?? id, props: outs } : gone<O>();
+        return outs ? { id: idOf?.(outs) ?? id, props: withStored(outs, given, stored) } : gone<O>();
     } catch (error) {
         throw clean(error);
     }

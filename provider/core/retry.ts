@@ -1,6 +1,7 @@
 import { type Backoff, backoffCap, backoffPause } from "./backoff";
 import type { Clock, Deadline } from "./deadline";
-import { AmbiguousRequestError, ApiError, type ApiErrorDetails, VolumeError } from "./errors";
+import { AmbiguousRequestError, answerFacts, ApiError, type ApiErrorDetails, VolumeError } from "./errors";
+import { currentProgress } from "./progress";
 import type { TokenBucket } from "./rateLimit";
 import { safeText } from "./secrets";
 import { AttemptTimeoutError, type RequestKind } from "./transport";
@@ -176,6 +177,8 @@ export interface LoopOptions {
  */
 export async function retryLoop<T>(options: LoopOptions, attempt: (n: number) => Promise<Verdict<T>>): Promise<T> {
     const { deadline, policy, clock } = options;
+    // Captured now: the loop may run on in a shared list that outlives its caller's context.
+    const progress = currentProgress();
     let last: ApiError | undefined;
     let unreachable = 0;
     for (let n = 0; ; n++) {
@@ -195,8 +198,17 @@ export async function retryLoop<T>(options: LoopOptions, attempt: (n: number) =>
         last = verdict.failure;
         const delay = retryDelay(policy, n, verdict.retryAfterMs, options.random);
         if (delay + Math.min(clock.now() - started, 1000) >= deadline.remaining()) throw verdict.failure;
+        progress.retrying(options.what, failureFacts(verdict.failure), n + 1, delay);
         await clock.sleep(delay);
     }
+}
+
+/** What a retry line says of the failure: `503 UNAVAILABLE, request r-1`, or the cloud's words when no answer came. */
+function failureFacts(failure: ApiError): string {
+    const d = failure.details;
+    const facts = answerFacts(d);
+    const words = d.cloudMessage ? d.cloudMessage.slice(0, 120) : undefined;
+    return facts ? `${facts}${words && !d.status ? ` ${words}` : ""}` : (words ?? "no answer");
 }
 
 /**

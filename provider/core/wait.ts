@@ -2,6 +2,7 @@ import { type Backoff, backoffPause } from "./backoff";
 import type { Deadline } from "./deadline";
 import { type Clock, realClock, untilDeadline } from "./deadline";
 import { ApiError, DeadlineError, errorMessage, WaitError } from "./errors";
+import { currentProgress, type Progress } from "./progress";
 
 /** One look at the thing being waited on. */
 export type WaitStep<T> =
@@ -42,6 +43,22 @@ function failedError(opts: WaitOptions, step: { state: string; reason: string })
  * Waits are not retries: a terminal state ends the wait at once, naming it.
  */
 export async function waitFor<T>(probe: () => Promise<WaitStep<T>>, opts: WaitOptions, polls: Backoff = defaultPolls): Promise<T> {
+    const progress = currentProgress();
+    const what = `${opts.subject} ${opts.goal}`;
+    progress.waitStarted(what);
+    try {
+        return await pollUntilDone(probe, opts, polls, (state) => progress.stillWaiting(what, state));
+    } finally {
+        progress.waitEnded(what);
+    }
+}
+
+async function pollUntilDone<T>(
+    probe: () => Promise<WaitStep<T>>,
+    opts: WaitOptions,
+    polls: Backoff,
+    pending: (state: string) => void,
+): Promise<T> {
     let last: string | undefined;
     for (let n = 0; ; n++) {
         let step: WaitStep<T>;
@@ -51,7 +68,10 @@ export async function waitFor<T>(probe: () => Promise<WaitStep<T>>, opts: WaitOp
             // Out of time inside the probe: say what we waited on, and what the cloud last said.
             throw pollFailure(opts, last, error);
         }
-        if (step.status === "pending") last = step.state;
+        if (step.status === "pending") {
+            last = step.state;
+            pending(step.state);
+        }
         if (step.status === "done") return step.value;
         if (step.status === "failed") throw failedError(opts, step);
         if (!(await opts.deadline.sleep(backoffPause(polls, n)))) throw timeoutError(opts, step.state);
@@ -65,6 +85,8 @@ interface Waiter<T> {
     lastState?: string;
     /** The last failed list, said when this waiter runs out of time. */
     lastError?: unknown;
+    /** The waiter's own reporter: the poll loop runs in the first waiter's context. */
+    progress: Progress;
     resolve: (value: unknown) => void;
     reject: (error: unknown) => void;
 }
@@ -106,7 +128,18 @@ export class SharedPoller<T> {
 
     waitFor<R>(scope: string, id: string, step: (item: T | undefined) => WaitStep<R>, opts: WaitOptions): Promise<R> {
         return new Promise<R>((resolve, reject) => {
-            const waiter: Waiter<T> = { id, step, opts, resolve: resolve as (v: unknown) => void, reject };
+            const progress = currentProgress();
+            const what = `${opts.subject} ${opts.goal}`;
+            progress.waitStarted(what);
+            const done = () => progress.waitEnded(what);
+            const waiter: Waiter<T> = {
+                id,
+                step,
+                opts,
+                progress,
+                resolve: (v: unknown) => (done(), resolve(v as R)),
+                reject: (e: unknown) => (done(), reject(e)),
+            };
             let group = this.groups.get(scope);
             if (!group) {
                 group = new Set();
@@ -201,6 +234,7 @@ export class SharedPoller<T> {
             w.reject(failedError(w.opts, step));
         } else {
             w.lastState = step.state;
+            w.progress.stillWaiting(`${w.opts.subject} ${w.opts.goal}`, step.state);
         }
     }
 }

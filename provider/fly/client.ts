@@ -37,15 +37,21 @@ export function parseFlyError(_status: number, body: unknown): CloudErrorInfo {
     return { message: e.message ?? e.error, code: e.status === undefined ? undefined : String(e.status) };
 }
 
-function flyRemedy(status: number | undefined): string | undefined {
+function flyRemedy(status: number | undefined, _code: string | undefined, message: string | undefined): string | undefined {
     if (status === 401 || status === 403) {
         return "check the token in `fly:token` or FLY_API_TOKEN (e.g. from `fly tokens create deploy`)";
+    }
+    if (status === 404 && /app not found/i.test(message ?? "")) {
+        return (
+            "check `app`: it must name an existing Fly app (`fly apps list`), or create it with `fly apps create <name>`; " +
+            "a deploy token sees only the app it was made for"
+        );
     }
     return undefined;
 }
 
-/** A create: the volume's inputs less the app (in the path) and the timeouts (never sent). */
-export type CreateVolumeRequest = Omit<FlyVolumeInputs, "app" | "timeouts">;
+/** A create: the volume's inputs less the app (in the path), the timeouts and the account (never sent). */
+export type CreateVolumeRequest = Omit<FlyVolumeInputs, "app" | "timeouts" | "account">;
 
 /**
  * The Fly Machines API, volumes only. Knows nothing of Pulumi: plain arguments in, `FlyVolume`

@@ -11,7 +11,7 @@ import type { WaitStep } from "../core/wait";
 import { findMigrationFork, followNotice, migrationWarning } from "./migration/fork";
 import { flyVolumeRules, flyVolumeSpec } from "./rules";
 import type { FlyVolumeOutputs } from "./schema";
-import { flySession, parseFlyVolumeId } from "./session";
+import { flyEndpoint, flySession, parseFlyVolumeId } from "./session";
 import { type FlyVolume, goneStates } from "./wire";
 
 const readyStates = new Set(["created"]);
@@ -146,6 +146,7 @@ function explainNoZone(error: unknown, requireUniqueZone: boolean | undefined): 
 
 export const flyVolumeProvider = resourceProvider({
     inputs: flyVolumeSpec,
+    endpoint: flyEndpoint,
     // `import: "<app>/<vol_id>"`: claimed where Fly's creates claim (per app).
     adoption: {
         subject: "fly volume",
@@ -164,7 +165,7 @@ export const flyVolumeProvider = resourceProvider({
     operations: {
         async create(inputs, ctx) {
             const { client, lists, poller } = flySession();
-            const { app, timeouts: _t, ...request } = inputs;
+            const { app, timeouts: _t, account: _a, ...request } = inputs;
             const made = await client
                 .createVolume(app, request, ctx.deadline, lists.listing(app))
                 .catch((e: unknown) => Promise.reject(explainNoZone(e, inputs.requireUniqueZone)));

@@ -25,6 +25,8 @@ export const flyVolumeRules = {
     snapshotRetention: "inPlace",
     autoBackupEnabled: "inPlace",
     timeouts: "stored",
+    // Which credentials and endpoint: a change re-points later operations, nothing is sent.
+    account: "stored",
     volumeId: "output",
     state: "output",
     zone: "output",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CheckFailure } from "../core/check";
 import { pathSegment } from "../core/ids";
 import { nonEmptyText, type Flat } from "../core/schemas";
+import { accountSchema } from "../core/account";
 import { timeoutsSchema } from "../core/timeouts";
 import type { FlyVolume } from "./wire";
 
@@ -49,6 +50,7 @@ export const flyVolumeInputs = z.object({
         .optional(),
     computeImage: nonEmptyText("an image reference").optional(),
     timeouts: timeoutsSchema,
+    account: accountSchema,
 });
 
 export type FlyVolumeInputs = z.infer<typeof flyVolumeInputs>;

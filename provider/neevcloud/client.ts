@@ -38,7 +38,7 @@ export interface NeevcloudScope {
 }
 
 /** A create, in the package's camelCase: the volume's inputs less its scope (in the path) and the timeouts. */
-export type CreateNetworkVolumeRequest = Omit<NetworkVolumeInputs, "orgId" | "projectId" | "timeouts">;
+export type CreateNetworkVolumeRequest = Omit<NetworkVolumeInputs, "orgId" | "projectId" | "timeouts" | "account">;
 
 /** The create body before validation (`wireCreateRequest` checks it); absent fields are left out. */
 export function toWireCreate(req: CreateNetworkVolumeRequest): Record<string, unknown> {

@@ -10,7 +10,7 @@ import { waitFor, type WaitStep } from "../core/wait";
 import type { NeevcloudClient, NeevcloudScope } from "./client";
 import { networkVolumeSpec } from "./rules";
 import type { NetworkVolumeOutputs } from "./schema";
-import { neevcloudSession, parseNetworkVolumeId, scopeKey } from "./session";
+import { neevcloudEndpoint, neevcloudSession, parseNetworkVolumeId, scopeKey } from "./session";
 import type { NetworkVolume } from "./wire";
 
 /**
@@ -265,6 +265,7 @@ function describeHolders(v: NetworkVolume): string | undefined {
 
 export const networkVolumeProvider = resourceProvider({
     inputs: networkVolumeSpec,
+    endpoint: neevcloudEndpoint,
     // `import: "<orgId>/<projectId>/<volumeId>"`: claimed where NeevCloud's creates claim (per project).
     adoption: {
         subject: "neevcloud network volume",

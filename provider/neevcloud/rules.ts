@@ -17,6 +17,8 @@ export const networkVolumeRules = {
     attachedTo: "replace",
     sizeGb: { grow: "GB" },
     timeouts: "stored",
+    // Which credentials and endpoint: a change re-points later operations, nothing is sent.
+    account: "stored",
     volumeId: "output",
     status: "output",
     extensionStatus: "output",

@@ -2,11 +2,17 @@ import { z } from "zod";
 import { resolveSetting } from "../core/config";
 import { pathSegment } from "../core/ids";
 import type { Flat } from "../core/schemas";
+import { accountSchema } from "../core/account";
 import { timeoutsSchema } from "../core/timeouts";
 import { networkVolumeValues, type NetworkVolume } from "./wire";
 
-export const neevcloudOrgIdSetting = { configKey: "neevcloud:orgId", envVars: ["NEEVCLOUD_ORG_ID"] } as const;
-export const neevcloudProjectIdSetting = { configKey: "neevcloud:projectId", envVars: ["NEEVCLOUD_PROJECT_ID"] } as const;
+// Under a named account, its own org and project first, then the default ones.
+export const neevcloudOrgIdSetting = { configKey: "neevcloud:orgId", envVars: ["NEEVCLOUD_ORG_ID"], perAccount: "first" } as const;
+export const neevcloudProjectIdSetting = {
+    configKey: "neevcloud:projectId",
+    envVars: ["NEEVCLOUD_PROJECT_ID"],
+    perAccount: "first",
+} as const;
 
 /**
  * Names are undocumented (docs/apis/neevcloud.md); the volume is a Kubernetes PVC, so we
@@ -36,6 +42,7 @@ export const networkVolumeInputs = z.object({
         )
         .optional(),
     timeouts: timeoutsSchema,
+    account: accountSchema,
 });
 
 export type NetworkVolumeInputs = z.infer<typeof networkVolumeInputs>;

@@ -16,7 +16,7 @@ import { vm0StorageClient } from "./publish/storageClient";
 import { checkSource, scanSource, SourceError, type SourceScan } from "./publish/source";
 import { vm0VolumeInputSpec } from "./rules";
 import type { Vm0VolumeInputs, Vm0VolumeOutputs } from "./schema";
-import { parseVm0VolumeId, vm0Session } from "./session";
+import { parseVm0VolumeId, vm0Endpoint, vm0Session } from "./session";
 import type { Vm0VolumeDetail } from "./wire";
 
 /** Where this process notes the VM0 names its creates published (VM0 keys volumes by name). */
@@ -25,6 +25,7 @@ const claims = "vm0/names";
 /** The `vm0:Volume` provider (provider/index.ts loads it on first use). */
 export const vm0VolumeProvider = resourceProvider({
     inputs: vm0VolumeInputSpec,
+    endpoint: vm0Endpoint,
     // `import: "<volume id>"`: VM0 publishes by name, so the name is what this process claims.
     adoption: {
         subject: "vm0 volume",

@@ -16,6 +16,8 @@ import { vm0VolumeInputsSchema, type Vm0VolumeOutputs } from "./schema";
  */
 export const vm0VolumeRules = {
     timeouts: "stored",
+    // Which credentials and endpoint: a change re-points later operations, nothing is sent.
+    account: "stored",
     name: "replace",
     sourceHash: "inPlace",
     source: "ignore",

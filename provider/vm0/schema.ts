@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Flat } from "../core/schemas";
+import { accountSchema } from "../core/account";
 import { timeoutsSchema } from "../core/timeouts";
 import { idProblem, minVersionPrefix, type Vm0Volume } from "./wire";
 
@@ -43,6 +44,7 @@ export const vm0VolumeInputsSchema = z.object({
     message: vm0MessageSchema.optional(),
     sourceHash: z.string().optional(),
     timeouts: timeoutsSchema,
+    account: accountSchema,
 });
 
 export type Vm0VolumeInputs = z.infer<typeof vm0VolumeInputsSchema>;

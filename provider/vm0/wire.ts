@@ -152,9 +152,14 @@ export function idProblem(id: unknown): string | undefined {
     return undefined;
 }
 
-/** Throws a one-line error naming `what` when `id` is not usable in a path. */
+/** What a volume id looks like and where to find one, for the messages that refuse one. */
+const volumeIdHint =
+    "a VM0 volume id is the `id` VM0 gives the volume, such as a UUID ('3f2c0a9e-5b1d-4e8f-9a7c-1d2e3f4a5b6c') or 'vol_…', " +
+    'not its name: `vm0.getVolume({ name: "<volume name>" })` returns it as `volumeId`';
+
+/** Throws a one-line error naming `what` when `id` is not usable in a path (for a volume id: what one looks like). */
 export function requireVm0Id(id: unknown, what: string): string {
     const problem = idProblem(id);
-    if (problem) throw new VolumeError(`vm0: ${what} ${JSON.stringify(id)} ${problem}`);
+    if (problem) throw new VolumeError(`vm0: ${what} ${JSON.stringify(id)} ${problem}${what === "volume id" ? `; ${volumeIdHint}` : ""}`);
     return id as string;
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { agentbaySession } from "../../provider/agentbay/session";
-import { defineLookup, lookupDeadline } from "../core/lookup";
+import { defineLookup, inAccount, lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getVolumes}. */
 export interface GetVolumesArgs {
@@ -8,6 +8,8 @@ export interface GetVolumesArgs {
     imageId: string;
     /** Only the volume of exactly this name. */
     name?: string;
+    /** Which account's credentials and endpoint to list with (as a resource's `account`). Absent: the default keys. */
+    account?: string;
 }
 
 /** One volume as AgentBay lists it. */
@@ -34,19 +36,21 @@ export interface GetVolumesResult {
     volumes: VolumeInfo[];
 }
 
-const listVolumes = defineLookup("pulumi-volumes:agentbay:getVolumes", async (args: GetVolumesArgs): Promise<GetVolumesResult> => {
-    const deadline = lookupDeadline();
-    const list = await agentbaySession().client.listVolumes({ imageId: args.imageId, name: args.name }, deadline);
-    const volumes = list.map((v) => ({
-        id: `${args.imageId}/${v.id}`,
-        volumeId: v.id,
-        name: v.name,
-        status: v.status,
-        belongingImageId: v.imageId,
-        createdAt: v.createdAt,
-    }));
-    return { imageId: args.imageId, volumes };
-});
+const listVolumes = defineLookup("pulumi-volumes:agentbay:getVolumes", (args: GetVolumesArgs): Promise<GetVolumesResult> =>
+    inAccount("agentbay.getVolumes", args.account, async () => {
+        const deadline = lookupDeadline();
+        const list = await agentbaySession().client.listVolumes({ imageId: args.imageId, name: args.name }, deadline);
+        const volumes = list.map((v) => ({
+            id: `${args.imageId}/${v.id}`,
+            volumeId: v.id,
+            name: v.name,
+            status: v.status,
+            belongingImageId: v.imageId,
+            createdAt: v.createdAt,
+        }));
+        return { imageId: args.imageId, volumes };
+    }),
+);
 
 /**
  * Lists an image's volumes, for adoption and inspection. Runs in the program, at preview too. Under

@@ -3,7 +3,7 @@ import { agentbayVolumeRules } from "../../provider/agentbay/rules";
 import { defaultAgentBayVolumeName } from "../../provider/agentbay/schema";
 import { volumeProps, withoutImport } from "../core/props";
 import { serializedProvider } from "../core/provider";
-import type { VolumeTimeouts } from "../core/types";
+import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 
 const provider = serializedProvider("agentbay:Volume");
 
@@ -25,6 +25,13 @@ export interface VolumeArgs {
     adoptExisting?: pulumi.Input<boolean>;
     /** Seconds per operation (default 300 each). A change to it alone is no change to the volume. */
     timeouts?: pulumi.Input<VolumeTimeouts>;
+    /**
+     * Which credentials and endpoint to use: the name of an account, read at run time from
+     * `agentbay:accounts.<name>.apiKey` / `.endpoint` in the stack config, or `AGENTBAY_API_KEY_<NAME>` / `AGENTBAY_ENDPOINT_<NAME>`.
+     * Absent: the default keys. Only the name is stored; a change re-points later operations and
+     * sends nothing. E.g. one account for the China endpoint and one for the international one.
+     */
+    account?: pulumi.Input<string>;
 }
 
 /**
@@ -41,6 +48,8 @@ export class Volume extends pulumi.dynamic.Resource {
     declare readonly adoptExisting: pulumi.Output<boolean>;
     /** Operation time limits, as declared. */
     declare readonly timeouts: pulumi.Output<VolumeTimeouts | undefined>;
+    /** The account whose credentials and endpoint it uses, as declared (absent: the default keys). */
+    declare readonly account: pulumi.Output<string | undefined>;
     /** AgentBay's volume id: what `CreateMcpSession` takes as `VolumeId`. */
     declare readonly volumeId: pulumi.Output<string>;
     /** AgentBay's status, free-form (`Available`). */
@@ -58,15 +67,19 @@ export class Volume extends pulumi.dynamic.Resource {
      * Tracks an existing volume read-only by its Pulumi id `<imageId>/<volumeId>`: refresh reads it,
      * nothing is ever changed or deleted through it. To manage one, declare it with the `import: "<id>"` option.
      */
-    static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Volume {
-        return new Volume(name, undefined, { ...opts, id });
+    static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions, state?: VolumeGetState): Volume {
+        return new Volume(name, state, { ...opts, id });
     }
 
     constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions);
     /** @internal */
-    constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        const props = volumeProps(Object.keys(agentbayVolumeRules), args, opts, () => defaultAgentBayVolumeName(name));
+    constructor(name: string, args: VolumeArgs | VolumeGetState | undefined, opts?: pulumi.CustomResourceOptions);
+    constructor(name: string, args: VolumeArgs | VolumeGetState | undefined, opts?: pulumi.CustomResourceOptions) {
+        const props = volumeProps(Object.keys(agentbayVolumeRules), args, opts, () => defaultAgentBayVolumeName(name), {
+            cloud: "agentbay",
+            type: "Volume",
+            name,
+        });
         super(provider, name, props, withoutImport(opts), "agentbay", "Volume");
     }
 }

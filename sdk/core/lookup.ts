@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { accountNamePattern, withAccount } from "../../provider/core/account";
 import { setStackConfig } from "../../provider/core/config";
+import { VolumeError } from "../../provider/core/errors";
 import { Deadline } from "../../provider/core/deadline";
 
 /**
@@ -15,6 +17,23 @@ export function lookupDeadline(): Deadline {
         },
     });
     return Deadline.in(120, "lookup");
+}
+
+/**
+ * Runs a lookup with `account`'s credentials and endpoint (undefined: the default keys), as a
+ * resource with that `account` would. A malformed name fails before anything is read.
+ * @internal
+ */
+export function inAccount<T>(lookup: string, account: string | undefined, run: () => Promise<T>): Promise<T> {
+    if (account !== undefined && (typeof account !== "string" || !accountNamePattern.test(account))) {
+        return Promise.reject(
+            new VolumeError(
+                `${lookup}: account ${JSON.stringify(String(account)).slice(0, 40)} ` +
+                    `is not an account name (a letter, then letters, digits, '_' or '-')`,
+            ),
+        );
+    }
+    return withAccount(account, run);
 }
 
 /** Each lookup's own implementation, by its invoke token. */

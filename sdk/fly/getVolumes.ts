@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { toFlyVolumeOutputs } from "../../provider/fly/provider";
 import { flySession } from "../../provider/fly/session";
 import { goneStates } from "../../provider/fly/wire";
-import { defineLookup, lookupDeadline } from "../core/lookup";
+import { defineLookup, inAccount, lookupDeadline } from "../core/lookup";
 
 /** Arguments of {@link getVolumes}. */
 export interface GetVolumesArgs {
@@ -10,6 +10,8 @@ export interface GetVolumesArgs {
     app: string;
     /** Include soft-deleted volumes (Fly keeps them listed for a day). Default false. */
     includeDeleted?: boolean;
+    /** Which account's credentials and endpoint to list with (as a resource's `account`). Absent: the default keys. */
+    account?: string;
 }
 
 /**
@@ -71,14 +73,16 @@ export interface GetVolumesResult {
     volumes: VolumeInfo[];
 }
 
-const listVolumes = defineLookup("pulumi-volumes:fly:getVolumes", async (args: GetVolumesArgs): Promise<GetVolumesResult> => {
-    const deadline = lookupDeadline();
-    const all = await flySession().client.listVolumes(args.app, deadline);
-    const volumes = all
-        .filter((v) => args.includeDeleted || !goneStates.has(v.state))
-        .map((v): VolumeInfo => ({ id: `${args.app}/${v.id}`, ...toFlyVolumeOutputs(args.app, {}, v) }));
-    return { app: args.app, volumes };
-});
+const listVolumes = defineLookup("pulumi-volumes:fly:getVolumes", (args: GetVolumesArgs): Promise<GetVolumesResult> =>
+    inAccount("fly.getVolumes", args.account, async () => {
+        const deadline = lookupDeadline();
+        const all = await flySession().client.listVolumes(args.app, deadline);
+        const volumes = all
+            .filter((v) => args.includeDeleted || !goneStates.has(v.state))
+            .map((v): VolumeInfo => ({ id: `${args.app}/${v.id}`, ...toFlyVolumeOutputs(args.app, {}, v) }));
+        return { app: args.app, volumes };
+    }),
+);
 
 /**
  * Lists an app's volumes, for adoption and inspection. Runs in the program, at preview too. Under

@@ -1,3 +1,3 @@
 export { Volume, VolumeArgs, VolumeCompute } from "./volume";
 export { getVolumes, getVolumesOutput, GetVolumesArgs, GetVolumesOutputArgs, GetVolumesResult, VolumeInfo } from "./getVolumes";
-export type { VolumeTimeouts } from "../core/types";
+export type { LookupAccount, VolumeGetState, VolumeTimeouts } from "../core/types";

@@ -3,7 +3,7 @@ import { flyVolumeRules } from "../../provider/fly/rules";
 import { defaultFlyVolumeName } from "../../provider/fly/schema";
 import { volumeProps, withoutImport } from "../core/props";
 import { serializedProvider } from "../core/provider";
-import type { VolumeTimeouts } from "../core/types";
+import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 
 const provider = serializedProvider("fly:Volume");
 
@@ -56,6 +56,13 @@ export interface VolumeArgs {
     computeImage?: pulumi.Input<string>;
     /** Seconds per operation (default 300 each). A change to it alone is no change to the volume. */
     timeouts?: pulumi.Input<VolumeTimeouts>;
+    /**
+     * Which credentials and endpoint to use: the name of an account, read at run time from
+     * `fly:accounts.<name>.token` / `.apiUrl` in the stack config, or `FLY_API_TOKEN_<NAME>` / `FLY_API_URL_<NAME>`.
+     * Absent: the default keys. Only the name is stored; a change re-points later operations and
+     * sends nothing. A Fly deploy token is scoped to one app: give each app's volumes the account of its token.
+     */
+    account?: pulumi.Input<string>;
 }
 
 /**
@@ -96,6 +103,8 @@ export class Volume extends pulumi.dynamic.Resource {
     declare readonly computeImage: pulumi.Output<string | undefined>;
     /** Operation time limits, as declared. */
     declare readonly timeouts: pulumi.Output<VolumeTimeouts | undefined>;
+    /** The account whose credentials and endpoint it uses, as declared (absent: the default keys). */
+    declare readonly account: pulumi.Output<string | undefined>;
     /** Fly's volume id, `vol_…`: what a Machine's mount names. */
     declare readonly volumeId: pulumi.Output<string>;
     /** Fly's state: `created`, `hydrating`, `extending`, … */
@@ -129,15 +138,19 @@ export class Volume extends pulumi.dynamic.Resource {
      * Tracks an existing volume read-only by its Pulumi id `<app>/<vol_id>`: refresh reads it,
      * nothing is ever changed or deleted through it. To manage one, declare it with the `import: "<id>"` option.
      */
-    static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Volume {
-        return new Volume(name, undefined, { ...opts, id });
+    static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions, state?: VolumeGetState): Volume {
+        return new Volume(name, state, { ...opts, id });
     }
 
     constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions);
     /** @internal */
-    constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        const props = volumeProps(Object.keys(flyVolumeRules), args, opts, () => defaultFlyVolumeName(name));
+    constructor(name: string, args: VolumeArgs | VolumeGetState | undefined, opts?: pulumi.CustomResourceOptions);
+    constructor(name: string, args: VolumeArgs | VolumeGetState | undefined, opts?: pulumi.CustomResourceOptions) {
+        const props = volumeProps(Object.keys(flyVolumeRules), args, opts, () => defaultFlyVolumeName(name), {
+            cloud: "fly",
+            type: "Volume",
+            name,
+        });
         super(provider, name, props, withoutImport(opts), "fly", "Volume");
     }
 }

@@ -4,7 +4,7 @@ import { VolumeError } from "../../provider/core/errors";
 import { toNetworkVolumeOutputs } from "../../provider/neevcloud/provider";
 import { neevcloudOrgIdSetting, neevcloudProjectIdSetting } from "../../provider/neevcloud/schema";
 import { neevcloudSession } from "../../provider/neevcloud/session";
-import { defineLookup, lookupDeadline } from "../core/lookup";
+import { defineLookup, inAccount, lookupDeadline } from "../core/lookup";
 import type { AttachedTo, VolumeAttachment } from "./types";
 
 /** Arguments of {@link getNetworkVolumes}. */
@@ -15,6 +15,8 @@ export interface GetNetworkVolumesArgs {
     projectId?: string;
     /** Only bound (ready) volumes. Default false. */
     available?: boolean;
+    /** Which account's credentials and endpoint to list with (as a resource's `account`). Absent: the default keys. */
+    account?: string;
 }
 
 /**
@@ -70,22 +72,23 @@ export interface GetNetworkVolumesResult {
 
 const listNetworkVolumes = defineLookup(
     "pulumi-volumes:neevcloud:getNetworkVolumes",
-    async (args: GetNetworkVolumesArgs): Promise<GetNetworkVolumesResult> => {
-        const deadline = lookupDeadline();
-        const orgId = args.orgId ?? resolveSetting(neevcloudOrgIdSetting);
-        const projectId = args.projectId ?? resolveSetting(neevcloudProjectIdSetting);
-        if (!orgId || !projectId) {
-            throw new VolumeError(
-                "neevcloud getNetworkVolumes: set orgId and projectId, or " +
-                    "neevcloud:orgId/neevcloud:projectId, or NEEVCLOUD_ORG_ID/NEEVCLOUD_PROJECT_ID",
-            );
-        }
-        const list = await neevcloudSession().client.listVolumes({ orgId, projectId }, deadline, {
-            available: args.available || undefined,
-        });
-        const volumes = list.map((v): NetworkVolumeInfo => ({ id: `${orgId}/${projectId}/${v.id}`, ...toNetworkVolumeOutputs({}, v) }));
-        return { orgId, projectId, volumes };
-    },
+    (args: GetNetworkVolumesArgs): Promise<GetNetworkVolumesResult> =>
+        inAccount("neevcloud.getNetworkVolumes", args.account, async () => {
+            const deadline = lookupDeadline();
+            const orgId = args.orgId ?? resolveSetting(neevcloudOrgIdSetting);
+            const projectId = args.projectId ?? resolveSetting(neevcloudProjectIdSetting);
+            if (!orgId || !projectId) {
+                throw new VolumeError(
+                    "neevcloud getNetworkVolumes: set orgId and projectId, or " +
+                        "neevcloud:orgId/neevcloud:projectId, or NEEVCLOUD_ORG_ID/NEEVCLOUD_PROJECT_ID",
+                );
+            }
+            const list = await neevcloudSession().client.listVolumes({ orgId, projectId }, deadline, {
+                available: args.available || undefined,
+            });
+            const volumes = list.map((v): NetworkVolumeInfo => ({ id: `${orgId}/${projectId}/${v.id}`, ...toNetworkVolumeOutputs({}, v) }));
+            return { orgId, projectId, volumes };
+        }),
 );
 
 /**

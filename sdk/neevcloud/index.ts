@@ -8,4 +8,4 @@ export {
     GetNetworkVolumesResult,
     NetworkVolumeInfo,
 } from "./getNetworkVolumes";
-export type { VolumeTimeouts } from "../core/types";
+export type { LookupAccount, VolumeGetState, VolumeTimeouts } from "../core/types";

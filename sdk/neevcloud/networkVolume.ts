@@ -3,7 +3,7 @@ import { networkVolumeRules } from "../../provider/neevcloud/rules";
 import { defaultNetworkVolumeName } from "../../provider/neevcloud/schema";
 import { volumeProps, withoutImport } from "../core/props";
 import { serializedProvider } from "../core/provider";
-import type { VolumeTimeouts } from "../core/types";
+import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 import type { AttachedTo, VolumeAttachment } from "./types";
 
 const provider = serializedProvider("neevcloud:NetworkVolume");
@@ -31,6 +31,14 @@ export interface NetworkVolumeArgs {
     attachedTo?: pulumi.Input<pulumi.Input<AttachedTo>[]>;
     /** Seconds per operation (default 300 each). A change to it alone is no change to the volume. */
     timeouts?: pulumi.Input<VolumeTimeouts>;
+    /**
+     * Which credentials and endpoint to use: the name of an account, read at run time from
+     * `neevcloud:accounts.<name>.token` / `.apiUrl` (and `.orgId` / `.projectId`) in the stack config,
+     * or `NEEVCLOUD_API_TOKEN_<NAME>` / `NEEVCLOUD_API_URL_<NAME>`.
+     * Absent: the default keys. Only the name is stored; a change re-points later operations and
+     * sends nothing.
+     */
+    account?: pulumi.Input<string>;
 }
 
 /**
@@ -59,6 +67,8 @@ export class NetworkVolume extends pulumi.dynamic.Resource {
     declare readonly attachedTo: pulumi.Output<AttachedTo[] | undefined>;
     /** Operation time limits, as declared. */
     declare readonly timeouts: pulumi.Output<VolumeTimeouts | undefined>;
+    /** The account whose credentials and endpoint it uses, as declared (absent: the default keys). */
+    declare readonly account: pulumi.Output<string | undefined>;
     /** NeevCloud's volume id (UUID). */
     declare readonly volumeId: pulumi.Output<string>;
     /** `pending`, `bound` (ready), `failed` or `terminated`. */
@@ -87,15 +97,19 @@ export class NetworkVolume extends pulumi.dynamic.Resource {
      * Tracks an existing volume read-only by its Pulumi id `<orgId>/<projectId>/<volumeId>`: refresh
      * reads it, nothing is ever changed or deleted through it. To manage one, declare it with the `import: "<id>"` option.
      */
-    static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): NetworkVolume {
-        return new NetworkVolume(name, undefined, { ...opts, id });
+    static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions, state?: VolumeGetState): NetworkVolume {
+        return new NetworkVolume(name, state, { ...opts, id });
     }
 
     constructor(name: string, args: NetworkVolumeArgs, opts?: pulumi.CustomResourceOptions);
     /** @internal */
-    constructor(name: string, args: NetworkVolumeArgs | undefined, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, args: NetworkVolumeArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        const props = volumeProps(Object.keys(networkVolumeRules), args, opts, () => defaultNetworkVolumeName(name));
+    constructor(name: string, args: NetworkVolumeArgs | VolumeGetState | undefined, opts?: pulumi.CustomResourceOptions);
+    constructor(name: string, args: NetworkVolumeArgs | VolumeGetState | undefined, opts?: pulumi.CustomResourceOptions) {
+        const props = volumeProps(Object.keys(networkVolumeRules), args, opts, () => defaultNetworkVolumeName(name), {
+            cloud: "neevcloud",
+            type: "NetworkVolume",
+            name,
+        });
         super(provider, name, props, withoutImport(opts), "neevcloud", "NetworkVolume");
     }
 }

@@ -2,17 +2,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { VolumeError } from "../../provider/core/errors";
 import { vm0Session } from "../../provider/vm0/session";
 import { requireVm0Id, type Vm0VolumeDetail } from "../../provider/vm0/wire";
-import { defineLookup, lookupDeadline } from "../core/lookup";
+import { defineLookup, inAccount, lookupDeadline } from "../core/lookup";
+import type { LookupAccount } from "../core/types";
 
 /** Look a volume up by its VM0 id. */
-export interface GetVolumeByIdArgs {
+export interface GetVolumeByIdArgs extends LookupAccount {
     /** VM0's volume id (a UUID; the docs show `vol_…`). Read directly: the most reliable lookup. */
     id: string;
     name?: never;
 }
 
 /** Look a volume up by name. */
-export interface GetVolumeByNameArgs {
+export interface GetVolumeByNameArgs extends LookupAccount {
     /**
      * The volume's name (unique in the organization). Found by listing every page; VM0's list can
      * skip volumes when there are more than 100 (a server bug), so prefer `id` when you know it.
@@ -80,35 +81,38 @@ export async function getVolume(args: GetVolumeArgs): Promise<GetVolumeResult> {
     return lookupVolume(args);
 }
 
-const lookupVolume = defineLookup("pulumi-volumes:vm0:getVolume", async (args: GetVolumeArgs): Promise<GetVolumeResult> => {
-    const hasName = args.name !== undefined;
-    const deadline = lookupDeadline();
-    const { client } = vm0Session();
-    let id: string;
-    if (!hasName) {
-        id = args.id as string;
-    } else {
-        const name = args.name as string;
-        const all = await client.listVolumes(deadline);
-        const named = all.filter((v) => v.name === name);
-        if (named.length === 0) {
-            throw new VolumeError(
-                `vm0.getVolume: no volume named '${name}' among the ${all.length} VM0 listed. ` +
-                    "Check the name and the organization of the token; VM0's list can skip volumes when there are more than 100 " +
-                    "(a known server bug), so if it exists, look it up by `id` (`vm0 volume list` shows it).",
-            );
+const lookupVolume = defineLookup("pulumi-volumes:vm0:getVolume", (args: GetVolumeArgs): Promise<GetVolumeResult> =>
+    inAccount("vm0.getVolume", args.account, async () => {
+        const hasName = args.name !== undefined;
+        const deadline = lookupDeadline();
+        const { client } = vm0Session();
+        let id: string;
+        if (!hasName) {
+            id = args.id as string;
+        } else {
+            const name = args.name as string;
+            const all = await client.listVolumes(deadline);
+            const named = all.filter((v) => v.name === name);
+            if (named.length === 0) {
+                throw new VolumeError(
+                    `vm0.getVolume: no volume named '${name}' among the ${all.length} VM0 listed. ` +
+                        "Check the name and the organization of the token; VM0's list can skip volumes when there are more than 100 " +
+                        "(a known server bug), so if it exists, look it up by `id` (`vm0 volume list` shows it).",
+                );
+            }
+            if (named.length > 1) {
+                throw new VolumeError(
+                    `vm0.getVolume: ${named.length} volumes are named '${name}' ` +
+                        `(${named.map((v) => v.id).join(", ")}); look one up by \`id\``,
+                );
+            }
+            id = (named[0] as { id: string }).id;
         }
-        if (named.length > 1) {
-            throw new VolumeError(
-                `vm0.getVolume: ${named.length} volumes are named '${name}' (${named.map((v) => v.id).join(", ")}); look one up by \`id\``,
-            );
-        }
-        id = (named[0] as { id: string }).id;
-    }
-    const v = await client.getVolume(id, deadline);
-    if (!v) throw new VolumeError(`vm0.getVolume: no volume with id '${id}'${hasName ? ` (named '${args.name}' a moment ago)` : ""}`);
-    return toResult(v);
-});
+        const v = await client.getVolume(id, deadline);
+        if (!v) throw new VolumeError(`vm0.getVolume: no volume with id '${id}'${hasName ? ` (named '${args.name}' a moment ago)` : ""}`);
+        return toResult(v);
+    }),
+);
 
 /** Arguments of {@link getVolumeOutput}: {@link GetVolumeArgs} whose fields may be Outputs. */
 export type GetVolumeOutputArgs =

@@ -21,3 +21,4 @@ export {
     GetVolumeDownloadUrlResult,
 } from "./versions";
 export { Volume, VolumeArgs } from "./volume";
+export type { LookupAccount, VolumeGetState } from "../core/types";

@@ -2,11 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { VolumeError } from "../../provider/core/errors";
 import { vm0Session } from "../../provider/vm0/session";
 import { requireVm0Id } from "../../provider/vm0/wire";
-import { defineLookup, lookupDeadline } from "../core/lookup";
+import { defineLookup, inAccount, lookupDeadline } from "../core/lookup";
+import type { LookupAccount } from "../core/types";
 import type { VolumeVersion } from "./getVolume";
 
 /** Arguments of {@link getVolumeVersions}. */
-export interface GetVolumeVersionsArgs {
+export interface GetVolumeVersionsArgs extends LookupAccount {
     /** VM0's volume id. */
     id: string;
 }
@@ -28,14 +29,13 @@ export async function getVolumeVersions(args: GetVolumeVersionsArgs): Promise<Ge
     return listVersions(args);
 }
 
-const listVersions = defineLookup(
-    "pulumi-volumes:vm0:getVolumeVersions",
-    async (args: GetVolumeVersionsArgs): Promise<GetVolumeVersionsResult> => {
+const listVersions = defineLookup("pulumi-volumes:vm0:getVolumeVersions", (args: GetVolumeVersionsArgs): Promise<GetVolumeVersionsResult> =>
+    inAccount("vm0.getVolumeVersions", args.account, async () => {
         const deadline = lookupDeadline();
         const id = requireVm0Id(args.id, "volume id");
         const versions = await vm0Session().client.listVersions(id, deadline);
         return { id, versions };
-    },
+    }),
 );
 
 /** Arguments of {@link getVolumeVersionsOutput}: {@link GetVolumeVersionsArgs} whose fields may be Outputs. */
@@ -49,7 +49,7 @@ export function getVolumeVersionsOutput(
 }
 
 /** Arguments of {@link getVolumeDownloadUrl}. */
-export interface GetVolumeDownloadUrlArgs {
+export interface GetVolumeDownloadUrlArgs extends LookupAccount {
     /** VM0's volume id. */
     id: string;
     /** The version to download: its whole id or a unique prefix of ≥ 8 characters. Default: the current version. */
@@ -82,21 +82,22 @@ export async function getVolumeDownloadUrl(args: GetVolumeDownloadUrlArgs): Prom
 
 const downloadUrl = defineLookup(
     "pulumi-volumes:vm0:getVolumeDownloadUrl",
-    async (args: GetVolumeDownloadUrlArgs): Promise<GetVolumeDownloadUrlResult> => {
-        const deadline = lookupDeadline();
-        const id = requireVm0Id(args.id, "volume id");
-        const { client } = vm0Session();
-        let versionId = args.versionId;
-        if (versionId === undefined) {
-            const v = await client.getVolume(id, deadline);
-            if (!v) throw new VolumeError(`vm0.getVolumeDownloadUrl: no volume with id '${id}'`);
-            versionId = v.currentVersionId ?? v.currentVersion?.id;
-            if (!versionId) throw new VolumeError(`vm0.getVolumeDownloadUrl: volume '${v.name ?? id}' (${id}) has no versions yet`);
-        }
-        // Naming HEAD's whole id keeps the URL and the version id reported together consistent.
-        const download = await client.downloadUrl(id, versionId, deadline);
-        return { id, versionId: download.versionId ?? versionId, url: download.url };
-    },
+    (args: GetVolumeDownloadUrlArgs): Promise<GetVolumeDownloadUrlResult> =>
+        inAccount("vm0.getVolumeDownloadUrl", args.account, async () => {
+            const deadline = lookupDeadline();
+            const id = requireVm0Id(args.id, "volume id");
+            const { client } = vm0Session();
+            let versionId = args.versionId;
+            if (versionId === undefined) {
+                const v = await client.getVolume(id, deadline);
+                if (!v) throw new VolumeError(`vm0.getVolumeDownloadUrl: no volume with id '${id}'`);
+                versionId = v.currentVersionId ?? v.currentVersion?.id;
+                if (!versionId) throw new VolumeError(`vm0.getVolumeDownloadUrl: volume '${v.name ?? id}' (${id}) has no versions yet`);
+            }
+            // Naming HEAD's whole id keeps the URL and the version id reported together consistent.
+            const download = await client.downloadUrl(id, versionId, deadline);
+            return { id, versionId: download.versionId ?? versionId, url: download.url };
+        }),
 );
 
 /** Arguments of {@link getVolumeDownloadUrlOutput}: {@link GetVolumeDownloadUrlArgs} whose fields may be Outputs. */

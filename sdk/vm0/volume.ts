@@ -4,7 +4,7 @@ import { vm0VolumeRules } from "../../provider/vm0/rules";
 import { defaultVm0VolumeName } from "../../provider/vm0/schema";
 import { volumeProps, withoutImport } from "../core/props";
 import { serializedProvider } from "../core/provider";
-import type { VolumeTimeouts } from "../core/types";
+import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 
 const provider = serializedProvider("vm0:Volume");
 
@@ -27,6 +27,13 @@ export interface VolumeArgs {
     message?: pulumi.Input<string>;
     /** Seconds per operation (default 300 each). A change to it alone is no change to the volume. */
     timeouts?: pulumi.Input<VolumeTimeouts>;
+    /**
+     * Which credentials and endpoint to use: the name of an account, read at run time from
+     * `vm0:accounts.<name>.token` / `.apiUrl` in the stack config, or `VM0_TOKEN_<NAME>` / `VM0_API_URL_<NAME>`.
+     * Absent: the default keys. Only the name is stored; a change re-points later operations and
+     * sends nothing.
+     */
+    account?: pulumi.Input<string>;
 }
 
 /**
@@ -60,22 +67,29 @@ export class Volume extends pulumi.dynamic.Resource {
     declare readonly message: pulumi.Output<string | undefined>;
     /** Operation time limits, as declared. */
     declare readonly timeouts: pulumi.Output<VolumeTimeouts | undefined>;
+    /** The account whose credentials and endpoint it uses, as declared (absent: the default keys). */
+    declare readonly account: pulumi.Output<string | undefined>;
 
     /**
      * Tracks an existing VM0 volume read-only by its id (`vm0.getVolume({ name })` finds it): its
      * outputs refresh with `pulumi refresh`, and a volume gone from VM0 is dropped. To publish to
      * one, declare it with `source` and the `import: "<id>"` option.
      */
-    static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Volume {
-        return new Volume(name, undefined, { ...opts, id });
+    static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions, state?: VolumeGetState): Volume {
+        return new Volume(name, state, { ...opts, id });
     }
 
     constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions);
     /** @internal */
-    constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, args: VolumeArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-        const declared = args ? { ...args, source: args.source === undefined ? undefined : absoluteSource(args.source) } : undefined;
-        const props = volumeProps(Object.keys(vm0VolumeRules), declared, opts, () => defaultVm0VolumeName(name));
+    constructor(name: string, args: VolumeArgs | VolumeGetState | undefined, opts?: pulumi.CustomResourceOptions);
+    constructor(name: string, args: VolumeArgs | VolumeGetState | undefined, opts?: pulumi.CustomResourceOptions) {
+        const declared =
+            args && "source" in args ? { ...args, source: args.source === undefined ? undefined : absoluteSource(args.source) } : args;
+        const props = volumeProps(Object.keys(vm0VolumeRules), declared, opts, () => defaultVm0VolumeName(name), {
+            cloud: "vm0",
+            type: "Volume",
+            name,
+        });
         // VM0 has no delete: unless the program says otherwise, the engine retains the volume and says so.
         super(provider, name, props, { ...withoutImport(opts), retainOnDelete: opts?.retainOnDelete ?? true }, "vm0", "Volume");
     }

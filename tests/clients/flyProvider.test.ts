@@ -42,6 +42,17 @@ describe("fly.Volume provider against the emulator", function () {
         assert.equal(posts[0]?.authScheme, "Bearer");
     });
 
+    it("an app Fly does not know fails the create naming `app` and how to create the app", async () => {
+        emu().configure({ fly: { apps: ["other"] } });
+        const err = await rejection(p.create(await inputs())).finally(() => emu().configure({ fly: { apps: undefined } }));
+        assert.match(err.message, /^fly create volume data in app web\d+: app not found \(404, request [^)]*\)\. check `app`/);
+        assert.match(
+            err.message,
+            /check `app`: it must name an existing Fly app \(`fly apps list`\), or create it with `fly apps create <name>`/,
+        );
+        assert.equal(emu().inventory().fly.length, 0);
+    });
+
     it("a fork is ready once it is hydrating", async () => {
         emu().configure({ fly: { timeToHydrateMs: 60_000 } });
         const src = await p.create(await inputs());
@@ -155,11 +166,14 @@ describe("fly.Volume provider against the emulator", function () {
         assert.match(err.message, /raise timeouts.delete/);
     });
 
-    it("a missing token names fly:token and FLY_API_TOKEN and sends nothing", async () => {
+    it("a missing token names fly:token and FLY_API_TOKEN and sends nothing (at check, and at create should it get there)", async () => {
+        const checked = await inputs();
         const saved = process.env.FLY_API_TOKEN;
         delete process.env.FLY_API_TOKEN;
         try {
-            const err = await rejection(p.create(await inputs()));
+            const { failures } = await p.check({}, { app, region: "iad", sizeGb: 3, name: "data" });
+            assert.match(failures[0]?.reason ?? "", /fly:token.*FLY_API_TOKEN/);
+            const err = await rejection(p.create(checked));
             assert.match(err.message, /fly:token/);
             assert.match(err.message, /FLY_API_TOKEN/);
             assert.equal(emu().requests().length, 0);

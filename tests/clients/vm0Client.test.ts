@@ -120,6 +120,11 @@ describe("vm0 client against the emulator", function () {
         for (const bad of ["", "a/b", ".", "..", " x", "a b", "a\nb"]) {
             const err = await rejection(client().getVolume(bad, deadline()));
             assert.match(err.message, /^vm0: volume id /, bad);
+            // What an id looks like and where to find one.
+            assert.match(
+                err.message,
+                /a VM0 volume id is the `id` VM0 gives the volume, such as a UUID .* not its name: `vm0\.getVolume\(\{ name: "<volume name>" \}\)` returns it as `volumeId`$/,
+            );
         }
         assert.equal(emu().requests().length, 0);
     });

@@ -9,8 +9,11 @@ import { program, stepFor, useEngine } from "./support";
  * object, the tests below and the README together.
  */
 const TODAY = {
-    /** Ignored: the dynamic-provider host never reads the engine's per-operation timeout; `timeouts` (seconds) bounds every operation. */
-    customTimeouts: { honoured: false },
+    /**
+     * Honoured: the engine never hands it to a dynamic provider, so each class turns it into `timeouts`
+     * (seconds) when constructed, and the provider's deadline ends the create.
+     */
+    customTimeouts: { honoured: true },
     /**
      * `import: "<id>"` adopts exactly that volume: the SDK takes the option out of what the engine sees
      * and hands the id to the provider's create (input `importId`), so preview shows a create step, up
@@ -40,8 +43,10 @@ describe("engine: what customTimeouts, import: and `pulumi import` do today (rea
     this.timeout(300_000);
     const ctx = useEngine({ fly: { timeToReadyMs: 100 } }, { "vol.js": vol });
 
-    const timeoutsTitle = `customTimeouts is ${TODAY.customTimeouts.honoured ? "honoured" : "ignored"}`;
-    it(`${timeoutsTitle}: a create slower than customTimeouts.create succeeds`, async () => {
+    const timeoutsTitle = TODAY.customTimeouts.honoured
+        ? "customTimeouts is honoured: a create slower than customTimeouts.create fails at it, and the next up finishes the volume"
+        : "customTimeouts is ignored: a create slower than customTimeouts.create succeeds";
+    it(timeoutsTitle, async () => {
         const { emu } = ctx();
         emu.configure({ fly: { timeToReadyMs: 4_000 } });
         try {
@@ -49,6 +54,15 @@ describe("engine: what customTimeouts, import: and `pulumi import` do today (rea
             await s.config({ customCreate: "1s", volName: "ct" });
             const up = await s.up();
             assert.equal(up.ok, !TODAY.customTimeouts.honoured, up.output);
+            if (TODAY.customTimeouts.honoured) {
+                assert.match(up.output, /still 'creating' after 1 s waiting to be created; raise timeouts\.create \(now 1 s\)/);
+                // Partial state: the volume Fly accepted is recorded, not ready, and finished by the next up.
+                assert.notEqual((await s.resource("data"))?.outputs?.state, "created", up.output);
+                await s.config({ volName: "ct" });
+                const again = await s.up();
+                assert.ok(again.ok, again.output);
+                assert.equal(emu.inventory().fly.filter((v) => v.name === "ct").length, 1, "one volume, finished, not a second");
+            }
             assert.equal((await s.resource("data"))?.outputs?.state, "created", "it waited the 4 s out");
             assert.ok((await s.destroy()).ok);
         } finally {

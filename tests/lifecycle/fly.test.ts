@@ -205,12 +205,14 @@ describe("fly.Volume through the real provider host (package from npm pack)", fu
         await engine.destroy();
     });
 
-    it("a missing token fails the create naming fly:token and FLY_API_TOKEN", async () => {
+    it("a missing token fails at check (preview) naming fly:token and FLY_API_TOKEN", async () => {
         const { emu } = ctx();
         emu.reset();
         const engine = ctx().engine({ config: { "fly:apiUrl": emu.urls.fly }, env: { FLY_API_TOKEN: "" } });
         const result = await engine.up(await ctx().program("fly.js"));
-        assert.match(findStep(result, "data")?.error ?? "", /fly:token.*FLY_API_TOKEN/);
+        const step = findStep(result, "data");
+        assert.equal(step?.error, "check failed");
+        assert.match(step?.failures?.map((f) => f.reason).join("\n") ?? "", /fly:token.*FLY_API_TOKEN/);
         assert.equal(emu.requests().length, 0);
     });
 

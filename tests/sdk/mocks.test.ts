@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { fly, neevcloud } from "../../sdk";
+import { agentbay, fly, neevcloud } from "../../sdk";
+import { durationSeconds } from "../../sdk/core/timeouts";
 
 /** Registrations seen by the mocks, by resource name. */
 const seen = new Map<string, pulumi.runtime.MockResourceArgs>();
@@ -62,5 +63,52 @@ describe("the SDK classes in a program under pulumi.runtime.setMocks", () => {
         // Until both registrations have reached the mocks, however long a busy machine takes: no fixed sleep.
         while (!(seen.has("a1") && seen.has("a2"))) await new Promise((r) => setTimeout(r, 10));
         assert.equal(seen.get("a1")?.inputs.__provider, seen.get("a2")?.inputs.__provider);
+    });
+
+    describe("customTimeouts", () => {
+        /** The `timeouts` input a resource registered, once its inputs settled. */
+        async function registeredTimeouts(name: string): Promise<unknown> {
+            for (let i = 0; i < 50 && !seen.has(name); i++) await new Promise((r) => setTimeout(r, 10));
+            return seen.get(name)?.inputs.timeouts;
+        }
+
+        it("reads Pulumi's duration strings as Go's time.ParseDuration does", () => {
+            assert.equal(durationSeconds("5m"), 300);
+            assert.equal(durationSeconds("1h30m"), 5400);
+            assert.equal(durationSeconds("90s"), 90);
+            assert.equal(durationSeconds("1.5h"), 5400);
+            assert.equal(durationSeconds("500ms"), 0.5);
+            assert.equal(durationSeconds("2m30.5s"), 150.5);
+            for (const bad of ["5", "5 minutes", "m", "5d", "-5m", "", "5m 30s", "1h-30m"])
+                assert.equal(durationSeconds(bad), undefined, bad);
+        });
+
+        it("become timeouts in seconds, and an explicit timeouts field wins over the same field", async () => {
+            new fly.Volume(
+                "ct1",
+                { app: "web", region: "iad", sizeGb: 1 },
+                { customTimeouts: { create: "5m", update: "1h30m", delete: "90s" } },
+            );
+            assert.deepEqual(await registeredTimeouts("ct1"), { create: 300, update: 5400, delete: 90 });
+            new neevcloud.NetworkVolume(
+                "ct2",
+                { regionId: "in-bom-1", sizeGb: 1, timeouts: pulumi.output({ delete: 30 }) },
+                { customTimeouts: { create: "10m", delete: "1h" } },
+            );
+            assert.deepEqual(await registeredTimeouts("ct2"), { create: 600, delete: 30 });
+            new agentbay.Volume("ct3", { imageId: "img-1", timeouts: { create: 20 } });
+            assert.deepEqual(await registeredTimeouts("ct3"), { create: 20 });
+        });
+
+        it("refuses a malformed or out-of-range duration, naming the resource, the option and the value", () => {
+            assert.throws(
+                () => new fly.Volume("ct4", { app: "web", region: "iad", sizeGb: 1 }, { customTimeouts: { create: "5 minutes" } }),
+                /fly\.Volume 'ct4': customTimeouts\.create "5 minutes" is not a duration: write it as Pulumi does, e\.g\. "5m"/,
+            );
+            assert.throws(
+                () => new fly.Volume("ct5", { app: "web", region: "iad", sizeGb: 1 }, { customTimeouts: { delete: "48h" } }),
+                /customTimeouts\.delete "48h" must be more than 0 and at most 24h/,
+            );
+        });
     });
 });

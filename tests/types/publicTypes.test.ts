@@ -44,7 +44,15 @@ type Declared<A> = pulumi.Unwrap<A>;
 
 /** Outputs only a declaration gives: a listed Fly volume has none of them. */
 type FlyDeclaredOnly =
-    "timeouts" | "compute" | "computeImage" | "requireUniqueZone" | "uniqueZoneAppWide" | "snapshotId" | "sourceVolumeId" | "needsRestart";
+    | "timeouts"
+    | "account"
+    | "compute"
+    | "computeImage"
+    | "requireUniqueZone"
+    | "uniqueZoneAppWide"
+    | "snapshotId"
+    | "sourceVolumeId"
+    | "needsRestart";
 
 export type PublicTypesMatchTheProvider = [
     // Resource args ↔ the zod input schemas (the provider's check parses exactly these).
@@ -57,7 +65,9 @@ export type PublicTypesMatchTheProvider = [
     None<Drift<Omit<Declared<vm0.VolumeArgs>, "source">, Omit<z.input<typeof vm0VolumeInputsSchema>, "source" | "sourceHash">, "name">>,
     // Lookup results ↔ the provider's outputs and wire types.
     None<Drift<fly.VolumeInfo, Omit<FlyVolumeOutputs, FlyDeclaredOnly> & { id: string }>>,
-    None<Drift<neevcloud.NetworkVolumeInfo, Omit<NetworkVolumeOutputs, "timeouts" | "attachedTo" | "mountPath"> & { id: string }>>,
+    None<
+        Drift<neevcloud.NetworkVolumeInfo, Omit<NetworkVolumeOutputs, "timeouts" | "account" | "attachedTo" | "mountPath"> & { id: string }>
+    >,
     None<Drift<neevcloud.AttachedTo, AttachedTo>>,
     None<Drift<neevcloud.VolumeAttachment, VolumeAttachment>>,
     None<Drift<vm0.VolumeVersion, Vm0Version>>,

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { useFakeCredentials } from "../support/credentials";
 import { lookupNotFound } from "../../provider/agentbay/client";
 import { agentbayVolumeProvider, createdAtMs, createTimeSkewMs, notOurs } from "../../provider/agentbay/provider";
 import { agentbayVolumeRules } from "../../provider/agentbay/rules";
@@ -11,6 +12,7 @@ const valid = { imageId: "imgc-0a1b2c3d", name: "data" };
 const check = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => p.check(olds, news);
 
 describe("agentbay.Volume rules", () => {
+    useFakeCredentials();
     it("the rules table names every input field", () => {
         const inputs = Object.keys(agentbayVolumeInputs.shape).sort();
         const ruled = Object.entries(agentbayVolumeRules)
@@ -88,7 +90,7 @@ describe("agentbay.Volume rules", () => {
 
     it("the Pulumi id is <imageId>/<volumeId>; a wrong one says what is expected", () => {
         assert.deepEqual(parseAgentBayId("imgc-1/vol-2"), { imageId: "imgc-1", volumeId: "vol-2" });
-        assert.throws(() => parseAgentBayId("vol-2"), /not a agentbay volume id.*expected '<imageId>\/<volumeId>'/);
+        assert.throws(() => parseAgentBayId("vol-2"), /not an AgentBay volume id.*expected '<imageId>\/<volumeId>'/);
         assert.throws(() => parseAgentBayId("a/b/c"), /3 parts/);
     });
 

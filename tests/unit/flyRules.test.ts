@@ -69,6 +69,23 @@ describe("fly.Volume rules", () => {
             });
         }
 
+        it(
+            "a failure inside an object echoes the bad value (the engine shows " +
+                "only top-level ones): a scalar, cut to 40 characters, never a token",
+            () => {
+                const reason = (news: Record<string, unknown>, property: string) =>
+                    check(news).failures.find((f) => f.property === property)?.reason;
+                assert.match(reason({ ...valid, compute: { cpus: 0 } }, "compute.cpus") ?? "", /\(got 0\)$/);
+                assert.match(reason({ ...valid, compute: { memoryMb: "x".repeat(100) } }, "compute.memoryMb") ?? "", /\(got "x{39}…"\)$/);
+                const token =
+                    reason({ ...valid, compute: { cpuKind: 5, gpuKind: ["fm2_abcdefghijklmnopqrstuvwx"] } }, "compute.cpuKind") ?? "";
+                assert.match(token, /\(got 5\)$/);
+                const masked = reason({ ...valid, compute: { memoryMb: "fm2_abcdefghijklmnopqrstuvwx" } }, "compute.memoryMb") ?? "";
+                assert.match(masked, /\(got "\*\*\*"\)$/);
+                assert.doesNotMatch(reason({ ...valid, region: "IAD" }, "region") ?? "", /got/, "top level: the engine prints the value");
+            },
+        );
+
         it("a fork or a restore gets no defaults: Fly fills what was not declared from the source", () => {
             for (const source of [{ sourceVolumeId: "vol_1" }, { snapshotId: "vs_1" }, { snapshotId: unknownValue }]) {
                 const { inputs, failures } = check({ ...valid, ...source });

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { useFakeCredentials } from "../support/credentials";
 import { type JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { checkInputs } from "../../provider/core/check";
 import { VolumeError } from "../../provider/core/errors";
@@ -17,6 +18,7 @@ const valid = { orgId: "org-1", projectId: "proj-1", regionId: "in-bom-1", sizeG
 const check = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => checkInputs(networkVolumeSpec, olds, news);
 
 describe("neevcloud.NetworkVolume rules", () => {
+    useFakeCredentials();
     afterEach(() => {
         setStackConfig(undefined);
         delete process.env.NEEVCLOUD_ORG_ID;

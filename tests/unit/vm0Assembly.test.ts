@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { useFakeCredentials } from "../support/credentials";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,6 +61,7 @@ describe("a spec's own async check (provider/core/provider.ts)", () => {
 });
 
 describe("the vm0:Volume provider (no request: check, diff and delete)", () => {
+    useFakeCredentials();
     let dir: string;
     before(() => {
         dir = mkdtempSync(join(tmpdir(), "vm0-asm-"));
