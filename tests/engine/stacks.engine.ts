@@ -14,12 +14,12 @@ const shared = program(`
 /** `up` of one stack from another Node process (a later run on another day): new workspace, new CLI, new provider host. */
 const laterUp = `
 const auto = require("@pulumi/pulumi/automation");
-const [cliRoot, stackName, programFile, envJson] = process.argv.slice(2);
+const [cliRoot, stackName, programFile, envJson, workDir] = process.argv.slice(2);
 (async () => {
     const env = JSON.parse(envJson);
     const stack = await auto.LocalWorkspace.selectStack(
         { stackName, projectName: "engine", program: require(programFile) },
-        { workDir: __dirname, envVars: env, pulumiCommand: await auto.PulumiCommand.get({ root: cliRoot }) },
+        { workDir, envVars: env, pulumiCommand: await auto.PulumiCommand.get({ root: cliRoot }) },
     );
     const ops = [];
     const r = await stack.up({ onEvent: (e) => e.resourcePreEvent && ops.push(e.resourcePreEvent.metadata.op) });
@@ -89,7 +89,7 @@ describe("engine: two stacks of one program, and a later up in a new process (re
     });
 
     it("a later up from a new Node process finds the state and changes nothing", async () => {
-        const { emu, scratch, cli, stateDir } = ctx();
+        const { emu, scratch, cli, stateDir, workDir } = ctx();
         const s = await ctx().stack("later", "shared.js");
         assert.ok((await s.up()).ok);
         const id = (await s.resource("data"))!.id;
@@ -110,6 +110,7 @@ describe("engine: two stacks of one program, and a later up in a new process (re
                 "later",
                 path.join(scratch.dir, "shared.js"),
                 JSON.stringify(env),
+                workDir,
             ],
             { cwd: scratch.dir, encoding: "utf8" },
         );

@@ -82,6 +82,8 @@ export interface EngineContext {
     cli: string;
     /** The file backend's folder. */
     stateDir: string;
+    /** This file's workspace folder (Pulumi.yaml, each stack's Pulumi.<stack>.yaml), inside the scratch project. */
+    workDir: string;
     /**
      * A stack of `project` running the program file `program` (a module whose export is the inline
      * program), with the emulator's environment unless `env` replaces entries (a key set to "" drops it).
@@ -136,6 +138,8 @@ export function useEngine(knobs: DeepPartial<Knobs>, programs: Record<string, st
         const { startEmulator } = require(path.join(scratch.packageDir, "dist", "emulator")) as typeof EmulatorModule;
         const emu = await startEmulator({ knobs });
         const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-volumes-engine-state-"));
+        // One workspace folder per test file: stack configs of the same stack name never meet across files.
+        const workDir = fs.mkdtempSync(path.join(scratch.dir, "ws-"));
         const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(path.dirname(cli)) });
         const plugin = path.join(scratch.dir, "node_modules", "@pulumi", "pulumi");
         ctx = {
@@ -143,6 +147,7 @@ export function useEngine(knobs: DeepPartial<Knobs>, programs: Record<string, st
             scratch,
             cli,
             stateDir,
+            workDir,
             async stack(name, program, opts = {}) {
                 const project = opts.project ?? "engine";
                 const env: Record<string, string> = {
@@ -163,7 +168,7 @@ export function useEngine(knobs: DeepPartial<Knobs>, programs: Record<string, st
                 const stack = await auto.LocalWorkspace.createOrSelectStack(
                     { stackName: name, projectName: project, program: fn },
                     {
-                        workDir: scratch.dir,
+                        workDir,
                         pulumiCommand,
                         envVars: env,
                         projectSettings: { name: project, runtime: "nodejs", backend: { url: `file://${stateDir}` } },
@@ -217,7 +222,7 @@ export function useEngine(knobs: DeepPartial<Knobs>, programs: Record<string, st
                     },
                     async cli(args, o = {}) {
                         const r = spawnSync(cli, [...args, "--stack", name, "--non-interactive"], {
-                            cwd: scratch.dir,
+                            cwd: workDir,
                             env: { ...env, ...o.env },
                             encoding: "utf8",
                             maxBuffer: 256 * 1024 * 1024,
@@ -236,6 +241,7 @@ export function useEngine(knobs: DeepPartial<Knobs>, programs: Record<string, st
         for (const s of stacks.reverse()) if (!destroyed.has(s)) await s.destroy().catch(() => undefined);
         await ctx?.emu.close();
         if (ctx) fs.rmSync(ctx.stateDir, { recursive: true, force: true });
+        if (ctx) fs.rmSync(ctx.workDir, { recursive: true, force: true });
     });
     return () => {
         if (!ctx) throw new Error("engine context not set up");
