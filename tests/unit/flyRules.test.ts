@@ -77,8 +77,7 @@ describe("fly.Volume rules", () => {
                     check(news).failures.find((f) => f.property === property)?.reason;
                 assert.match(reason({ ...valid, compute: { cpus: 0 } }, "compute.cpus") ?? "", /\(got 0\)$/);
                 assert.match(reason({ ...valid, compute: { memoryMb: "x".repeat(100) } }, "compute.memoryMb") ?? "", /\(got "x{39}…"\)$/);
-                const token =
-                    reason({ ...valid, compute: { cpuKind: 5, gpuKind: ["fm2_abcdefgh_ijklmnop"] } }, "compute.cpuKind") ?? "";
+                const token = reason({ ...valid, compute: { cpuKind: 5, gpuKind: ["fm2_abcdefgh_ijklmnop"] } }, "compute.cpuKind") ?? "";
                 assert.match(token, /\(got 5\)$/);
                 const masked = reason({ ...valid, compute: { memoryMb: "fm2_abcdefgh_ijklmnop" } }, "compute.memoryMb") ?? "";
                 assert.match(masked, /\(got "\*\*\*"\)$/);
