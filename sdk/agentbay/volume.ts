@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { agentbayVolumeRules } from "../../provider/agentbay/rules";
 import { defaultAgentBayVolumeName } from "../../provider/agentbay/schema";
 import { volumeProps, withoutImport } from "../core/props";
-import { serializedProvider } from "../core/provider";
+import { serializedProvider, withoutPromiseTraces } from "../core/provider";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 
 const provider = serializedProvider("agentbay:Volume");
@@ -80,6 +80,11 @@ export class Volume extends pulumi.dynamic.Resource {
             type: "Volume",
             name,
         });
-        super(provider, name, props, withoutImport(opts), "agentbay", "Volume");
+        const restore = withoutPromiseTraces();
+        try {
+            super(provider, name, props, withoutImport(opts), "agentbay", "Volume");
+        } finally {
+            restore();
+        }
     }
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { flyVolumeRules } from "../../provider/fly/rules";
 import { defaultFlyVolumeName } from "../../provider/fly/schema";
 import { volumeProps, withoutImport } from "../core/props";
-import { serializedProvider } from "../core/provider";
+import { serializedProvider, withoutPromiseTraces } from "../core/provider";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 
 const provider = serializedProvider("fly:Volume");
@@ -151,6 +151,11 @@ export class Volume extends pulumi.dynamic.Resource {
             type: "Volume",
             name,
         });
-        super(provider, name, props, withoutImport(opts), "fly", "Volume");
+        const restore = withoutPromiseTraces();
+        try {
+            super(provider, name, props, withoutImport(opts), "fly", "Volume");
+        } finally {
+            restore();
+        }
     }
 }

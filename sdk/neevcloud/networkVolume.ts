@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { networkVolumeRules } from "../../provider/neevcloud/rules";
 import { defaultNetworkVolumeName } from "../../provider/neevcloud/schema";
 import { volumeProps, withoutImport } from "../core/props";
-import { serializedProvider } from "../core/provider";
+import { serializedProvider, withoutPromiseTraces } from "../core/provider";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 import type { AttachedTo, VolumeAttachment } from "./types";
 
@@ -110,6 +110,11 @@ export class NetworkVolume extends pulumi.dynamic.Resource {
             type: "NetworkVolume",
             name,
         });
-        super(provider, name, props, withoutImport(opts), "neevcloud", "NetworkVolume");
+        const restore = withoutPromiseTraces();
+        try {
+            super(provider, name, props, withoutImport(opts), "neevcloud", "NetworkVolume");
+        } finally {
+            restore();
+        }
     }
 }

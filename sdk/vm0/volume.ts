@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { vm0VolumeRules } from "../../provider/vm0/rules";
 import { defaultVm0VolumeName } from "../../provider/vm0/schema";
 import { volumeProps, withoutImport } from "../core/props";
-import { serializedProvider } from "../core/provider";
+import { serializedProvider, withoutPromiseTraces } from "../core/provider";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 
 const provider = serializedProvider("vm0:Volume");
@@ -91,7 +91,12 @@ export class Volume extends pulumi.dynamic.Resource {
             name,
         });
         // VM0 has no delete: unless the program says otherwise, the engine retains the volume and says so.
-        super(provider, name, props, { ...withoutImport(opts), retainOnDelete: opts?.retainOnDelete ?? true }, "vm0", "Volume");
+        const restore = withoutPromiseTraces();
+        try {
+            super(provider, name, props, { ...withoutImport(opts), retainOnDelete: opts?.retainOnDelete ?? true }, "vm0", "Volume");
+        } finally {
+            restore();
+        }
     }
 }
 

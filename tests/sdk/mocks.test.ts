@@ -65,6 +65,45 @@ describe("the SDK classes in a program under pulumi.runtime.setMocks", () => {
         assert.equal(seen.get("a1")?.inputs.__provider, seen.get("a2")?.inputs.__provider);
     });
 
+    describe("the stack traces Pulumi takes while a volume registers", () => {
+        /** Counts the traces formatted while `make` runs, by whether they hold any frame. */
+        function traces(make: () => void): { withFrames: number; empty: number } {
+            const seen = { withFrames: 0, empty: 0 };
+            const prepare = Error.prepareStackTrace;
+            Error.prepareStackTrace = (_error, sites) => {
+                if (sites.length > 0) seen.withFrames++;
+                else seen.empty++;
+                return "";
+            };
+            try {
+                make();
+            } finally {
+                Error.prepareStackTrace = prepare;
+            }
+            return seen;
+        }
+
+        it("takes none for the output promises (four per property), keeps the source position, and puts the limit back", () => {
+            const limit = Error.stackTraceLimit;
+            const seen = traces(() => new fly.Volume("traces-off", { app: "web", region: "iad", sizeGb: 1 }));
+            assert.equal(Error.stackTraceLimit, limit);
+            // Pulumi's own look for the resource's source position raises the limit itself: one trace with frames.
+            assert.ok(seen.withFrames >= 1 && seen.withFrames <= 2, JSON.stringify(seen));
+            assert.ok(seen.empty > 100, JSON.stringify(seen));
+        });
+
+        it("takes them all when PULUMI_DEBUG_PROMISE_LEAKS asks for them", () => {
+            process.env.PULUMI_DEBUG_PROMISE_LEAKS = "1";
+            try {
+                const seen = traces(() => new fly.Volume("traces-on", { app: "web", region: "iad", sizeGb: 1 }));
+                assert.ok(seen.withFrames > 100, JSON.stringify(seen));
+                assert.equal(seen.empty, 0);
+            } finally {
+                delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+            }
+        });
+    });
+
     describe("customTimeouts", () => {
         /** The `timeouts` input a resource registered, once its inputs settled. */
         async function registeredTimeouts(name: string): Promise<unknown> {
