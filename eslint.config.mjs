@@ -142,6 +142,7 @@ export default tseslint.config(
             "sdk/*/volume.ts",
             "sdk/*/networkVolume.ts",
             "sdk/core/provider.ts",
+            "sdk/*/handler.ts",
             "sdk/core/props.ts",
             "sdk/core/types.ts",
             "sdk/*/index.ts",
@@ -157,7 +158,7 @@ export default tseslint.config(
         ),
     },
     {
-        files: ["sdk/core/provider.ts"],
+        files: ["sdk/core/provider.ts", "sdk/*/handler.ts"],
         rules: walls({
             regex: "^(\\.\\./)+(provider|emulator|tests)(/|$)",
             message: 'The serialized provider captures nothing: it reaches the package only through require("pulumi-volumes/provider").',

@@ -2,10 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { agentbayVolumeRules } from "../../provider/agentbay/rules";
 import { defaultAgentBayVolumeName } from "../../provider/agentbay/schema";
 import { volumeProps, withoutImport } from "../core/props";
-import { serializedProvider, withoutPromiseTraces } from "../core/provider";
+import { withoutPromiseTraces } from "../core/provider";
+import provider from "./handler";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
-
-const provider = serializedProvider("agentbay:Volume");
 
 /** Arguments of a {@link Volume}. */
 export interface VolumeArgs {

@@ -1,10 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
- * The provider object Pulumi serializes into every resource's state (`__provider`). Each method
- * reaches the package through `require` at run time in the provider host, so the closure holds
- * only the kind string: no client, no token, no module by value. Keep it that way: anything a
- * method mentions from this file's scope is copied into the state of every volume.
+ * The provider object of a kind: each cloud's `handler.ts` exports it whole, so that Pulumi stores
+ * `require("pulumi-volumes/dist/sdk/<cloud>/handler.js")` in every resource's state (`__provider`) instead of
+ * this code. Where the package is not under `node_modules` (a linked checkout, the repo's own
+ * tests), Pulumi copies these methods into the state instead, so each method still reaches the
+ * package only through `require` at run time, and the copy holds only the kind string: no client,
+ * no token, no module by value. Keep it that way.
  *
  * One object per kind, made once at module load: Pulumi caches serialization per object.
  * @internal

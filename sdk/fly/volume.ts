@@ -2,10 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { flyVolumeRules } from "../../provider/fly/rules";
 import { defaultFlyVolumeName } from "../../provider/fly/schema";
 import { volumeProps, withoutImport } from "../core/props";
-import { serializedProvider, withoutPromiseTraces } from "../core/provider";
+import { withoutPromiseTraces } from "../core/provider";
+import provider from "./handler";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
-
-const provider = serializedProvider("fly:Volume");
 
 /** Placement hints for the Machine that will mount the volume (Fly's `MachineGuest`). */
 export interface VolumeCompute {

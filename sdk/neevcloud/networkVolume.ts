@@ -2,11 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { networkVolumeRules } from "../../provider/neevcloud/rules";
 import { defaultNetworkVolumeName } from "../../provider/neevcloud/schema";
 import { volumeProps, withoutImport } from "../core/props";
-import { serializedProvider, withoutPromiseTraces } from "../core/provider";
+import { withoutPromiseTraces } from "../core/provider";
+import provider from "./handler";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
 import type { AttachedTo, VolumeAttachment } from "./types";
-
-const provider = serializedProvider("neevcloud:NetworkVolume");
 
 /** Arguments of a {@link NetworkVolume}. */
 export interface NetworkVolumeArgs {

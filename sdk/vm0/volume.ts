@@ -3,10 +3,9 @@ import { resolve } from "node:path";
 import { vm0VolumeRules } from "../../provider/vm0/rules";
 import { defaultVm0VolumeName } from "../../provider/vm0/schema";
 import { volumeProps, withoutImport } from "../core/props";
-import { serializedProvider, withoutPromiseTraces } from "../core/provider";
+import { withoutPromiseTraces } from "../core/provider";
+import provider from "./handler";
 import type { VolumeGetState, VolumeTimeouts } from "../core/types";
-
-const provider = serializedProvider("vm0:Volume");
 
 /** Arguments of a {@link Volume}: a local directory published as the volume's versions. */
 export interface VolumeArgs {

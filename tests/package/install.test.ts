@@ -50,11 +50,13 @@ const pulumi = require("@pulumi/pulumi");
 const { fly, neevcloud, agentbay, vm0 } = require("pulumi-volumes");
 const { startEmulator } = require("pulumi-volumes/emulator");
 const types = [];
+let stored;
 pulumi.runtime
     .setMocks(
         {
             newResource: (a) => {
                 types.push(a.type);
+                stored = a.inputs.__provider;
                 return { id: "web/vol_1", state: { ...a.inputs, volumeId: "vol_1", state: "created" } };
             },
             call: (a) => ({ app: a.inputs.app, volumes: [], token: a.token }),
@@ -71,7 +73,16 @@ pulumi.runtime
         await emu.close();
         const provider = typeof require("pulumi-volumes/provider").providerFor;
         const modules = [neevcloud.NetworkVolume, agentbay.Volume, vm0.Volume].map((c) => typeof c);
-        volume.volumeId.apply((volumeId) => console.log(JSON.stringify({ volumeId, types, listed, clouds, provider, modules })));
+        // The stored provider, loaded as Pulumi's provider host loads it: compiled with this project's module paths.
+        const loaded = new module.constructor();
+        loaded.paths = module.paths;
+        loaded._compile(stored, require("path").join(process.cwd(), "__provider.js"));
+        const checked = await loaded.exports.handler().check({}, { app: "web", region: "iad", sizeGb: 1, name: "data" });
+        const requires = [...stored.matchAll(/require\\(("[^"]+")\\)/g)].map((m) => m[1]);
+        const serialized = { bytes: stored.length, requires, checked: Object.keys(checked.inputs).sort() };
+        volume.volumeId.apply((volumeId) =>
+            console.log(JSON.stringify({ volumeId, types, listed, clouds, provider, modules, serialized })),
+        );
     });
 `;
 
@@ -84,7 +95,14 @@ function checkProgram(out: string): void {
         clouds: ["fly", "neevcloud", "agentbay", "vm0"],
         provider: "function",
         modules: ["function", "function", "function"],
+        serialized: {
+            bytes: (result.serialized as { bytes: number }).bytes,
+            // Pulumi stores a require of the handler module, not a copy of the provider's code.
+            requires: ['"pulumi-volumes/dist/sdk/fly/handler.js"'],
+            checked: ["app", "encrypted", "fstype", "name", "region", "requireUniqueZone", "sizeGb", "uniqueZoneAppWide"],
+        },
     });
+    assert.ok((result.serialized as { bytes: number }).bytes < 400, JSON.stringify(result.serialized));
 }
 
 /** The packages npm 11 names in its install-scripts warning (none on an npm without it). */
@@ -98,7 +116,9 @@ describe("installing the package as the README says: a fresh clone, packed or in
     let clone: string;
     const times: string[] = [];
     before(async () => {
-        work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-volumes-install-"));
+        // No "pulumi-volumes" in this path: Pulumi finds the package's exports map only then (its lookup
+        // takes the first "pulumi-volumes" in the path); the scratch projects of the other suites have it.
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "pv-install-"));
         clone = path.join(work, "clone");
         times.push(`git clone ${(await run("git", ["clone", "--quiet", findRepoRoot(), clone], work)).seconds}s`);
     });

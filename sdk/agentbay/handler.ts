@@ -1,0 +1,8 @@
+import { serializedProvider } from "../core/provider";
+
+/**
+ * What Pulumi's provider host calls for a `agentbay.Volume`. Being this module's whole export, it is stored in
+ * each resource's state as `require("pulumi-volumes/dist/sdk/agentbay/handler.js")` rather than as a copy of its code.
+ * @internal
+ */
+export = serializedProvider("agentbay:Volume");

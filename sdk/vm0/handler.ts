@@ -1,0 +1,8 @@
+import { serializedProvider } from "../core/provider";
+
+/**
+ * What Pulumi's provider host calls for a `vm0.Volume`. Being this module's whole export, it is stored in
+ * each resource's state as `require("pulumi-volumes/dist/sdk/vm0/handler.js")` rather than as a copy of its code.
+ * @internal
+ */
+export = serializedProvider("vm0:Volume");
