@@ -36,3 +36,40 @@ export const accountSchema = z
 export function accountEnvVar(base: string, account: string): string {
     return `${base}_${account.toUpperCase().replace(/-/g, "_")}`;
 }
+
+/** `fly:token` under account `staging` → `fly:accounts.staging.token`: a config path (`--path`). */
+export function accountConfigPath(configKey: string, account: string): string {
+    const i = configKey.indexOf(":");
+    return `${configKey.slice(0, i)}:accounts.${account}.${configKey.slice(i + 1)}`;
+}
+
+/** The settings read from a named account alone (credentials, endpoints): the ones a remedy must name as that account's. */
+const accountOnlySettings = new Map<string, readonly string[]>();
+
+/** Records a setting that a named account reads only from its own keys (config.ts, on every read). */
+export function noteAccountOnlySetting(configKey: string, envVars: readonly string[]): void {
+    if (!accountOnlySettings.has(configKey)) accountOnlySettings.set(configKey, envVars);
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * A remedy written for the default account (`check the token in \`fly:token\` or FLY_API_TOKEN`), in
+ * the terms of the account of the operation in progress: `fly:accounts.staging.token` (set with
+ * `--path`) and `FLY_API_TOKEN_STAGING`. The clients know nothing of accounts; this is where their
+ * advice is made true for a named one. Unchanged for the default account.
+ */
+export function inAccountTerms(text: string): string {
+    const account = currentAccount();
+    if (account === undefined) return text;
+    let out = text;
+    for (const [configKey, envVars] of accountOnlySettings) {
+        const path = accountConfigPath(configKey, account);
+        const key = escape(configKey);
+        out = out
+            .replace(new RegExp(`--secret ${key}(?![\\w.])`, "g"), `--secret --path '${path}'`)
+            .replace(new RegExp(`(?<![\\w.'])${key}(?![\\w.])`, "g"), path);
+        for (const v of envVars) out = out.replace(new RegExp(`\\b${escape(v)}\\b`, "g"), accountEnvVar(v, account));
+    }
+    return out;
+}

@@ -1,4 +1,4 @@
-import { accountEnvVar, currentAccount } from "./account";
+import { accountConfigPath, accountEnvVar, currentAccount, noteAccountOnlySetting } from "./account";
 import { type CloudName, MissingCredentialError } from "./errors";
 import { registerSecret } from "./secrets";
 
@@ -36,15 +36,15 @@ export interface SettingSource {
  * var `FLY_API_TOKEN_<ACCOUNT>`.
  */
 export function accountSource(source: SettingSource, account: string): { configPath: string; envVars: string[] } {
-    const i = source.configKey.indexOf(":");
     return {
-        configPath: `${source.configKey.slice(0, i)}:accounts.${account}.${source.configKey.slice(i + 1)}`,
+        configPath: accountConfigPath(source.configKey, account),
         envVars: source.envVars.map((v) => accountEnvVar(v, account)),
     };
 }
 
 /** The setting for the current account (see `withAccount`): its own keys, then (`first` only) the default ones. */
 export function resolveSetting(source: SettingSource): string | undefined {
+    if ((source.perAccount ?? "only") === "only") noteAccountOnlySetting(source.configKey, source.envVars);
     const account = currentAccount();
     if (account === undefined) return fromConfig(stackConfig?.get(source.configKey)) ?? fromEnv(source.envVars);
     const named = accountSource(source, account);

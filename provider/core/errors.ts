@@ -5,6 +5,7 @@
  * credential that reached an error from anywhere is still never shown.
  */
 
+import { inAccountTerms } from "./account";
 import { oneLine, scrub } from "./secrets";
 
 /** Names the cloud in messages: `fly`, `neevcloud`, `agentbay`, `vm0`. */
@@ -70,7 +71,7 @@ function formatApiError(d: ApiErrorDetails): string {
     const what = (d.cloudMessage && oneLine(d.cloudMessage)) || (d.status ? `HTTP ${d.status}` : "no response");
     const facts = answerFacts(d);
     const head = `${d.cloud} ${d.operation}${d.target ? ` ${d.target}` : ""}: ${what}`;
-    return `${head}${facts ? ` (${facts})` : ""}${d.remedy ? `. ${d.remedy}` : ""}`;
+    return `${head}${facts ? ` (${facts})` : ""}${d.remedy ? `. ${inAccountTerms(d.remedy)}` : ""}`;
 }
 
 /**

@@ -166,6 +166,28 @@ describe("named accounts: each resource and lookup uses its own credentials and 
         assert.ok(!JSON.stringify(intl).includes(present(other.env.AGENTBAY_API_KEY)));
     });
 
+    it("a refused credential's advice names the account's keys (its config path, FOO_<ACCOUNT>), the default's its own", async () => {
+        // Each emulator refuses the other's token: the account's token is refused by its own endpoint.
+        setEnv({ FLY_API_TOKEN_STAGING: emu().token, FLY_API_URL_STAGING: other.urls.fly, AGENTBAY_API_KEY_INTL: emu().token });
+        setEnv({ AGENTBAY_ENDPOINT_INTL: other.urls.agentbay });
+        const p = flyVolumeProvider;
+        const staged = await rejection(p.create(await checked(p, { app: "web", region: "iad", sizeGb: 1, name: "s", account: "staging" })));
+        assert.match(staged.message, /401/);
+        assert.match(staged.message, /`fly:accounts\.staging\.token` or FLY_API_TOKEN_STAGING\b/);
+        assert.doesNotMatch(staged.message, /`fly:token`|FLY_API_TOKEN(?!_STAGING)/);
+
+        const a = agentbayVolumeProvider;
+        const intl = await rejection(a.create(await checked(a, { imageId: "imgc-a", name: "intl", account: "intl" })));
+        assert.match(intl.message, /`agentbay:accounts\.intl\.apiKey` or AGENTBAY_API_KEY_INTL\b/);
+        assert.match(intl.message, /`agentbay:accounts\.intl\.endpoint` or AGENTBAY_ENDPOINT_INTL\b/);
+        assert.doesNotMatch(intl.message, /`agentbay:apiKey`|`agentbay:endpoint`/);
+
+        // The default account, refused the same way: today's advice, word for word.
+        setEnv({ FLY_API_TOKEN: other.token });
+        const main = await rejection(p.create(await checked(p, { app: "web", region: "iad", sizeGb: 1, name: "m" })));
+        assert.match(main.message, /check the token in `fly:token` or FLY_API_TOKEN \(/);
+    });
+
     it("a new account for a tracked volume is stored without a request when it sees the volume, refused when it does not", async () => {
         const p = flyVolumeProvider;
         const made = await p.create(await checked(p, { app: "web", region: "iad", sizeGb: 1, name: "moving" }));
