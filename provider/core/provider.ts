@@ -278,10 +278,11 @@ export function resourceProvider<Shape extends z.ZodRawShape, O extends z.infer<
         const what = `${adoption.subject} import ${id}`;
         const live = await ops.read(id, {}, ctx.deadline);
         if (!live) {
+            const account = accountOf(declared);
             throw new VolumeError(
-                `${what}: there is no such volume (the cloud does not have it, ` +
+                `${what}: there is no such volume${account === undefined ? "" : ` under ${named(account)}`} (the cloud does not have it, ` +
                     `or it is being deleted), so nothing was imported or created. ` +
-                    `Check the id: ${adoption.lookupHint} lists the volumes.`,
+                    `Check the id${account === undefined ? "" : " and the account"}: ${adoption.lookupHint} lists the volumes.`,
             );
         }
         const moved = spec.idOf?.(live);

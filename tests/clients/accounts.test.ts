@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { startEmulator, type Emulator } from "../../emulator";
 import { agentbayVolumeProvider } from "../../provider/agentbay/provider";
 import { setStackConfig } from "../../provider/core/config";
+import { releaseClaim } from "../../provider/core/ownership";
 import { unknownValue } from "../../provider/core/unknown";
 import { flyVolumeProvider } from "../../provider/fly/provider";
 import { agentbay, fly } from "../../sdk";
@@ -186,6 +187,36 @@ describe("named accounts: each resource and lookup uses its own credentials and 
         setEnv({ FLY_API_TOKEN: other.token });
         const main = await rejection(p.create(await checked(p, { app: "web", region: "iad", sizeGb: 1, name: "m" })));
         assert.match(main.message, /check the token in `fly:token` or FLY_API_TOKEN \(/);
+    });
+
+    it("import under a named account adopts that account's volume, and finds no volume of the default's", async () => {
+        setEnv({ FLY_API_TOKEN_STAGING: other.token, FLY_API_URL_STAGING: other.urls.fly });
+        const p = flyVolumeProvider;
+        // A volume of each account, made elsewhere (their claims given up), both in app "shared".
+        const theirs = await p.create(await checked(p, { app: "shared", region: "iad", sizeGb: 2, name: "old", account: "staging" }));
+        const ours = await p.create(await checked(p, { app: "shared", region: "iad", sizeGb: 2, name: "old" }));
+        for (const v of [theirs, ours]) releaseClaim("fly/shared", v.outs.volumeId);
+        const postsBefore = other.requests().filter((r) => r.method === "POST").length;
+
+        const adopted = await p.create(
+            await checked(p, { app: "shared", region: "iad", sizeGb: 2, name: "old", account: "staging", importId: theirs.id }),
+        );
+        assert.equal(adopted.id, theirs.id);
+        assert.equal(adopted.outs.account, "staging");
+        assert.equal(other.requests().filter((r) => r.method === "POST").length, postsBefore, "nothing created");
+
+        // The default account's volume id, imported under `staging`: that account cannot see it.
+        const wrong = await rejection(
+            p.create(await checked(p, { app: "shared", region: "iad", sizeGb: 2, name: "old", account: "staging", importId: ours.id })),
+        );
+        assert.match(wrong.message, new RegExp(`import shared/${ours.outs.volumeId}: there is no such volume under account 'staging'`));
+        assert.deepEqual(
+            other
+                .inventory()
+                .fly.map((v) => v.id)
+                .sort(),
+            [theirs.outs.volumeId],
+        );
     });
 
     it("a new account for a tracked volume is stored without a request when it sees the volume, refused when it does not", async () => {
