@@ -1,3 +1,4 @@
+import { inAccountTerms } from "./account";
 import type { Deadline } from "./deadline";
 import { type Clock, realClock } from "./deadline";
 import { AmbiguousRequestError, ApiError, type ApiErrorDetails, type CloudName, VolumeError } from "./errors";
@@ -138,7 +139,7 @@ export class HttpClient {
     constructor(private readonly options: HttpClientOptions) {
         const url = endpointUrl(options.baseUrl);
         if (!url) {
-            const where = options.endpointSource ? `; check ${options.endpointSource}` : "";
+            const where = options.endpointSource ? `; check ${inAccountTerms(options.endpointSource)}` : "";
             throw new VolumeError(
                 `${options.cloud}: the API URL '${safeText(options.baseUrl, 100)}' is not an http(s) URL or host${where}`,
             );

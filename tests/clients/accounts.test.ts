@@ -172,7 +172,8 @@ describe("named accounts: each resource and lookup uses its own credentials and 
         setEnv({ FLY_API_TOKEN_STAGING: emu().token, FLY_API_URL_STAGING: other.urls.fly, AGENTBAY_API_KEY_INTL: emu().token });
         setEnv({ AGENTBAY_ENDPOINT_INTL: other.urls.agentbay });
         const p = flyVolumeProvider;
-        const staged = await rejection(p.create(await checked(p, { app: "web", region: "iad", sizeGb: 1, name: "s", account: "staging" })));
+        const stagedInputs = await checked(p, { app: "web", region: "iad", sizeGb: 1, name: "s", account: "staging" });
+        const staged = await rejection(p.create(stagedInputs));
         assert.match(staged.message, /401/);
         assert.match(staged.message, /`fly:accounts\.staging\.token` or FLY_API_TOKEN_STAGING\b/);
         assert.doesNotMatch(staged.message, /`fly:token`|FLY_API_TOKEN(?!_STAGING)/);
@@ -182,6 +183,11 @@ describe("named accounts: each resource and lookup uses its own credentials and 
         assert.match(intl.message, /`agentbay:accounts\.intl\.apiKey` or AGENTBAY_API_KEY_INTL\b/);
         assert.match(intl.message, /`agentbay:accounts\.intl\.endpoint` or AGENTBAY_ENDPOINT_INTL\b/);
         assert.doesNotMatch(intl.message, /`agentbay:apiKey`|`agentbay:endpoint`/);
+
+        // An account's malformed URL: the advice names that account's URL keys.
+        setEnv({ FLY_API_URL_STAGING: "ftp://staging.example" });
+        const badUrl = await rejection(p.create(stagedInputs));
+        assert.match(badUrl.message, /`fly:accounts\.staging\.apiUrl` or FLY_API_URL_STAGING\b/);
 
         // The default account, refused the same way: today's advice, word for word.
         setEnv({ FLY_API_TOKEN: other.token });
