@@ -78,18 +78,7 @@ export class Vm0Store {
     upsert(name: string, type: Vm0StorageType): VolumeState {
         const found = this.byName(name, type);
         if (found) return found;
-        const at = this.tick();
-        const v: VolumeState = {
-            id: randomUUID(),
-            name,
-            type,
-            createdAt: at,
-            updatedAt: at,
-            head: null,
-            size: 0,
-            fileCount: 0,
-            versions: new Map(),
-        };
+        const v = emptyVolume(randomUUID(), name, type, this.tick());
         this.volumes.set(v.id, v);
         return v;
     }
@@ -167,18 +156,7 @@ export class Vm0Store {
         const id = seed.id ?? randomUUID();
         if (!pathSafe.test(id) || id === "." || id === "..") throw new TypeError(`vm0 seed: id ${JSON.stringify(id)} is not path-safe`);
         if (this.volumes.has(id)) throw new TypeError(`vm0 seed: id '${id}' exists`);
-        const at = this.tick(seed.createdAt);
-        const v: VolumeState = {
-            id,
-            name: seed.name,
-            type,
-            createdAt: at,
-            updatedAt: at,
-            head: null,
-            size: 0,
-            fileCount: 0,
-            versions: new Map(),
-        };
+        const v = emptyVolume(id, seed.name, type, this.tick(seed.createdAt));
         this.volumes.set(id, v);
         const made = (seed.versions ?? []).map((s) => this.addSeedVersion(v, s));
         if (seed.head !== undefined) {
@@ -269,4 +247,9 @@ export function contentHash(volumeId: string, files: readonly Vm0FileEntry[]): s
 
 function compareDesc(a: string, b: string): number {
     return Date.parse(b) - Date.parse(a);
+}
+
+/** A volume with no version yet, made (or seeded) at `at`. */
+function emptyVolume(id: string, name: string, type: Vm0StorageType, at: number): VolumeState {
+    return { id, name, type, createdAt: at, updatedAt: at, head: null, size: 0, fileCount: 0, versions: new Map() };
 }
